@@ -1,0 +1,7 @@
+"""``python -m tui`` runs the same entry point as the ``imagedeck`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
