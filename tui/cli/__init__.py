@@ -1,0 +1,176 @@
+"""The ``imagedeck`` command: scriptable subcommands, or the TUI when none is given.
+
+Every failure a person can act on ends as one line on stderr
+(``imagedeck: <kind>: <message>``) and exit status 1; usage errors exit 2; Ctrl+C
+exits 130 quietly. Set ``IMAGEDECK_DEBUG=1`` to see a traceback for an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..config import Settings, load_settings
+from ..model import ImageDeckError
+from . import images, sharing
+from .context import CliContext
+
+PROG = "imagedeck"
+DEBUG_ENV = "IMAGEDECK_DEBUG"
+
+
+def global_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand; unset ones stay absent."""
+    parser = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    where = parser.add_argument_group("where and as whom")
+    where.add_argument("--store", metavar="PATH", help="local store directory (default from config)")
+    where.add_argument("--cloud", metavar="NAME", help="OpenStack cloud from clouds.yaml (or OS_CLOUD)")
+    where.add_argument("--project", metavar="NAME", help="project the local store acts as")
+    where.add_argument("--admin", action="store_true", help="act with the admin role (local store)")
+    where.add_argument("--read-only", action="store_true", help="refuse every change")
+    parser.add_argument("--json", action="store_true", help="print results as JSON (Glance field names)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = global_options()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        parents=[common],
+        description="Browse and manage virtual-machine images in OpenStack Glance or a local store. "
+        "With no command, opens the terminal UI.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use a throwaway store seeded with sample images, projects and shares",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers.global_options = common  # type: ignore[attr-defined]
+    images.register(subparsers)
+    sharing.register(subparsers)
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    given = getattr
+    return load_settings(
+        {
+            "store_path": given(args, "store", None),
+            "cloud": given(args, "cloud", None),
+            "project": given(args, "project", None),
+            "admin": given(args, "admin", None),
+            "read_only": given(args, "read_only", None),
+        }
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage error (2), --help or --version (0)
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    if getattr(args, "store", None) and getattr(args, "cloud", None):
+        return _usage(parser, "--store and --cloud choose different stores; give one")
+    if args.demo and getattr(args, "cloud", None):
+        return _usage(parser, "--demo uses its own local store; it cannot be combined with --cloud")
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except ImageDeckError as exc:
+        _fail(f"{exc.kind}: {exc.message}")
+        return 1
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except Exception as exc:  # the last line of defence: never a traceback by default
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with {DEBUG_ENV}=1 for a traceback)")
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    handler = getattr(args, "handler", None)
+    demo_dir: Path | None = None
+    try:
+        if args.demo:
+            demo_dir = Path(tempfile.mkdtemp(prefix="imagedeck-demo-"))
+            settings = _demo_settings(args, demo_dir)
+        else:
+            settings = settings_from_args(args)
+        ctx = CliContext(settings=settings, json=bool(getattr(args, "json", False)))
+        if handler is None:
+            return _run_tui(settings)
+        if args.writes:
+            ctx.check_writable(args.command)
+        return asyncio.run(_run_command(handler, args, ctx))
+    finally:
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+async def _run_command(handler: Any, args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        return await handler(args, ctx)
+    finally:
+        await ctx.close()
+
+
+def _demo_settings(args: argparse.Namespace, directory: Path) -> Settings:
+    from ..demo.seed import seed_demo
+
+    demo = asyncio.run(seed_demo(directory))
+    overrides: dict[str, Any] = {}
+    if getattr(args, "project", None):
+        overrides["project"] = args.project
+    if getattr(args, "admin", None):
+        overrides["admin"] = True
+    if getattr(args, "read_only", None):
+        overrides["read_only"] = True
+    return demo.settings(load_settings({})).replace(**overrides)
+
+
+def _run_tui(settings: Settings) -> int:
+    from ..app import ImageDeckApp
+    from ..stores import open_store
+
+    app = ImageDeckApp(settings=settings, store=open_store(settings))
+    app.run()
+    return app.return_code or 0
+
+
+def _usage(parser: argparse.ArgumentParser, message: str) -> int:
+    parser.print_usage(sys.stderr)
+    _fail(message)
+    return 2
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe went away, make the interpreter's final flush quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+
+
+__all__ = ["build_parser", "main"]

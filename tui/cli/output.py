@@ -1,0 +1,202 @@
+"""How CLI results look: aligned tables and key/value blocks for people, JSON with Glance's
+field names for scripts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import humanize
+
+from ..model import Image, Member, parse_timestamp
+
+
+def to_plain(data: Any) -> Any:
+    """JSON-ready values: images and members in Glance's shape, paths and enums as text."""
+    if isinstance(data, (Image, Member)):
+        return data.to_glance()
+    if isinstance(data, dict):
+        return {str(k): to_plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return [to_plain(v) for v in data]
+    if isinstance(data, Enum):
+        return data.value
+    if isinstance(data, Path):
+        return str(data)
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return to_plain({f.name: getattr(data, f.name) for f in dataclasses.fields(data)})
+    return data
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(to_plain(data), indent=2, sort_keys=False, default=str)
+
+
+# -- small formatters --------------------------------------------------------------
+
+
+def size(value: int | None) -> str:
+    """Binary units, as disk images are sized: 1.0 GiB, 512.0 MiB."""
+    if value is None:
+        return "-"
+    return humanize.naturalsize(value, binary=True)
+
+
+def age(timestamp: str | None, now: datetime | None = None) -> str:
+    """How long ago, e.g. "3 minutes ago"; "-" when unknown."""
+    when = parse_timestamp(timestamp)
+    if when is None:
+        return "-"
+    now = now or datetime.now(timezone.utc)
+    return humanize.naturaltime(now - when)
+
+
+def text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Left-aligned columns two spaces apart; the last column is not padded."""
+    body = [list(map(str, row)) for row in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = []
+    for row in [list(headers), *body]:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def key_values(pairs: Iterable[tuple[str, Any]]) -> str:
+    pairs = [(k, text(v)) for k, v in pairs]
+    width = max((len(k) for k, _ in pairs), default=0)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in pairs)
+
+
+# -- images and members ------------------------------------------------------------
+
+IMAGE_COLUMNS = ("ID", "Name", "Status", "Disk", "Size", "Visibility", "Prot", "Owner", "Updated")
+
+
+def image_table(images: Sequence[Image], now: datetime | None = None) -> str:
+    if not images:
+        return "no images"
+    rows = [
+        (
+            image.id,
+            image.name or "-",
+            image.status,
+            image.disk_format or "-",
+            size(image.size),
+            image.visibility,
+            "yes" if image.protected else "",
+            image.owner or "-",
+            age(image.updated_at, now),
+        )
+        for image in images
+    ]
+    return table(IMAGE_COLUMNS, rows)
+
+
+def image_details(image: Image, now: datetime | None = None) -> str:
+    """Every core field, then the free-form properties sorted by name."""
+
+    def sized(value: int | None) -> str:
+        return "-" if value is None else f"{size(value)} ({value:,} bytes)"
+
+    def timed(value: str | None) -> str:
+        return "-" if value is None else f"{value} ({age(value, now)})"
+
+    pairs: list[tuple[str, Any]] = [
+        ("id", image.id),
+        ("name", image.name),
+        ("status", image.status),
+        ("disk_format", image.disk_format),
+        ("container_format", image.container_format),
+        ("size", sized(image.size)),
+        ("virtual_size", sized(image.virtual_size)),
+        ("checksum", image.checksum),
+        ("os_hash_algo", image.os_hash_algo),
+        ("os_hash_value", image.os_hash_value),
+        ("visibility", image.visibility),
+        ("protected", image.protected),
+        ("os_hidden", image.os_hidden),
+        ("owner", image.owner),
+        ("min_disk", f"{image.min_disk} GiB"),
+        ("min_ram", f"{image.min_ram} MiB"),
+        ("tags", sorted(image.tags)),
+        ("created_at", timed(image.created_at)),
+        ("updated_at", timed(image.updated_at)),
+    ]
+    if image.stores:
+        pairs.append(("stores", image.stores))
+    pairs.extend(sorted(image.properties.items()))
+    return key_values(pairs)
+
+
+def member_table(members: Sequence[Member], now: datetime | None = None) -> str:
+    if not members:
+        return "no members"
+    rows = [(m.member_id, m.status, age(m.created_at, now), age(m.updated_at, now)) for m in members]
+    return table(("Project", "Status", "Shared", "Updated"), rows)
+
+
+def inspection(report: Any) -> str:
+    """A format inspection report as key/value lines (lists joined)."""
+    plain = to_plain(report)
+    if not isinstance(plain, dict):
+        return str(plain)
+    return key_values(plain.items())
+
+
+def inspection_ok(report: Any) -> bool:
+    """Safe and as declared: what a script checks with ``inspect``'s exit status."""
+    return bool(getattr(report, "safe", True)) and not getattr(report, "mismatch", None)
+
+
+def render(data: Any) -> str:
+    """A person's view of a command result when the command gave none of its own."""
+    if isinstance(data, Image):
+        return image_details(data)
+    if isinstance(data, Member):
+        return key_values(data.to_glance().items())
+    if isinstance(data, (list, tuple)) and data and all(isinstance(d, Image) for d in data):
+        return image_table(data)
+    if isinstance(data, (list, tuple)) and data and all(isinstance(d, Member) for d in data):
+        return member_table(data)
+    if isinstance(data, dict):
+        return key_values(data.items())
+    if isinstance(data, str):
+        return data
+    return to_json(data)
+
+
+__all__ = [
+    "age",
+    "image_details",
+    "inspection",
+    "inspection_ok",
+    "image_table",
+    "key_values",
+    "member_table",
+    "render",
+    "size",
+    "table",
+    "text",
+    "to_json",
+    "to_plain",
+]
