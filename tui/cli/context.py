@@ -55,6 +55,7 @@ class CliContext:
     stdout: TextIO | None = None
     stderr: TextIO | None = None
     _store: ImageStore | None = field(default=None, repr=False)
+    _others: dict[str, ImageStore] = field(default_factory=dict, repr=False)
 
     @property
     def out(self) -> TextIO:
@@ -80,9 +81,34 @@ class CliContext:
             self._store = store
         return self._store
 
+    async def open_store_for(self, target: str) -> ImageStore:
+        """A second store named on the command line (e.g. ``copy --to``), opened once.
+
+        ``local:PATH``, or anything that looks like a path (``./x``, ``/x``, ``~/x``), is a
+        local store acting as the same project; ``cloud:NAME`` or a bare name is a cloud
+        from clouds.yaml.
+        """
+        if target not in self._others:
+            kind, sep, rest = target.partition(":")
+            if sep and kind == "local":
+                settings = self.settings.replace(store_path=rest, cloud=None)
+            elif sep and kind == "cloud":
+                settings = self.settings.replace(cloud=rest)
+            elif target.startswith(("/", ".", "~")):
+                settings = self.settings.replace(store_path=target, cloud=None)
+            else:
+                settings = self.settings.replace(cloud=target)
+            store = open_store(settings)
+            await store.open()
+            self._others[target] = store
+        return self._others[target]
+
     async def close(self) -> None:
-        if self._store is not None:
-            store, self._store = self._store, None
+        """Close every store this run opened."""
+        stores = [s for s in (self._store, *self._others.values()) if s is not None]
+        self._store = None
+        self._others.clear()
+        for store in stores:
             await store.close()
 
     def check_writable(self, action: str) -> None:
