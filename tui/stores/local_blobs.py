@@ -1,0 +1,151 @@
+"""Image data files of the local store: ``blobs/<image_id>``, written through locked
+temporary files so that a crash never leaves a partial file under a final name.
+
+An upload writes ``blobs/.tmp-<image_id>-<random>``, holding an exclusive ``flock`` on
+it from creation until the catalog has recorded the result; the lock follows the file
+through its rename. Recovery (on open, in any process) therefore touches only files no
+live process holds: those are leftovers of a crash. All functions here block; the store
+calls them from threads.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import ImageDeckError, QuotaExceeded, Unavailable
+
+#: Bytes read or hashed per step: large enough to be fast, small enough to stay responsive.
+CHUNK_SIZE = 1024 * 1024
+TMP_PREFIX = ".tmp-"
+HASH_ALGO = "sha512"
+
+
+def io_error(exc: OSError, what: str) -> ImageDeckError:
+    """A typed error for a failed file operation; a full disk is a quota problem."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return QuotaExceeded(f"{what}: the disk holding the local store is full; free some space and retry")
+    return Unavailable(f"{what}: {exc.strerror or exc}")
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(eq=False)
+class BlobWriter:
+    """One upload's data file: hashes while writing, keeps its lock until released."""
+
+    image_id: str
+    tmp_path: Path
+    final_path: Path
+    _file: Any
+    size: int = 0
+    md5: Any = field(default_factory=hashlib.md5)
+    sha512: Any = field(default_factory=hashlib.sha512)
+    committed: bool = False
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            raise io_error(exc, f"cannot write the data of image {self.image_id}") from None
+        self.md5.update(data)
+        self.sha512.update(data)
+        self.size += len(data)
+
+    def commit(self) -> Path:
+        """Make the data durable under its final name (fsync, rename, fsync the directory)."""
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            os.replace(self.tmp_path, self.final_path)
+            self.committed = True
+            fsync_dir(self.final_path.parent)
+        except OSError as exc:
+            raise io_error(exc, f"cannot save the data of image {self.image_id}") from None
+        return self.final_path
+
+    def discard(self) -> None:
+        """Remove what this upload wrote (only its own file) and release the lock."""
+        path = self.final_path if self.committed else self.tmp_path
+        try:
+            if os.stat(path).st_ino == os.fstat(self._file.fileno()).st_ino:
+                os.unlink(path)
+        except OSError:
+            pass  # already gone; recovery removes anything left once the lock is free
+        self.release()
+
+    def release(self) -> None:
+        """Close the file, which drops the lock (the catalog now tells the truth)."""
+        if not self._file.closed:
+            self._file.close()
+
+
+class BlobDir:
+    """The ``blobs`` directory of one store."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, image_id: str) -> Path:
+        return self.root / image_id
+
+    def start(self, image_id: str) -> BlobWriter:
+        """A new locked temporary file for ``image_id``'s data."""
+        tmp = self.root / f"{TMP_PREFIX}{image_id}-{secrets.token_hex(6)}"
+        try:
+            file = open(tmp, "xb", buffering=0)  # noqa: SIM115 - lives as long as the upload
+        except OSError as exc:
+            raise io_error(exc, f"cannot start the upload of image {image_id}") from None
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        return BlobWriter(image_id, tmp, self.path(image_id), file)
+
+    def remove(self, image_id: str) -> None:
+        try:
+            os.unlink(self.path(image_id))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise io_error(exc, f"cannot remove the data of image {image_id}") from None
+
+    def scan(self) -> Iterator[tuple[str, Path, bool, bool]]:
+        """(image id, path, is temporary, held by a live upload) of every data file."""
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            name = entry.name
+            is_tmp = name.startswith(TMP_PREFIX)
+            image_id = name[len(TMP_PREFIX) :].rsplit("-", 1)[0] if is_tmp else name
+            path = Path(entry.path)
+            yield image_id, path, is_tmp, _locked(path)
+
+
+def _locked(path: Path) -> bool:
+    """True while some process (this one included) holds the file's upload lock."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True  # vanished or unreadable: leave it alone
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

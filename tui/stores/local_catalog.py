@@ -1,0 +1,242 @@
+"""The local store's SQLite catalog: schema, connections, transactions and row mapping.
+
+Everything here is synchronous and runs on the store's own database thread. Several
+processes may share one catalog: WAL lets readers run beside a writer, the busy timeout
+makes a second writer wait instead of failing, and every write starts with
+``BEGIN IMMEDIATE`` so two writers never deadlock upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..model import Image, Invalid, Member, parse_timestamp
+
+#: How long a writer waits for another process's write to finish before giving up.
+BUSY_TIMEOUT_S = 10.0
+
+SCHEMA_VERSION = 1
+
+#: Image columns in the order ``SELECT`` returns them.
+IMAGE_COLUMNS = (
+    "id",
+    "name",
+    "status",
+    "disk_format",
+    "container_format",
+    "size",
+    "virtual_size",
+    "checksum",
+    "os_hash_algo",
+    "os_hash_value",
+    "visibility",
+    "protected",
+    "os_hidden",
+    "owner",
+    "min_disk",
+    "min_ram",
+    "created_at",
+    "updated_at",
+)
+SELECT_IMAGE = "SELECT " + ", ".join(f"i.{c}" for c in IMAGE_COLUMNS) + " FROM images i"
+
+#: Sort keys as SQL expressions. NULLs sort as the smallest value; the same expressions
+#: are indexed so a page is read straight off an index.
+SORT_EXPRESSIONS = {
+    "name": "coalesce(i.name, '')",
+    "status": "i.status",
+    "size": "coalesce(i.size, -1)",
+    "created_at": "i.created_at",
+    "updated_at": "i.updated_at",
+    "disk_format": "coalesce(i.disk_format, '')",
+    "id": "i.id",
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS images (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    status TEXT NOT NULL,
+    disk_format TEXT,
+    container_format TEXT,
+    size INTEGER,
+    virtual_size INTEGER,
+    checksum TEXT,
+    os_hash_algo TEXT,
+    os_hash_value TEXT,
+    visibility TEXT NOT NULL,
+    protected INTEGER NOT NULL DEFAULT 0,
+    os_hidden INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL,
+    min_disk INTEGER NOT NULL DEFAULT 0,
+    min_ram INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS images_by_created ON images (created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_updated ON images (updated_at, created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_name ON images (coalesce(name, ''), created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_status ON images (status, created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_size ON images (coalesce(size, -1), created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_disk_format
+    ON images (coalesce(disk_format, ''), created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_owner ON images (owner, created_at, id);
+CREATE TABLE IF NOT EXISTS image_tags (
+    image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (image_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS image_tags_by_tag ON image_tags (tag, image_id);
+CREATE TABLE IF NOT EXISTS image_properties (
+    image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (image_id, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS image_properties_by_name ON image_properties (name, value);
+CREATE TABLE IF NOT EXISTS image_members (
+    image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    member TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, member)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS image_members_by_member ON image_members (member, status, image_id);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the catalog with WAL, foreign keys and a busy timeout."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+        conn.close()
+        raise Invalid(f"the catalog {path} cannot use write-ahead logging (is it on a network share?)")
+    # WAL with NORMAL never corrupts on a crash; a power cut may lose the last commits,
+    # which the upload protocol tolerates (blobs are synced before their row commits).
+    conn.execute("PRAGMA synchronous = NORMAL")
+    with write(conn):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise Invalid(
+                f"the catalog {path} was written by a newer imagedeck (schema {version}); "
+                "upgrade imagedeck to open it"
+            )
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return conn
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock up front (waits up to the busy timeout)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def read(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A read transaction: one consistent snapshot for several queries."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
+# -- timestamps ---------------------------------------------------------------------
+
+_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def now_stamp() -> str:
+    """The current time as stored: microseconds, fixed width, so text order is time order.
+
+    Glance keeps sub-second times in its database too (newest-first stays exact) and
+    shows them to the second; `display_time` gives that shown form.
+    """
+    return datetime.now(timezone.utc).strftime(_STAMP_FORMAT)
+
+
+def display_time(stamp: str) -> str:
+    """The stored stamp in Glance's shown form, e.g. ``2026-11-23T21:37:50Z``."""
+    return stamp[:19] + "Z"
+
+
+def stamp_from_text(value: str, what: str) -> str:
+    """A user-given time in the stored form, for comparisons in filters."""
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise Invalid(f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}")
+    return parsed.astimezone(timezone.utc).strftime(_STAMP_FORMAT)
+
+
+# -- rows -> model ------------------------------------------------------------------
+
+
+def fetch_row(conn: sqlite3.Connection, image_id: str) -> tuple[Any, ...] | None:
+    return conn.execute(SELECT_IMAGE + " WHERE i.id = ?", (image_id,)).fetchone()
+
+
+def row_value(row: Sequence[Any], column: str) -> Any:
+    return row[IMAGE_COLUMNS.index(column)]
+
+
+def load_images(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list[Image]:
+    """Images for catalog rows, with their tags and properties (two queries per batch)."""
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    marks = ",".join("?" * len(ids))
+    tags: dict[str, list[str]] = {}
+    for image_id, tag in conn.execute(
+        f"SELECT image_id, tag FROM image_tags WHERE image_id IN ({marks}) ORDER BY tag", ids
+    ):
+        tags.setdefault(image_id, []).append(tag)
+    props: dict[str, dict[str, str]] = {}
+    for image_id, name, value in conn.execute(
+        f"SELECT image_id, name, value FROM image_properties WHERE image_id IN ({marks})"
+        " ORDER BY name",
+        ids,
+    ):
+        props.setdefault(image_id, {})[name] = value
+    return [_image(row, tags.get(row[0], []), props.get(row[0], {})) for row in rows]
+
+
+def _image(row: Sequence[Any], tags: list[str], props: dict[str, str]) -> Image:
+    data = dict(zip(IMAGE_COLUMNS, row))
+    data["protected"] = bool(data["protected"])
+    data["os_hidden"] = bool(data["os_hidden"])
+    data["created_at"] = display_time(data["created_at"])
+    data["updated_at"] = display_time(data["updated_at"])
+    return Image(**data, tags=tags, properties=props)
+
+
+def member_from_row(row: Sequence[Any]) -> Member:
+    image_id, member, status, created_at, updated_at = row
+    return Member(
+        image_id=image_id,
+        member_id=member,
+        status=status,
+        created_at=display_time(created_at),
+        updated_at=display_time(updated_at),
+    )
+
+
+MEMBER_COLUMNS = "image_id, member, status, created_at, updated_at"
