@@ -8,6 +8,7 @@ A command module registers its subcommands with `add_command`; each handler is
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -144,16 +145,18 @@ class CliContext:
     async def resolve_image(self, store: ImageStore, ref: str) -> Image:
         """An image by id, or by a name that matches exactly one image this project can see.
 
-        Shares still pending or rejected count too, so ``accept NAME`` works.
+        Shares still pending or rejected count too, so ``accept NAME`` works, and so do
+        hidden images.
         """
         try:
             return await store.get_image(ref)
         except (NotFound, Invalid):
             pass
-        matches = await store.all_images(ImageQuery(name=ref))
-        if not matches:
-            wide = ImageQuery(name=ref, visibility="all", member_status="all")
-            matches = await store.all_images(wide)
+        matches: list[Image] = []
+        for query in _NAME_LOOKUPS:
+            matches = await store.all_images(dataclasses.replace(query, name=ref))
+            if matches:
+                break
         if not matches:
             raise NotFound(f"no image with id or name {ref!r}")
         if len(matches) > 1:
@@ -164,6 +167,15 @@ class CliContext:
                 f"name {ref!r} matches {len(matches)} images, use an id: {listed}"
             )
         return matches[0]
+
+
+#: Where a name is looked for, in order: the default view first (own, public, accepted
+#: shares), then shares waiting for an answer or rejected, then hidden images.
+_NAME_LOOKUPS = (
+    ImageQuery(),
+    ImageQuery(visibility="all", member_status="all"),
+    ImageQuery(visibility="all", member_status="all", os_hidden=True),
+)
 
 
 __all__ = ["CliContext", "Handler", "add_command"]

@@ -314,11 +314,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("images", nargs="+", metavar="IMAGE")
 
     p = add_command(subparsers, "deactivate", deactivate, writes=True,
-                    help="make an image's data unreadable (admin)")
+                    help="make an image's data unreadable until reactivated")
     p.add_argument("image", metavar="IMAGE")
 
     p = add_command(subparsers, "reactivate", reactivate, writes=True,
-                    help="make a deactivated image usable again (admin)")
+                    help="make a deactivated image usable again")
     p.add_argument("image", metavar="IMAGE")
 
 

@@ -24,7 +24,7 @@ async def members(args: argparse.Namespace, ctx: CliContext) -> int:
 async def share(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
-    project_id = await store.resolve_project(args.project)
+    project_id = await store.resolve_project(args.member)
     member = await store.add_member(image.id, project_id)
     ctx.emit(
         member,
@@ -37,7 +37,7 @@ async def share(args: argparse.Namespace, ctx: CliContext) -> int:
 async def unshare(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
-    project_id = await store.resolve_project(args.project)
+    project_id = await store.resolve_project(args.member)
     await store.remove_member(image.id, project_id)
     ctx.emit(
         {"image_id": image.id, "member_id": project_id, "removed": True},
@@ -92,12 +92,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(subparsers, "share", share, writes=True,
                     help="share an image with a project (the image must be 'shared')")
     p.add_argument("image", metavar="IMAGE")
-    p.add_argument("project", metavar="PROJECT", help="project id or name")
+    p.add_argument("member", metavar="PROJECT", help="project id or name")
 
     p = add_command(subparsers, "unshare", unshare, writes=True,
                     help="stop sharing an image with a project")
     p.add_argument("image", metavar="IMAGE")
-    p.add_argument("project", metavar="PROJECT", help="project id or name")
+    p.add_argument("member", metavar="PROJECT", help="project id or name")
 
     for status, verb in (
         (MemberStatus.ACCEPTED, "accept"),

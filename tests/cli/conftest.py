@@ -1,0 +1,89 @@
+"""Run the real ``imagedeck`` entry point in-process on a local store in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real config, store, cloud or project of the developer running the tests."""
+    for name in ("IMAGEDECK_CONFIG", "IMAGEDECK_STORE", "IMAGEDECK_PROJECT", "OS_CLOUD",
+                 "IMAGEDECK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], store_dir: Path) -> Callable[..., Result]:
+    """``cli("ls", project="alpha")`` runs ``imagedeck --store DIR --project alpha ls``."""
+
+    def run(*argv: str, project: str = "alpha", admin: bool = False, store: bool = True) -> Result:
+        capsys.readouterr()
+        prefix = ["--store", str(store_dir), "--project", project] if store else []
+        if admin:
+            prefix.append("--admin")
+        code = main([*prefix, *argv])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+@pytest.fixture
+def make_image(store_dir: Path) -> Callable[..., str]:
+    """``make_image("alpha", "name", **fields)``: an image made through the store API."""
+    return lambda *args, **kwargs: add_image(store_dir, *args, **kwargs)
+
+
+def add_image(
+    store_dir: Path,
+    project: str,
+    name: str,
+    data: bytes | None = b"\x01" * 4096,
+    *,
+    admin: bool = False,
+    **fields: Any,
+) -> str:
+    """Create (and upload unless ``data`` is None) an image straight through the store API."""
+    from tui.stores.local import LocalStore
+
+    async def go() -> str:
+        async with LocalStore(store_dir, project, admin=admin) as store:
+            body = {"name": name, "disk_format": "raw", "container_format": "bare", **fields}
+            image = await store.create_image(body)
+            if data is not None:
+                await store.upload(image.id, _chunks(data), len(data))
+            return image.id
+
+    return asyncio.run(go())

@@ -1,0 +1,78 @@
+"""The demo store: every pane of the app has something to show, from each project's side."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.config import load_settings
+from tui.demo.seed import CATALOG, DEMO_PROJECT, seed_demo
+
+Cli = Callable[..., Any]
+
+
+@pytest.fixture
+def demo(store_dir: Path):
+    return asyncio.run(seed_demo(store_dir))
+
+
+def by_name(records: list[dict]) -> dict[str, dict]:
+    return {record["name"]: record for record in records}
+
+
+def test_demo_project_view(demo, cli: Cli) -> None:
+    assert demo.project == DEMO_PROJECT
+    assert demo.image_count == len(CATALOG) >= 12
+    listed = by_name(cli("ls", "--json", project="demo").json())
+    # own images, the public ones and the accepted share; not pending or rejected shares
+    assert {"cirros-0.6.2", "demo-app-golden", "ubuntu-24.04-server",
+            "debian-12-genericcloud", "rocky-9-genericcloud"} <= listed.keys()
+    assert not {"windows-server-2022-eval", "fedora-40-cloud", "freebsd-14.1"} & listed.keys()
+    assert len({record["disk_format"] for record in listed.values()}) >= 3
+    assert listed["ubuntu-24.04-server"]["visibility"] == "public"
+    assert listed["ubuntu-24.04-server"]["os_distro"] == "ubuntu"
+    assert listed["debian-12-genericcloud"]["protected"] is True
+    assert listed["legacy-appliance"]["status"] == "deactivated"
+    assert listed["build-in-progress"]["status"] == "queued"
+    assert listed["cirros-0.6.2"]["status"] == "active"
+    assert listed["cirros-0.6.2"]["size"] > 0 and listed["cirros-0.6.2"]["os_hash_value"]
+
+    shares = cli("shares", "--json", project="demo").json()
+    assert sorted(i["name"] for i in shares["pending"]) == [
+        "alpine-3.20-virt", "fedora-40-cloud", "windows-server-2022-eval"
+    ]
+    assert [i["name"] for i in shares["accepted"]] == ["rocky-9-genericcloud"]
+    assert [i["name"] for i in shares["rejected"]] == ["freebsd-14.1"]
+
+    members = {m["member_id"]: m["status"]
+               for m in cli("members", "demo-app-golden", "--json", project="demo").json()}
+    assert members == {"research": "pending", "ops": "accepted"}
+
+
+def test_other_projects_view(demo, cli: Cli) -> None:
+    research = cli("shares", "--json", project="research").json()
+    assert [i["name"] for i in research["pending"]] == ["demo-app-golden"]
+    ops = by_name(cli("ls", "--json", project="ops").json())
+    assert "demo-app-golden" in ops  # accepted by ops
+    assert "cirros-0.6.2" not in ops  # demo's private image
+    # a pending share can be answered by name from the receiving side
+    assert cli("accept", "demo-app-golden", project="research").code == 0
+    assert "demo-app-golden" in by_name(cli("ls", "--json", project="research").json())
+
+
+def test_demo_settings_point_at_the_store(demo, store_dir: Path) -> None:
+    settings = demo.settings(load_settings({}, environ={"OS_CLOUD": "prod"}))
+    assert settings.store_path == store_dir
+    assert settings.cloud is None
+    assert settings.project == "demo"
+    assert settings.admin is False
+
+
+def test_demo_flag_with_a_command_uses_a_throwaway_store(cli: Cli) -> None:
+    result = cli("--demo", "ls", "--json", store=False)
+    assert result.code == 0, result.err
+    assert "cirros-0.6.2" in by_name(result.json())
