@@ -45,15 +45,16 @@ IMAGE_COLUMNS = (
 )
 SELECT_IMAGE = "SELECT " + ", ".join(f"i.{c}" for c in IMAGE_COLUMNS) + " FROM images i"
 
-#: Sort keys as SQL expressions. NULLs sort as the smallest value; the same expressions
-#: are indexed so a page is read straight off an index.
+#: Sort keys as SQL columns. NULLs sort as the smallest value (generated ``*_key``
+#: columns), and every key is indexed with the tiebreaks so that a page is one index
+#: seek from the previous page's last row.
 SORT_EXPRESSIONS = {
-    "name": "coalesce(i.name, '')",
+    "name": "i.name_key",
     "status": "i.status",
-    "size": "coalesce(i.size, -1)",
+    "size": "i.size_key",
     "created_at": "i.created_at",
     "updated_at": "i.updated_at",
-    "disk_format": "coalesce(i.disk_format, '')",
+    "disk_format": "i.disk_format_key",
     "id": "i.id",
 }
 
@@ -76,15 +77,17 @@ CREATE TABLE IF NOT EXISTS images (
     min_disk INTEGER NOT NULL DEFAULT 0,
     min_ram INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    name_key TEXT GENERATED ALWAYS AS (coalesce(name, '')) VIRTUAL,
+    size_key INTEGER GENERATED ALWAYS AS (coalesce(size, -1)) VIRTUAL,
+    disk_format_key TEXT GENERATED ALWAYS AS (coalesce(disk_format, '')) VIRTUAL
 );
 CREATE INDEX IF NOT EXISTS images_by_created ON images (created_at, id);
 CREATE INDEX IF NOT EXISTS images_by_updated ON images (updated_at, created_at, id);
-CREATE INDEX IF NOT EXISTS images_by_name ON images (coalesce(name, ''), created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_name ON images (name_key, created_at, id);
 CREATE INDEX IF NOT EXISTS images_by_status ON images (status, created_at, id);
-CREATE INDEX IF NOT EXISTS images_by_size ON images (coalesce(size, -1), created_at, id);
-CREATE INDEX IF NOT EXISTS images_by_disk_format
-    ON images (coalesce(disk_format, ''), created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_size ON images (size_key, created_at, id);
+CREATE INDEX IF NOT EXISTS images_by_disk_format ON images (disk_format_key, created_at, id);
 CREATE INDEX IF NOT EXISTS images_by_owner ON images (owner, created_at, id);
 CREATE TABLE IF NOT EXISTS image_tags (
     image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
