@@ -38,7 +38,7 @@ from ..model import (
 )
 from . import local_catalog as catalog
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
-from .local_blobs import CHUNK_SIZE, HASH_ALGO, BlobDir, BlobWriter, io_error
+from .local_blobs import CHUNK_SIZE, HASH_ALGO, BlobDir, BlobWriter, io_error, is_held
 from .local_query import compile_query, split_row
 from .local_rules import (
     Actor,
@@ -132,10 +132,13 @@ class LocalStore(ImageStore):
         with catalog.write(conn):
             statuses: dict[str, str] = dict(conn.execute("SELECT id, status FROM images"))
             held: set[str] = set()
-            for image_id, path, is_tmp, locked in self._blobs.scan():
-                if locked:
+            for image_id, path, is_tmp in self._blobs.scan():
+                status = statuses.get(image_id)
+                if not is_tmp and status in _HAS_DATA:
+                    continue  # complete data of a usable image: the common case, no lock check
+                if is_held(path):
                     held.add(image_id)
-                elif is_tmp or statuses.get(image_id) not in _HAS_DATA:
+                else:
                     with contextlib.suppress(OSError):
                         path.unlink(missing_ok=True)
             now = catalog.now_stamp()

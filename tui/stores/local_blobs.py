@@ -120,23 +120,20 @@ class BlobDir:
         except OSError as exc:
             raise io_error(exc, f"cannot remove the data of image {image_id}") from None
 
-    def scan(self) -> Iterator[tuple[str, Path, bool, bool]]:
-        """(image id, path, is temporary, held by a live upload) of every data file."""
+    def scan(self) -> Iterator[tuple[str, Path, bool]]:
+        """(image id, path, is temporary) of every data file, complete or not."""
         try:
             entries = list(os.scandir(self.root))
         except FileNotFoundError:
             return
         for entry in entries:
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            name = entry.name
-            is_tmp = name.startswith(TMP_PREFIX)
-            image_id = name[len(TMP_PREFIX) :].rsplit("-", 1)[0] if is_tmp else name
-            path = Path(entry.path)
-            yield image_id, path, is_tmp, _locked(path)
+            if entry.is_file(follow_symlinks=False):
+                is_tmp = entry.name.startswith(TMP_PREFIX)
+                image_id = entry.name[len(TMP_PREFIX) :].rsplit("-", 1)[0] if is_tmp else entry.name
+                yield image_id, Path(entry.path), is_tmp
 
 
-def _locked(path: Path) -> bool:
+def is_held(path: Path) -> bool:
     """True while some process (this one included) holds the file's upload lock."""
     try:
         fd = os.open(path, os.O_RDONLY)
