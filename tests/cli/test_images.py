@@ -231,3 +231,24 @@ def test_broken_config_is_one_line(cli: Cli, tmp_path, monkeypatch: pytest.Monke
     config.write_text("max_transfers: [\n")
     monkeypatch.setenv("IMAGEDECK_CONFIG", str(config))
     one_line_error(cli("ls"), "config:", str(config))
+
+
+def test_ls_visibility_owner_and_container_filters(cli: Cli, make_image: Maker) -> None:
+    make_image("alpha", "pub", admin=True, visibility="public", container_format="ovf")
+    make_image("alpha", "priv", visibility="private")
+    make_image("beta", "theirs", visibility="shared")
+    assert cli("share", "theirs", "alpha", project="beta").code == 0
+
+    def names(*argv: str, project: str = "alpha") -> list[str]:
+        result = cli("ls", "--json", "--sort", "name", *argv, project=project)
+        assert result.code == 0, result.err
+        return [image["name"] for image in result.json()]
+
+    assert names() == ["priv", "pub"]
+    assert names("--visibility", "public") == ["pub"]
+    assert names("--visibility", "private") == ["priv"]
+    assert names("--container-format", "ovf,ova") == ["pub"]
+    assert names("--visibility", "shared", "--member-status", "pending") == ["theirs"]
+    assert names("--visibility", "all", "--member-status", "all") == ["priv", "pub", "theirs"]
+    assert names("--owner", "beta", "--visibility", "all", "--member-status", "all") == ["theirs"]
+    assert names(project="beta") == ["pub", "theirs"]

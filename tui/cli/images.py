@@ -101,10 +101,7 @@ VISIBILITIES = tuple(Visibility)
 
 
 def query_from_args(args: argparse.Namespace) -> ImageQuery:
-    sort: list[SortKey] = []
-    for item in args.sort or []:
-        sort.append(item)
-    extra: dict[str, Any] = {"sort": tuple(sort)} if sort else {}
+    extra: dict[str, Any] = {"sort": tuple(args.sort)} if args.sort else {}
     return ImageQuery(
         name=args.name,
         status=_flatten(args.status),
