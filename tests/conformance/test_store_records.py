@@ -32,6 +32,17 @@ async def test_create_gives_a_queued_shared_image_owned_by_the_project(
     assert again.name == image.name and again.properties == image.properties
 
 
+async def test_create_with_a_chosen_id(alpha: ImageStore, images: Images) -> None:
+    chosen = str(uuid.uuid4())
+    image = await images.create(alpha, id=chosen)
+    assert image.id == chosen
+    assert (await alpha.get_image(chosen)).name == image.name
+    with pytest.raises(Conflict):
+        await images.create(alpha, id=chosen)
+    with pytest.raises(Invalid):
+        await images.create(alpha, id="not-a-uuid")
+
+
 async def test_get_unknown_image_is_not_found(alpha: ImageStore) -> None:
     with pytest.raises(NotFound):
         await alpha.get_image(str(uuid.uuid4()))
@@ -48,7 +59,10 @@ async def test_get_unknown_image_is_not_found(alpha: ImageStore) -> None:
         {"architecture": 64},
         {"architecture": None},
     ],
-    ids=["disk_format", "container_format", "min_disk", "visibility", "protected", "int-prop", "null-prop"],
+    ids=[
+        "disk_format", "container_format", "min_disk", "visibility", "protected", "int-prop",
+        "null-prop",
+    ],
 )
 async def test_create_rejects_bad_values(alpha: ImageStore, images: Images, fields: dict) -> None:
     with pytest.raises(Invalid):
@@ -66,7 +80,9 @@ READ_ONLY_VALUES = {
 
 
 @pytest.mark.parametrize("field", ["status", "size", "checksum", "os_hash_value", "created_at"])
-async def test_create_refuses_read_only_fields(alpha: ImageStore, images: Images, field: str) -> None:
+async def test_create_refuses_read_only_fields(
+    alpha: ImageStore, images: Images, field: str
+) -> None:
     with pytest.raises(Forbidden):
         await images.create(alpha, **{field: READ_ONLY_VALUES[field]})
 
@@ -130,8 +146,12 @@ async def test_changes_apply_all_or_nothing(alpha: ImageStore, images: Images) -
     assert (await alpha.get_image(image.id)).name == image.name
 
 
-@pytest.mark.parametrize("field", ["status", "size", "checksum", "id", "created_at", "os_hash_value"])
-async def test_read_only_fields_cannot_change(alpha: ImageStore, images: Images, field: str) -> None:
+@pytest.mark.parametrize(
+    "field", ["status", "size", "checksum", "id", "created_at", "os_hash_value"]
+)
+async def test_read_only_fields_cannot_change(
+    alpha: ImageStore, images: Images, field: str
+) -> None:
     image = await images.create(alpha)
     with pytest.raises(Forbidden):
         await alpha.update_image(image.id, [Change.replace(field, READ_ONLY_VALUES[field])])

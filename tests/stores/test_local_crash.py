@@ -82,7 +82,9 @@ def _temp_files(store_dir: Path) -> list[Path]:
 
 async def _queued_raw_image(store_dir: Path) -> str:
     async with LocalStore(store_dir, "alpha") as store:
-        image = await store.create_image({"name": "big", "disk_format": "raw", "container_format": "bare"})
+        image = await store.create_image(
+            {"name": "big", "disk_format": "raw", "container_format": "bare"}
+        )
     return image.id
 
 
@@ -178,7 +180,7 @@ async def test_two_processes_writing_at_once_keep_the_catalog_intact(tmp_path: P
     async with LocalStore(store_dir, "alpha"):
         pass
     count = 120
-    children = [_spawn(WRITER, str(store_dir), project, str(count)) for project in ("alpha", "beta")]
+    children = [_spawn(WRITER, str(store_dir), who, str(count)) for who in ("alpha", "beta")]
     for child in children:
         child.stdin.write(b"go\n")
         child.stdin.flush()
@@ -191,7 +193,9 @@ async def test_two_processes_writing_at_once_keep_the_catalog_intact(tmp_path: P
         listed = await admin.all_images(ImageQuery(tags=("busy",), visibility="all"))
     assert len(listed) == 2 * count
     for project in ("alpha", "beta"):
-        mine = sorted((i for i in listed if i.owner == project), key=lambda i: int(i.properties["serial"]))
+        mine = sorted(
+            (i for i in listed if i.owner == project), key=lambda i: int(i.properties["serial"])
+        )
         assert [i.name for i in mine] == [f"{project}-{n}" for n in range(count)]
         assert all(set(i.tags) == {"busy", project} for i in mine)
 

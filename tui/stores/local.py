@@ -292,9 +292,12 @@ class LocalStore(ImageStore):
                 raise Conflict(
                     f"image {image_id} is {status}: data can only be uploaded to a queued image"
                 )
-            if not catalog.row_value(row, "disk_format") or not catalog.row_value(row, "container_format"):
+            if not (
+                catalog.row_value(row, "disk_format") and catalog.row_value(row, "container_format")
+            ):
                 raise Invalid(
-                    f"set disk_format and container_format of image {image_id} before uploading data"
+                    f"set disk_format and container_format of image {image_id} "
+                    "before uploading data"
                 )
             # The locked file exists before 'saving' commits: recovery elsewhere sees it held.
             writer = self._blobs.start(catalog.row_value(row, "id"))
@@ -375,7 +378,9 @@ class LocalStore(ImageStore):
         if image.status == ImageStatus.DEACTIVATED and not self.admin:
             raise Forbidden(f"image {image.id} is deactivated: only an admin may download it")
         if image.status not in (ImageStatus.ACTIVE, ImageStatus.DEACTIVATED):
-            raise NotFound(f"image {image.id} has no data yet (it is {image.status}); upload some first")
+            raise NotFound(
+                f"image {image.id} has no data yet (it is {image.status}); upload some first"
+            )
         size = image.size or 0
         if offset > 0 and offset >= size:
             raise Invalid(f"offset {offset} is beyond the end of image {image.id} ({size} bytes)")
@@ -469,7 +474,8 @@ class LocalStore(ImageStore):
                 now = catalog.now_stamp()
                 try:
                     conn.execute(
-                        f"INSERT INTO image_members ({catalog.MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                        f"INSERT INTO image_members ({catalog.MEMBER_COLUMNS})"
+                        " VALUES (?, ?, ?, ?, ?)",
                         (row[0], member, MemberStatus.PENDING, now, now),
                     )
                 except sqlite3.IntegrityError:
@@ -505,7 +511,9 @@ class LocalStore(ImageStore):
                             f"project {member_id} accepts or rejects it"
                         )
                     if member_id != self.project:
-                        raise Forbidden(f"only project {member_id} can answer its share of {image_id}")
+                        raise Forbidden(
+                            f"only project {member_id} can answer its share of {image_id}"
+                        )
                 current = conn.execute(
                     "SELECT 1 FROM image_members WHERE image_id = ? AND member = ?",
                     (row[0], member_id),
@@ -513,7 +521,8 @@ class LocalStore(ImageStore):
                 if current is None:
                     raise NotFound(f"image {image_id} is not shared with {member_id}")
                 conn.execute(
-                    "UPDATE image_members SET status = ?, updated_at = ? WHERE image_id = ? AND member = ?",
+                    "UPDATE image_members SET status = ?, updated_at = ?"
+                    " WHERE image_id = ? AND member = ?",
                     (check_member_status(status), catalog.now_stamp(), row[0], member_id),
                 )
                 return _member(conn, row[0], member_id)

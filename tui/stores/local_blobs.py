@@ -31,7 +31,9 @@ HASH_ALGO = "sha512"
 def io_error(exc: OSError, what: str) -> ImageDeckError:
     """A typed error for a failed file operation; a full disk is a quota problem."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return QuotaExceeded(f"{what}: the disk holding the local store is full; free some space and retry")
+        return QuotaExceeded(
+            f"{what}: the disk holding the local store is full; free some space and retry"
+        )
     return Unavailable(f"{what}: {exc.strerror or exc}")
 
 

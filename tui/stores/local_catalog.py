@@ -123,7 +123,9 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
         conn.close()
-        raise Invalid(f"the catalog {path} cannot use write-ahead logging (is it on a network share?)")
+        raise Invalid(
+            f"the catalog {path} cannot use write-ahead logging (is it on a network share?)"
+        )
     # WAL with NORMAL never corrupts on a crash; a power cut may lose the last commits,
     # which the upload protocol tolerates (blobs are synced before their row commits).
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -186,7 +188,9 @@ def stamp_from_text(value: str, what: str) -> str:
     """A user-given time in the stored form, for comparisons in filters."""
     parsed = parse_timestamp(value)
     if parsed is None:
-        raise Invalid(f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}")
+        raise Invalid(
+            f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}"
+        )
     return parsed.astimezone(timezone.utc).strftime(_STAMP_FORMAT)
 
 

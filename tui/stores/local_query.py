@@ -63,11 +63,14 @@ def compile_query(query: ImageQuery | None, actor: Actor) -> CompiledQuery:
 
     visibility = query.visibility
     if visibility is not None and visibility not in LIST_VISIBILITIES:
-        raise Invalid(f"visibility filter must be one of {', '.join(LIST_VISIBILITIES)}, not {visibility!r}")
+        raise Invalid(
+            f"visibility filter must be one of {', '.join(LIST_VISIBILITIES)}, not {visibility!r}"
+        )
     member_status = query.member_status or MemberStatus.ACCEPTED
     if member_status not in LIST_MEMBER_STATUSES:
         raise Invalid(
-            f"member_status filter must be one of {', '.join(LIST_MEMBER_STATUSES)}, not {member_status!r}"
+            f"member_status filter must be one of {', '.join(LIST_MEMBER_STATUSES)}, "
+            f"not {member_status!r}"
         )
     if not actor.admin:
         # Public and community images, the project's own, and shared images it is a

@@ -232,8 +232,12 @@ def _apply(image: Image, change: Change, actor: Actor) -> None:
     try:
         op = ChangeOp(change.op)
     except ValueError:
-        raise Invalid(f"change operation must be add, replace or remove, not {change.op!r}") from None
-    path = change.path[1:] if isinstance(change.path, str) and change.path.startswith("/") else change.path
+        raise Invalid(
+            f"change operation must be add, replace or remove, not {change.op!r}"
+        ) from None
+    path = change.path
+    if isinstance(path, str) and path.startswith("/"):
+        path = path[1:]
     if not isinstance(path, str) or not path or "/" in path:
         raise Invalid(f"cannot change {change.path!r}: name one field or property")
     if path in READ_ONLY_FIELDS:
