@@ -4,23 +4,25 @@ temporary files so that a crash never leaves a partial file under a final name.
 An upload writes ``blobs/.tmp-<image_id>-<random>``, holding an exclusive ``flock`` on
 it from creation until the catalog has recorded the result; the lock follows the file
 through its rename. Recovery (on open, in any process) therefore touches only files no
-live process holds: those are leftovers of a crash. All functions here block; the store
-calls them from threads.
+live process holds: those are leftovers of a crash. The synchronous functions block
+(the store calls them from threads); the async ones move every read, write and hash to
+a worker thread themselves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import fcntl
 import hashlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import ImageDeckError, QuotaExceeded, Unavailable
+from ..model import ImageDeckError, Invalid, QuotaExceeded, Unavailable
 
 #: Bytes read or hashed per step: large enough to be fast, small enough to stay responsive.
 CHUNK_SIZE = 1024 * 1024
@@ -148,3 +150,37 @@ def is_held(path: Path) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+async def stream_into(writer: BlobWriter, data: AsyncIterable[bytes], size: int | None) -> None:
+    """Copy the caller's chunks into ``writer`` in ~1 MiB steps on a worker thread."""
+    pending: list[bytes] = []
+    buffered = 0
+    async for chunk in data:
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise Invalid(f"image data must be bytes, not {type(chunk).__name__}")
+        pending.append(bytes(chunk))
+        buffered += len(chunk)
+        if size is not None and writer.size + buffered > size:
+            raise Invalid(f"more data than the declared size of {size} bytes")
+        if buffered >= CHUNK_SIZE:
+            await asyncio.to_thread(writer.write, b"".join(pending))
+            pending.clear()
+            buffered = 0
+    if pending:
+        await asyncio.to_thread(writer.write, b"".join(pending))
+    if size is not None and writer.size != size:
+        raise Invalid(f"the data ended after {writer.size} of the declared {size} bytes")
+
+
+async def read_chunks(file: Any, image_id: str) -> AsyncIterator[bytes]:
+    while True:
+        try:
+            chunk = await asyncio.to_thread(file.read, CHUNK_SIZE)
+        except OSError as exc:
+            raise io_error(exc, f"cannot read the data of image {image_id}") from None
+        except ValueError:  # the download was closed while a read was pending
+            return
+        if not chunk:
+            return
+        yield chunk

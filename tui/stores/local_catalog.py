@@ -15,7 +15,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..model import Image, Invalid, Member, parse_timestamp
+from ..model import (
+    Image,
+    ImageDeckError,
+    Invalid,
+    Member,
+    QuotaExceeded,
+    Unavailable,
+    parse_timestamp,
+)
 
 #: How long a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_S = 10.0
@@ -247,3 +255,41 @@ def member_from_row(row: Sequence[Any]) -> Member:
 
 
 MEMBER_COLUMNS = "image_id, member, status, created_at, updated_at"
+
+
+# -- small writes and lookups shared by the store's methods ------------------------
+
+
+def write_tags_and_properties(conn: sqlite3.Connection, image: Image) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO image_tags (image_id, tag) VALUES (?, ?)",
+        [(image.id, tag) for tag in image.tags],
+    )
+    conn.executemany(
+        "INSERT INTO image_properties (image_id, name, value) VALUES (?, ?, ?)",
+        [(image.id, k, v) for k, v in image.properties.items()],
+    )
+
+
+def touch(conn: sqlite3.Connection, image_id: str) -> None:
+    conn.execute("UPDATE images SET updated_at = ? WHERE id = ?", (now_stamp(), image_id))
+
+
+def fetch_member(conn: sqlite3.Connection, image_id: str, member: str) -> Member:
+    row = conn.execute(
+        f"SELECT {MEMBER_COLUMNS} FROM image_members WHERE image_id = ? AND member = ?",
+        (image_id, member),
+    ).fetchone()
+    return member_from_row(row)
+
+
+def db_error(exc: sqlite3.Error, path: Path) -> ImageDeckError:
+    """A typed error for a catalog failure."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return Unavailable(
+            f"the local store at {path} is busy: another imagedeck is writing to it; try again"
+        )
+    if "full" in text:
+        return QuotaExceeded(f"the disk holding the local store at {path} is full; free some space")
+    return Unavailable(f"the catalog of the local store at {path} failed: {text}")

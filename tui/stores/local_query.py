@@ -8,12 +8,20 @@ keyset (the last row's sort values), never by OFFSET, so each page costs O(page 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import ImageQuery, Invalid, MemberStatus, SortKey, Visibility
-from .local_catalog import IMAGE_COLUMNS, SELECT_IMAGE, SORT_EXPRESSIONS, stamp_from_text
+from ..model import Image, ImageQuery, Invalid, MemberStatus, SortKey, Visibility
+from .local_catalog import (
+    IMAGE_COLUMNS,
+    SELECT_IMAGE,
+    SORT_EXPRESSIONS,
+    load_images,
+    read,
+    stamp_from_text,
+)
 from .local_rules import Actor
 
 LIST_VISIBILITIES = (*Visibility, "all")
@@ -168,3 +176,16 @@ def _keyset(order: Sequence[tuple[str, str]], after: Sequence[Any]) -> tuple[str
         alternatives.append("(" + " AND ".join(equal) + ")")
         params.extend(after[: i + 1])
     return "(" + " OR ".join(alternatives) + ")", params
+
+
+def read_page(
+    conn: sqlite3.Connection, compiled: CompiledQuery, after: tuple[Any, ...] | None, limit: int
+) -> tuple[list[Image], tuple[Any, ...] | None, bool]:
+    """One page (and whether another follows) in one snapshot."""
+    sql, params = compiled.page(after, limit + 1)
+    with read(conn):
+        rows = conn.execute(sql, params).fetchall()
+        more = len(rows) > limit
+        split = [split_row(r) for r in rows[:limit]]
+        images = load_images(conn, [image_row for image_row, _ in split])
+    return images, (split[-1][1] if split else None), more
