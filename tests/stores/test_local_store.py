@@ -18,7 +18,8 @@ from tui.model import (
     QuotaExceeded,
     SortKey,
 )
-from tui.stores import local_blobs
+from tui.stores import local_blobs, local_catalog, local_data
+from tui.stores.local_rules import Actor
 from tui.stores.local import LocalStore
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
@@ -161,3 +162,25 @@ async def test_an_unusable_path_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a directory")
     with pytest.raises(ImageDeckError, match="cannot create the local store"):
         await LocalStore(tmp_path / "file", "alpha").open()
+
+
+async def test_giving_up_after_the_catalog_recorded_the_data_keeps_it(tmp_path: Path) -> None:
+    """A cancelled upload whose final commit was already running stays active: the undo
+    step runs after it on the database thread and sees the data recorded."""
+    async with LocalStore(tmp_path, "alpha") as store:
+        image = await store.create_image({"name": "late cancel", **FORMATS})
+    conn = local_catalog.connect(tmp_path / "catalog.sqlite")
+    blobs = local_blobs.BlobDir(tmp_path / "blobs")
+    try:
+        writer = local_data.begin_upload(conn, Actor("alpha"), blobs, image.id)
+        writer.write(b"recorded")
+        writer.commit()
+        local_data.finish_upload(conn, writer, None)
+        local_data.abort_upload(conn, writer)
+        writer.release()
+    finally:
+        conn.close()
+    async with LocalStore(tmp_path, "alpha") as store:
+        assert (await store.get_image(image.id)).status == "active"
+        async with store.download(image.id) as download:
+            assert b"".join([c async for c in download.chunks]) == b"recorded"

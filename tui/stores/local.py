@@ -34,10 +34,10 @@ from ..model import (
     Schema,
 )
 from . import local_catalog as catalog
-from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
-from .local_blobs import BlobDir, io_error, read_chunks, stream_into
 from . import local_data as data_ops
 from . import local_members as members
+from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
+from .local_blobs import BlobDir, io_error, read_chunks, stream_into
 from .local_query import compile_query, read_page
 from .local_recovery import recover
 from .local_rules import (
@@ -84,13 +84,13 @@ class LocalStore(ImageStore):
                 return
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagedeck-catalog")
             try:
-                self._conn = await asyncio.get_running_loop().run_in_executor(
+                conn = await asyncio.get_running_loop().run_in_executor(
                     executor, self._open_catalog
                 )
             except BaseException:
                 executor.shutdown(wait=False)
                 raise
-            self._executor = executor
+            self._conn, self._executor = conn, executor
 
     async def close(self) -> None:
         async with self._open_lock:
@@ -111,6 +111,9 @@ class LocalStore(ImageStore):
             raise catalog.db_error(exc, self.path) from None
         try:
             recover(conn, self._blobs)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise catalog.db_error(exc, self.path) from None
         except BaseException:
             conn.close()
             raise
@@ -245,8 +248,7 @@ class LocalStore(ImageStore):
         except BaseException:
             # Best effort: whatever fails here, the next open's recovery finishes.
             with contextlib.suppress(ImageDeckError, OSError):
-                await asyncio.to_thread(writer.discard)
-                await self._db(data_ops.requeue, writer.image_id)
+                await self._db(data_ops.abort_upload, writer)
             raise
         finally:
             writer.release()

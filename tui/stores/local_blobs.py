@@ -59,6 +59,8 @@ class BlobWriter:
     md5: Any = field(default_factory=hashlib.md5)
     sha512: Any = field(default_factory=hashlib.sha512)
     committed: bool = False
+    #: Set once the catalog has recorded the data: from then on it must stay.
+    recorded: bool = False
 
     def write(self, data: bytes) -> None:
         try:

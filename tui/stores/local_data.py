@@ -3,7 +3,7 @@
 An upload is three short transactions around the streaming: `begin_upload` (checks,
 a locked temporary file, status ``saving``), then the data is written, synced and
 renamed (`local_blobs`), then `finish_upload` (status ``active`` with size and hashes)
-or `requeue` if anything failed. Functions run on the store's database thread.
+or `abort_upload` if anything failed. Functions run on the store's database thread.
 """
 
 from __future__ import annotations
@@ -71,16 +71,27 @@ def finish_upload(conn: sqlite3.Connection, writer: BlobWriter, virtual: int | N
                 writer.image_id,
             ),
         )
+    writer.recorded = True
+    with catalog.read(conn):
         return catalog.load_images(conn, [catalog.fetch_row(conn, writer.image_id)])[0]
 
 
-def requeue(conn: sqlite3.Connection, image_id: str) -> None:
-    """Put an image whose upload failed back to ``queued``."""
-    with catalog.write(conn):
-        conn.execute(
-            "UPDATE images SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-            (ImageStatus.QUEUED, catalog.now_stamp(), image_id, ImageStatus.SAVING),
-        )
+def abort_upload(conn: sqlite3.Connection, writer: BlobWriter) -> None:
+    """Undo a failed or cancelled upload: back to ``queued``, its file removed.
+
+    Runs on the database thread, so it comes after a `finish_upload` that was already
+    under way when the caller gave up; data the catalog recorded is kept.
+    """
+    if writer.recorded:
+        return
+    try:
+        with catalog.write(conn):
+            conn.execute(
+                "UPDATE images SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                (ImageStatus.QUEUED, catalog.now_stamp(), writer.image_id, ImageStatus.SAVING),
+            )
+    finally:
+        writer.discard()
 
 
 def open_data(
