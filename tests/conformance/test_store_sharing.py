@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance_kit import Images, listed_ids
+from conformance_kit import Images, listed_ids, read_all
 from tui.model import Change, Conflict, Forbidden, Invalid, NotFound
 from tui.stores.base import ImageStore
 
@@ -12,10 +12,18 @@ from tui.stores.base import ImageStore
 async def test_private_images_stay_with_their_owner(
     alpha: ImageStore, beta: ImageStore, images: Images, backend
 ) -> None:
-    image = await images.create(alpha, visibility="private")
+    image = await images.create_with_data(alpha, b"private data", visibility="private")
     assert image.id in await listed_ids(alpha, images.query())
     with pytest.raises(NotFound):
         await beta.get_image(image.id)
+    with pytest.raises(NotFound):
+        await beta.update_image(image.id, [Change.replace("name", "seen")])
+    with pytest.raises(NotFound):
+        await beta.delete_image(image.id)
+    with pytest.raises(NotFound):
+        await read_all(beta, image.id)
+    with pytest.raises(NotFound):
+        await beta.list_members(image.id)
     assert image.id not in await listed_ids(beta, images.query(visibility="all"))
     with pytest.raises(Forbidden):
         await alpha.add_member(image.id, backend.project_id("beta"))
