@@ -38,7 +38,7 @@ from . import local_data as data_ops
 from . import local_members as members
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 from .local_blobs import BlobDir, io_error, read_chunks, stream_into
-from .local_query import compile_query, read_page
+from .local_query import compile_query, read_listed, read_ordered_ids, read_page
 from .local_recovery import recover
 from .local_rules import (
     Actor,
@@ -153,6 +153,11 @@ class LocalStore(ImageStore):
             raise Invalid(f"page size must be a whole number of at least 1, not {page_size!r}")
         compiled = compile_query(query, self._actor)
         limit = min(page_size, MAX_PAGE_SIZE)
+        if not compiled.indexed:
+            ids = await self._db(read_ordered_ids, compiled)
+            for start in range(0, max(len(ids), 1), limit):
+                yield await self._db(read_listed, compiled, ids[start : start + limit])
+            return
         after: tuple[Any, ...] | None = None
         while True:
             images, after, more = await self._db(read_page, compiled, after, limit)

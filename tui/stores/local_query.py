@@ -3,7 +3,8 @@
 Which images a project sees without a visibility filter, what ``member_status`` means,
 how ``in:`` lists, tags and time comparisons filter, and the sort tiebreaks all follow
 Glance's database layer, so a listing reads the same on both stores. Pages are read by
-keyset (the last row's sort values), never by OFFSET, so each page costs O(page size).
+keyset (the last row's sort values), never by OFFSET, so a page sorted by one key costs
+O(page size); orders no index serves (several keys) are sorted once per listing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ LIST_VISIBILITIES = (*Visibility, "all")
 LIST_MEMBER_STATUSES = (*MemberStatus, "all")
 _TIME_OPERATORS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "eq": "=", "neq": "!="}
 #: Core columns a property-style filter (``min_disk=2``) compares directly, as Glance does.
+_TIEBREAK_EXPRESSIONS = [SORT_EXPRESSIONS["created_at"], SORT_EXPRESSIONS["id"]]
 _COLUMN_FILTERS = frozenset(
     {"id", "checksum", "os_hash_algo", "os_hash_value", "min_disk", "min_ram", "virtual_size"}
 )
@@ -41,18 +43,31 @@ class CompiledQuery:
     params: tuple[Any, ...]
     order: tuple[tuple[str, str], ...]  # (SQL expression, "asc" | "desc")
 
+    @property
+    def indexed(self) -> bool:
+        """True when an index yields rows in this order: one sort key (or none) with its
+        tiebreaks running the same way. Other orders are sorted once per listing."""
+        exprs = [expr for expr, _ in self.order]
+        same_way = len({direction for _, direction in self.order}) == 1
+        return same_way and len(exprs) <= 3 and exprs[-2:] == _TIEBREAK_EXPRESSIONS
+
+    @property
+    def ordering(self) -> str:
+        return ", ".join(f"{expr} {direction.upper()}" for expr, direction in self.order)
+
     def page(self, after: Sequence[Any] | None, limit: int) -> tuple[str, list[Any]]:
-        """SQL for the rows after the keyset ``after`` (None for the first page)."""
+        """SQL for the rows after the keyset ``after`` (None for the first page): one
+        index seek, however deep into the listing the page is."""
         where, params = self.where, list(self.params)
         if after is not None:
-            keyset, keyset_params = _keyset(self.order, after)
-            where = f"({where}) AND {keyset}"
-            params.extend(keyset_params)
+            op = ">" if self.order[0][1] == "asc" else "<"
+            exprs = ", ".join(expr for expr, _ in self.order)
+            where = f"({where}) AND ({exprs}) {op} ({', '.join('?' * len(after))})"
+            params.extend(after)
         columns = ", ".join(expr for expr, _ in self.order)
-        ordering = ", ".join(f"{expr} {direction.upper()}" for expr, direction in self.order)
         sql = (
             f"{SELECT_IMAGE.replace(' FROM', f', {columns} FROM', 1)} WHERE {where} "
-            f"ORDER BY {ordering} LIMIT ?"
+            f"ORDER BY {self.ordering} LIMIT ?"
         )
         params.append(limit)
         return sql, params
@@ -159,25 +174,6 @@ def _ordering(sort: Sequence[SortKey]) -> tuple[tuple[str, str], ...]:
     return tuple((SORT_EXPRESSIONS[k], d) for k, d in keys)
 
 
-def _keyset(order: Sequence[tuple[str, str]], after: Sequence[Any]) -> tuple[str, list[Any]]:
-    """Rows strictly after ``after`` in ``order``: a row-value comparison when every key
-    runs the same way (SQLite walks the index), otherwise the expanded OR form."""
-    directions = {d for _, d in order}
-    if len(directions) == 1:
-        op = ">" if directions == {"asc"} else "<"
-        exprs = ", ".join(e for e, _ in order)
-        marks = ", ".join("?" * len(order))
-        return f"({exprs}) {op} ({marks})", list(after)
-    alternatives: list[str] = []
-    params: list[Any] = []
-    for i, (expr, direction) in enumerate(order):
-        equal = [f"{e} = ?" for e, _ in order[:i]]
-        equal.append(f"{expr} {'>' if direction == 'asc' else '<'} ?")
-        alternatives.append("(" + " AND ".join(equal) + ")")
-        params.extend(after[: i + 1])
-    return "(" + " OR ".join(alternatives) + ")", params
-
-
 def read_page(
     conn: sqlite3.Connection, compiled: CompiledQuery, after: tuple[Any, ...] | None, limit: int
 ) -> tuple[list[Image], tuple[Any, ...] | None, bool]:
@@ -189,3 +185,20 @@ def read_page(
         split = [split_row(r) for r in rows[:limit]]
         images = load_images(conn, [image_row for image_row, _ in split])
     return images, (split[-1][1] if split else None), more
+
+
+def read_ordered_ids(conn: sqlite3.Connection, compiled: CompiledQuery) -> list[str]:
+    """Every matching id in order: one sort for a whole listing no index can serve."""
+    sql = f"SELECT i.id FROM images i WHERE {compiled.where} ORDER BY {compiled.ordering}"
+    return [row[0] for row in conn.execute(sql, compiled.params)]
+
+
+def read_listed(
+    conn: sqlite3.Connection, compiled: CompiledQuery, ids: Sequence[str]
+) -> list[Image]:
+    """The images of one page of `read_ordered_ids`, in that order (gone ones skipped)."""
+    marks = ",".join("?" * len(ids))
+    sql = f"{SELECT_IMAGE} WHERE ({compiled.where}) AND i.id IN ({marks})"
+    with read(conn):
+        rows = {row[0]: row for row in conn.execute(sql, [*compiled.params, *ids])}
+        return load_images(conn, [rows[i] for i in ids if i in rows])
