@@ -9,6 +9,7 @@ errors here (403 -> Forbidden, 409 -> Conflict, 400 -> Invalid, 404 -> NotFound)
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
@@ -51,6 +52,7 @@ RESERVED_PREFIX = "os_glance"
 MAX_TEXT = 255
 MAX_PROPERTY_VALUE = 65535
 MAX_INT = 2**31 - 1
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +210,7 @@ def new_image(fields: Mapping[str, Any], actor: Actor, now: str) -> Image:
         elif key == "owner":
             if value != actor.project and not actor.admin:
                 raise Forbidden(f"project {actor.project} cannot create images owned by {value!r}")
-            image.owner = check_member_id(value)
+            image.owner = _text(value, "owner", allow_empty=False)
         elif key in READ_ONLY_FIELDS:
             raise Forbidden(f"{key!r} is read-only: the image service sets it")
         elif key in SETTABLE_FIELDS:
@@ -263,11 +265,6 @@ def _apply(image: Image, change: Change, actor: Actor) -> None:
 
 
 def _check_id(value: Any) -> str:
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else _bad_id(value)
-    except ValueError:
-        return _bad_id(value)
-
-
-def _bad_id(value: Any) -> str:
-    raise Invalid(f"an image id must be a UUID such as {uuid.uuid4()}, not {value!r}")
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise Invalid(f"an image id must be a UUID such as {uuid.uuid4()}, not {value!r}")
+    return value
