@@ -127,10 +127,18 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
         path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
+    try:
+        _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-        conn.close()
         raise Invalid(
             f"the catalog {path} cannot use write-ahead logging (is it on a network share?)"
         )
@@ -148,7 +156,6 @@ def connect(path: Path) -> sqlite3.Connection:
             if statement.strip():
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return conn
 
 
 @contextmanager
