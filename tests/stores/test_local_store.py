@@ -184,3 +184,9 @@ async def test_giving_up_after_the_catalog_recorded_the_data_keeps_it(tmp_path: 
         assert (await store.get_image(image.id)).status == "active"
         async with store.download(image.id) as download:
             assert b"".join([c async for c in download.chunks]) == b"recorded"
+
+
+async def test_a_damaged_catalog_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "catalog.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ImageDeckError, match="catalog of the local store"):
+        await LocalStore(tmp_path, "alpha").open()
