@@ -190,3 +190,16 @@ async def test_a_damaged_catalog_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "catalog.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(ImageDeckError, match="catalog of the local store"):
         await LocalStore(tmp_path, "alpha").open()
+
+
+async def test_upload_needs_an_async_stream_of_bytes(store: LocalStore) -> None:
+    image = await store.create_image({"name": "typed", **FORMATS})
+    with pytest.raises(Invalid):
+        await store.upload(image.id, b"plain bytes")  # type: ignore[arg-type]
+
+    async def texts():
+        yield "not bytes"
+
+    with pytest.raises(Invalid):
+        await store.upload(image.id, texts())  # type: ignore[arg-type]
+    assert (await store.get_image(image.id)).status == "queued"

@@ -244,6 +244,8 @@ class LocalStore(ImageStore):
     ) -> Image:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise Invalid(f"size must be a whole number of bytes, not {size!r}")
+        if not hasattr(data, "__aiter__"):
+            raise Invalid(f"image data must be an async stream of bytes, not {type(data).__name__}")
         writer = await self._db(data_ops.begin_upload, self._actor, self._blobs, image_id)
         try:
             await stream_into(writer, data, size)
