@@ -17,6 +17,7 @@ from tui.model import (
     Invalid,
     QuotaExceeded,
     SortKey,
+    Unavailable,
 )
 from tui.stores import local_blobs, local_catalog, local_data
 from tui.stores.local_rules import Actor
@@ -203,3 +204,19 @@ async def test_upload_needs_an_async_stream_of_bytes(store: LocalStore) -> None:
     with pytest.raises(Invalid):
         await store.upload(image.id, texts())  # type: ignore[arg-type]
     assert (await store.get_image(image.id)).status == "queued"
+
+
+async def test_a_catalog_locked_too_long_is_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local_catalog, "BUSY_TIMEOUT_S", 0.2)
+    async with LocalStore(tmp_path, "alpha") as store:
+        blocker = sqlite3.connect(tmp_path / "catalog.sqlite", isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+        try:
+            with pytest.raises(Unavailable, match="busy"):
+                await store.create_image({"name": "waits"})
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert (await store.create_image({"name": "fine now"})).name == "fine now"
