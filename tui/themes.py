@@ -133,8 +133,10 @@ def load_theme_file(path: Path) -> Theme:
     """One theme from one YAML file; every failure is a `ThemeFileError`."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ThemeFileError(f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ThemeFileError("cannot read: not UTF-8 text") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
