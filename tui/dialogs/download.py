@@ -1,0 +1,102 @@
+"""Choose where a downloaded image lands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from humanize import naturalsize
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from ..model import Image
+from .base import Dialog
+from .paths import PathSuggester
+
+
+def default_file_name(image: Image) -> str:
+    """``NAME.FORMAT`` with path separators and leading dots made harmless."""
+    stem = (image.name or image.id).replace("/", "_").replace("\\", "_").lstrip(".") or image.id
+    extension = image.disk_format or "img"
+    return stem if stem.endswith(f".{extension}") else f"{stem}.{extension}"
+
+
+class DownloadDialog(Dialog[Path]):
+    """``DownloadDialog(image, default_dir) -> Path | None``.
+
+    The path is prefilled with ``default_dir/NAME.FORMAT``. A directory gets the
+    default file name appended; a missing parent directory is an error; an existing
+    file needs a second enter to be replaced.
+    """
+
+    AUTO_FOCUS = "#path"
+
+    DEFAULT_CSS = """
+    DownloadDialog #facts {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, image: Image, default_dir: Path) -> None:
+        super().__init__()
+        self.image = image
+        self.default_dir = default_dir
+        self._confirmed_overwrite: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        size = naturalsize(self.image.size, binary=True) if self.image.size else "size unknown"
+        with Vertical(id="dialog") as frame:
+            frame.border_title = f"Download {self.image.label}"
+            yield Static(f"{self.image.disk_format or 'unknown format'}, {size}", id="facts")
+            yield Label("Save to", classes="field-label")
+            yield Input(
+                str(self.default_dir / default_file_name(self.image)),
+                id="path",
+                suggester=PathSuggester(),
+            )
+            yield Static("→ completes a directory; the file is written as NAME.part until verified", classes="hint")
+            yield Static("", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Download", id="download", variant="primary")
+
+    def target(self) -> Path:
+        """The file to write, or a ValueError saying why the input cannot be used."""
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            raise ValueError("type a file path to save the image to")
+        path = Path(text).expanduser()
+        if path.is_dir():
+            path = path / default_file_name(self.image)
+        if not path.parent.is_dir():
+            raise ValueError(f"directory {path.parent} does not exist")
+        return path
+
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        self._confirmed_overwrite = None
+        self.clear_error()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_download()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "download":
+            self.action_download()
+        else:
+            self.action_cancel()
+
+    def action_download(self) -> None:
+        try:
+            path = self.target()
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        if path.exists() and self._confirmed_overwrite != path:
+            self._confirmed_overwrite = path
+            self.show_error(f"{path.name} exists; press enter again to replace it")
+            return
+        self.dismiss(path)

@@ -1,0 +1,200 @@
+"""Edit an image's metadata, see what will change, and apply it in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from ..model import Change, Image, ImageDeckError, ImageStatus, Schema
+from .base import Dialog
+from .changes import describe, field_changes, property_changes
+from .fields import FieldError, format_properties, parse_count, parse_properties, parse_tags
+
+#: Applies changes to the store; raising an ImageDeckError keeps the dialog open.
+ApplyChanges = Callable[[list[Change]], Awaitable[object]]
+
+
+class EditImageDialog(Dialog[list[Change]]):
+    """``EditImageDialog(image, schema, apply=None) -> list[Change] | None``.
+
+    Fields are checked against ``schema`` (allowed formats), min disk/RAM as whole
+    numbers, properties as ``key=value`` lines (not core or reserved names), tags
+    comma-separated. A preview lists every change in words as you type.
+
+    With ``apply`` given, ctrl+s / Apply awaits ``apply(changes)`` in a worker: a store
+    error is shown in place with every edit kept, success dismisses with the changes.
+    Without it the dialog dismisses with the changes and the caller applies them; a
+    caller that keeps the dialog open itself can call `show_error` to report failure.
+    An unchanged form dismisses with an empty list.
+    """
+
+    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="edit.apply")]
+
+    AUTO_FOCUS = "#name"
+
+    DEFAULT_CSS = """
+    EditImageDialog > #dialog {
+        width: 76;
+        height: 100%;
+        max-height: 40;
+    }
+    EditImageDialog #form {
+        height: 1fr;
+    }
+    EditImageDialog .row {
+        height: auto;
+    }
+    EditImageDialog .row > Vertical {
+        width: 1fr;
+        height: auto;
+    }
+    EditImageDialog #properties {
+        height: 6;
+    }
+    EditImageDialog #preview {
+        border-top: solid $panel;
+        height: auto;
+        max-height: 6;
+        color: $text-accent;
+    }
+    """
+
+    def __init__(self, image: Image, schema: Schema, apply: ApplyChanges | None = None) -> None:
+        super().__init__()
+        self.image = image
+        self.schema = schema
+        self.apply = apply
+
+    def _format_select(self, widget_id: str, allowed: tuple[str, ...], current: str | None) -> Select:
+        values = list(allowed)
+        if current and current not in values:
+            values.append(current)  # keep what the image has even if this store no longer offers it
+        return Select(
+            [(value, value) for value in values],
+            value=current if current else Select.NULL,
+            allow_blank=current is None,
+            id=widget_id,
+            disabled=self.image.status != ImageStatus.QUEUED,
+        )
+
+    def compose(self) -> ComposeResult:
+        image = self.image
+        with Vertical(id="dialog") as frame:
+            frame.border_title = f"Edit {image.label}"
+            with VerticalScroll(id="form", can_focus=False):
+                yield Label("Name")
+                yield Input(image.name or "", id="name")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Disk format")
+                        yield self._format_select("disk_format", self.schema.disk_formats, image.disk_format)
+                    with Vertical():
+                        yield Label("Container format")
+                        yield self._format_select(
+                            "container_format", self.schema.container_formats, image.container_format
+                        )
+                if image.status != ImageStatus.QUEUED:
+                    yield Static("formats can only change while the image is queued", classes="hint")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Min disk (GB)")
+                        yield Input(str(image.min_disk), id="min_disk", type="integer")
+                    with Vertical():
+                        yield Label("Min RAM (MB)")
+                        yield Input(str(image.min_ram), id="min_ram", type="integer")
+                with Horizontal(classes="row"):
+                    yield Checkbox("Protected", image.protected, id="protected")
+                    yield Checkbox("Hidden", image.os_hidden, id="os_hidden")
+                yield Label("Tags (comma-separated)")
+                yield Input(", ".join(image.tags), id="tags")
+                yield Label("Properties (key=value per line; delete a line to remove)")
+                yield TextArea(format_properties(image.properties), id="properties")
+            yield Static("no changes", id="preview")
+            yield Static("", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary")
+
+    def changes(self) -> list[Change]:
+        """The changes the form holds now; raises FieldError for a value that cannot be used."""
+        wanted: dict[str, object] = {}
+        name = self.query_one("#name", Input).value.strip()
+        if len(name) > 255:
+            raise FieldError("name is longer than 255 characters")
+        wanted["name"] = name or None
+        for key, allowed in (
+            ("disk_format", self.schema.disk_formats),
+            ("container_format", self.schema.container_formats),
+        ):
+            value = self.query_one(f"#{key}", Select).value
+            value = None if value is Select.NULL else value
+            if value != getattr(self.image, key) and value not in allowed:
+                raise FieldError(f"{key} must be one of {', '.join(allowed)}")
+            wanted[key] = value
+        wanted["min_disk"] = parse_count(self.query_one("#min_disk", Input).value, "min disk")
+        wanted["min_ram"] = parse_count(self.query_one("#min_ram", Input).value, "min RAM")
+        wanted["protected"] = self.query_one("#protected", Checkbox).value
+        wanted["os_hidden"] = self.query_one("#os_hidden", Checkbox).value
+        wanted["tags"] = parse_tags(self.query_one("#tags", Input).value)
+        properties = parse_properties(self.query_one("#properties", TextArea).text)
+        return field_changes(self.image, wanted) + property_changes(self.image.properties, properties)
+
+    def _refresh_preview(self) -> None:
+        preview = self.query_one("#preview", Static)
+        try:
+            changes = self.changes()
+        except FieldError as exc:
+            preview.update(f"cannot apply yet: {exc}")
+            return
+        if not changes:
+            preview.update("no changes")
+        else:
+            preview.update("Will change:\n" + "\n".join(f"• {describe(c, self.image)}" for c in changes))
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.clear_error()
+        self._refresh_preview()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "apply":
+            self.action_apply()
+        else:
+            self.action_cancel()
+
+    def action_apply(self) -> None:
+        try:
+            changes = self.changes()
+        except FieldError as exc:
+            self.show_error(str(exc))
+            return
+        if self.apply is None or not changes:
+            self.dismiss(changes)
+        else:
+            self._apply(changes)
+
+    @work(exclusive=True, group="apply", exit_on_error=False)
+    async def _apply(self, changes: list[Change]) -> None:
+        button = self.query_one("#apply", Button)
+        button.disabled = True
+        try:
+            await self.apply(changes)  # type: ignore[misc]
+        except ImageDeckError as exc:
+            self.show_error(f"{exc.kind}: {exc}")
+            return
+        finally:
+            button.disabled = False
+        self.dismiss(changes)

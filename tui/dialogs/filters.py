@@ -1,0 +1,161 @@
+"""Structured filters the store applies server-side, on top of the current query."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ..model import DiskFormat, ImageQuery, ImageStatus, MemberStatus, Visibility
+from .base import Dialog
+from .fields import FieldError, parse_choices, parse_size, parse_tags
+
+_VISIBILITIES = (*Visibility, "all")
+_MEMBER_STATUSES = (*MemberStatus, "all")
+_HIDDEN = (("hidden only", "true"), ("not hidden", "false"))
+
+
+def _size_text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+class FilterDialog(Dialog[ImageQuery]):
+    """``FilterDialog(query) -> ImageQuery | None``.
+
+    Edits visibility, member status, status and disk format (comma-separated, any
+    of), tags (all of), size range (``512M``, ``2G``; binary units) and hidden. The
+    result is ``query`` with those fields replaced; name, owner and sort are kept.
+    Enter in any text field applies; Clear empties every field.
+    """
+
+    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="filters.apply")]
+
+    AUTO_FOCUS = "#visibility"
+
+    DEFAULT_CSS = """
+    FilterDialog > #dialog {
+        width: 76;
+    }
+    FilterDialog #form {
+        height: auto;
+        max-height: 18;
+    }
+    FilterDialog .row {
+        height: auto;
+    }
+    FilterDialog .row > Vertical {
+        width: 1fr;
+        height: auto;
+    }
+    """
+
+    def __init__(self, query: ImageQuery) -> None:
+        super().__init__()
+        self.query_in = query
+
+    def compose(self) -> ComposeResult:
+        q = self.query_in
+        with Vertical(id="dialog") as frame:
+            frame.border_title = "Filters"
+            with VerticalScroll(id="form", can_focus=False):
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Visibility")
+                        yield Select(
+                            [(v, v) for v in _VISIBILITIES],
+                            value=q.visibility or Select.NULL,
+                            prompt="default view",
+                            id="visibility",
+                        )
+                    with Vertical():
+                        yield Label("Member status")
+                        yield Select(
+                            [(v, v) for v in _MEMBER_STATUSES],
+                            value=q.member_status or Select.NULL,
+                            prompt="default",
+                            id="member_status",
+                        )
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Status (any of)")
+                        yield Input(", ".join(q.status), placeholder="active, queued", id="status")
+                    with Vertical():
+                        yield Label("Disk format (any of)")
+                        yield Input(", ".join(q.disk_format), placeholder="qcow2, raw", id="disk_format")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Tags (all of)")
+                        yield Input(", ".join(q.tags), id="tags")
+                    with Vertical():
+                        yield Label("Hidden")
+                        hidden = Select.NULL if q.os_hidden is None else str(q.os_hidden).lower()
+                        yield Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden")
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Label("Size at least")
+                        yield Input(_size_text(q.size_min), placeholder="e.g. 100M", id="size_min")
+                    with Vertical():
+                        yield Label("Size at most")
+                        yield Input(_size_text(q.size_max), placeholder="e.g. 2G", id="size_max")
+            yield Static("", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Clear", id="clear")
+                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary")
+
+    def _select(self, widget_id: str) -> str | None:
+        value = self.query_one(f"#{widget_id}", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def result(self) -> ImageQuery:
+        """The query the form describes; raises FieldError for unusable input."""
+        text = lambda widget_id: self.query_one(f"#{widget_id}", Input).value  # noqa: E731
+        size_min = parse_size(text("size_min"), "size at least")
+        size_max = parse_size(text("size_max"), "size at most")
+        if size_min is not None and size_max is not None and size_min > size_max:
+            raise FieldError("size at least is larger than size at most")
+        hidden = self._select("os_hidden")
+        return dataclasses.replace(
+            self.query_in,
+            visibility=self._select("visibility"),
+            member_status=self._select("member_status"),
+            status=parse_choices(text("status"), tuple(ImageStatus), "status"),
+            disk_format=parse_choices(text("disk_format"), tuple(DiskFormat), "disk format"),
+            tags=tuple(parse_tags(text("tags"))),
+            size_min=size_min,
+            size_max=size_max,
+            os_hidden=None if hidden is None else hidden == "true",
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        self.clear_error()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "apply":
+            self.action_apply()
+        elif event.button.id == "clear":
+            for field in self.query(Input):
+                field.value = ""
+            for select in self.query(Select):
+                select.clear()
+        else:
+            self.action_cancel()
+
+    def action_apply(self) -> None:
+        try:
+            query = self.result()
+        except FieldError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(query)

@@ -1,0 +1,110 @@
+"""The fields of a new image, shared by the upload and import-from-URL dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
+
+from ..model import ContainerFormat, Schema, Visibility
+from .fields import FieldError, parse_count, parse_properties, parse_tags
+
+
+class MetadataForm(Vertical):
+    """Name, formats, visibility, minimums, protection, tags and properties.
+
+    `fields` returns Glance create-body fields (only what was set), or raises
+    FieldError naming the field to fix.
+    """
+
+    DEFAULT_CSS = """
+    MetadataForm {
+        height: auto;
+    }
+    MetadataForm .row {
+        height: auto;
+    }
+    MetadataForm .row > Vertical {
+        width: 1fr;
+        height: auto;
+    }
+    MetadataForm #properties {
+        height: 4;
+    }
+    """
+
+    def __init__(self, schema: Schema, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        schema = self.schema
+        container = ContainerFormat.BARE if ContainerFormat.BARE in schema.container_formats else Select.NULL
+        visibility = Visibility.PRIVATE if Visibility.PRIVATE in schema.visibilities else Select.NULL
+        yield Label("Name")
+        yield Input(id="name")
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Disk format")
+                yield Select([(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format")
+            with Vertical():
+                yield Label("Container format")
+                yield Select(
+                    [(f, f) for f in schema.container_formats], value=container, prompt="choose",
+                    id="container_format",
+                )
+            with Vertical():
+                yield Label("Visibility")
+                yield Select(
+                    [(v, v) for v in schema.visibilities], value=visibility, prompt="choose",
+                    id="visibility",
+                )
+        with Horizontal(classes="row"):
+            with Vertical():
+                yield Label("Min disk (GB)")
+                yield Input("0", id="min_disk", type="integer")
+            with Vertical():
+                yield Label("Min RAM (MB)")
+                yield Input("0", id="min_ram", type="integer")
+            with Vertical():
+                yield Label("Tags (comma-separated)")
+                yield Input(id="tags")
+        yield Checkbox("Protected (cannot be deleted)", id="protected")
+        yield Label("Properties (key=value per line)")
+        yield TextArea(id="properties")
+
+    def prefill(self, name: str, disk_format: str | None, min_disk: int | None) -> None:
+        """Put inspection results in the form (a format the schema lacks is left to choose)."""
+        self.query_one("#name", Input).value = name
+        if disk_format in self.schema.disk_formats:
+            self.query_one("#disk_format", Select).value = disk_format
+        if min_disk is not None:
+            self.query_one("#min_disk", Input).value = str(min_disk)
+
+    @property
+    def disk_format(self) -> str | None:
+        value = self.query_one("#disk_format", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def fields(self) -> dict[str, Any]:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            raise FieldError("name: give the image a name")
+        if len(name) > 255:
+            raise FieldError("name is longer than 255 characters")
+        result: dict[str, Any] = {"name": name}
+        for key in ("disk_format", "container_format", "visibility"):
+            value = self.query_one(f"#{key}", Select).value
+            if value is Select.NULL:
+                raise FieldError(f"{key.replace('_', ' ')}: choose one")
+            result[key] = str(value)
+        result["min_disk"] = parse_count(self.query_one("#min_disk", Input).value, "min disk")
+        result["min_ram"] = parse_count(self.query_one("#min_ram", Input).value, "min RAM")
+        result["protected"] = self.query_one("#protected", Checkbox).value
+        tags = parse_tags(self.query_one("#tags", Input).value)
+        if tags:
+            result["tags"] = tags
+        result.update(parse_properties(self.query_one("#properties", TextArea).text))
+        return result
