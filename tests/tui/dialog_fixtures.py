@@ -134,3 +134,27 @@ def steady_cursors(app: App[Any]) -> None:
     for widget in app.screen.query("Input, TextArea"):
         assert isinstance(widget, (Input, TextArea))
         widget.cursor_blink = False
+
+
+@dataclass(frozen=True)
+class FixedReport:
+    """A report with the attribute names of tui.formats.FormatReport, for fixed pictures."""
+
+    detected_format: str | None = "qcow2"
+    virtual_size: int | None = 10 * 1024**3
+    actual_size: int = 2 * 1024**2
+    safe: bool = True
+    failures: list[str] = field(default_factory=list)
+    mismatch: str | None = None
+    suggested_min_disk_gb: int | None = 10
+
+
+def fixed_inspector(report: FixedReport) -> Callable[[Path, str | None], FixedReport]:
+    """An inspector that always answers ``report`` (and records what it was asked)."""
+
+    def inspect(path: Path, declared: str | None) -> FixedReport:
+        inspect.calls.append((path, declared))  # type: ignore[attr-defined]
+        return report
+
+    inspect.calls = []  # type: ignore[attr-defined]
+    return inspect

@@ -54,6 +54,7 @@ class DownloadDialog(Dialog[Path]):
                 str(self.default_dir / default_file_name(self.image)),
                 id="path",
                 suggester=PathSuggester(),
+                select_on_focus=False,
             )
             yield Static("→ completes a directory; the file is written as NAME.part until verified", classes="hint")
             yield Static("", id="error")

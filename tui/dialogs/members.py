@@ -79,8 +79,8 @@ class MembersDialog(Dialog[MembersResult]):
         if not rows:
             rows = [Option("not shared with any project", id="none", disabled=True)]
         members.add_options(rows)
-        if highlighted is not None and members.option_count:
-            members.highlighted = min(highlighted, members.option_count - 1)
+        if members.option_count:
+            members.highlighted = min(highlighted or 0, members.option_count - 1)
 
     @on(Input.Submitted, "#project")
     def _queue_add(self, event: Input.Submitted) -> None:

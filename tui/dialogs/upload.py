@@ -109,7 +109,12 @@ class UploadDialog(Dialog[UploadRequest]):
             frame.border_title = "Upload an image file"
             yield Label("File")
             start = str(self.start_dir)
-            yield Input(start if start.endswith("/") else start + "/", id="path", suggester=PathSuggester())
+            yield Input(
+                start if start.endswith("/") else start + "/",
+                id="path",
+                suggester=PathSuggester(),
+                select_on_focus=False,
+            )
             yield Static("→ completes, enter inspects the file", classes="hint")
             yield Static("", id="verdict")
             yield Static("", id="mismatch")
