@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 ResultT = TypeVar("ResultT")
+
+
+def labelled(label: str, widget: Widget) -> Horizontal:
+    """One form line: a muted label then the field, so forms fit 80x24."""
+    return Horizontal(Label(label), widget, classes="field")
+
+
+def pair(left: Horizontal, right: Horizontal) -> Horizontal:
+    """Two labelled fields side by side."""
+    return Horizontal(left, right, classes="pair")
 
 
 class Dialog(ModalScreen[ResultT]):
@@ -53,10 +65,33 @@ class Dialog(ModalScreen[ResultT]):
         margin-top: 1;
     }
     Dialog .buttons Button {
-        margin-left: 1;
+        margin-left: 2;
+        min-width: 10;
     }
-    Dialog .field-label {
-        margin-top: 1;
+    Dialog .field {
+        height: auto;
+    }
+    Dialog .field > Label {
+        width: 15;
+        color: $text-muted;
+    }
+    Dialog .field > Input, Dialog .field > Select {
+        width: 1fr;
+    }
+    Dialog .pair {
+        height: auto;
+    }
+    Dialog .pair > .field {
+        width: 1fr;
+        margin-right: 2;
+    }
+    Dialog Input.-textual-compact, Dialog TextArea.-textual-compact,
+    Dialog Select.-textual-compact > SelectCurrent {
+        background: $boost;
+    }
+    Dialog Input.-textual-compact:focus, Dialog TextArea.-textual-compact:focus,
+    Dialog Select.-textual-compact:focus > SelectCurrent {
+        background: $primary 25%;
     }
     """
 

@@ -47,8 +47,8 @@ class ConfirmDialog(Dialog[bool]):
             yield Static("", id="error")
             yield Static("y confirms, n or esc cancels", classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.confirm_label, id="confirm", variant="error")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

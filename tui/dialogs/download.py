@@ -8,10 +8,10 @@ from humanize import naturalsize
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from ..model import Image
-from .base import Dialog
+from .base import Dialog, labelled
 from .paths import PathSuggester
 
 
@@ -34,7 +34,7 @@ class DownloadDialog(Dialog[Path]):
 
     DEFAULT_CSS = """
     DownloadDialog #facts {
-        margin-top: 1;
+        margin-bottom: 1;
     }
     """
 
@@ -49,18 +49,18 @@ class DownloadDialog(Dialog[Path]):
         with Vertical(id="dialog") as frame:
             frame.border_title = f"Download {self.image.label}"
             yield Static(f"{self.image.disk_format or 'unknown format'}, {size}", id="facts")
-            yield Label("Save to", classes="field-label")
-            yield Input(
+            yield labelled("Save to", Input(
                 str(self.default_dir / default_file_name(self.image)),
                 id="path",
                 suggester=PathSuggester(),
                 select_on_focus=False,
-            )
-            yield Static("→ completes a directory; the file is written as NAME.part until verified", classes="hint")
+                compact=True,
+            ))
+            yield Static("→ completes; written as NAME.part until verified", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Download", id="download", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Download", id="download", variant="primary", compact=True)
 
     def target(self) -> Path:
         """The file to write, or a ValueError saying why the input cannot be used."""

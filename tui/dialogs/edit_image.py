@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from ..model import Change, Image, ImageDeckError, ImageStatus, Schema
-from .base import Dialog
+from .base import Dialog, labelled, pair
 from .changes import describe, field_changes, property_changes
 from .fields import FieldError, format_properties, parse_count, parse_properties, parse_tags
 
@@ -40,21 +40,16 @@ class EditImageDialog(Dialog[list[Change]]):
     DEFAULT_CSS = """
     EditImageDialog > #dialog {
         width: 76;
-        height: 100%;
-        max-height: 40;
     }
     EditImageDialog #form {
-        height: 1fr;
-    }
-    EditImageDialog .row {
         height: auto;
+        max-height: 14;
     }
-    EditImageDialog .row > Vertical {
-        width: 1fr;
-        height: auto;
+    EditImageDialog Checkbox {
+        margin-right: 3;
     }
     EditImageDialog #properties {
-        height: 6;
+        height: 5;
     }
     EditImageDialog #preview {
         border-top: solid $panel;
@@ -80,6 +75,7 @@ class EditImageDialog(Dialog[list[Change]]):
             allow_blank=current is None,
             id=widget_id,
             disabled=self.image.status != ImageStatus.QUEUED,
+            compact=True,
         )
 
     def compose(self) -> ComposeResult:
@@ -87,38 +83,36 @@ class EditImageDialog(Dialog[list[Change]]):
         with Vertical(id="dialog") as frame:
             frame.border_title = f"Edit {image.label}"
             with VerticalScroll(id="form", can_focus=False):
-                yield Label("Name")
-                yield Input(image.name or "", id="name")
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Disk format")
-                        yield self._format_select("disk_format", self.schema.disk_formats, image.disk_format)
-                    with Vertical():
-                        yield Label("Container format")
-                        yield self._format_select(
+                yield labelled("Name", Input(image.name or "", id="name", compact=True))
+                yield pair(
+                    labelled(
+                        "Disk format",
+                        self._format_select("disk_format", self.schema.disk_formats, image.disk_format),
+                    ),
+                    labelled(
+                        "Container",
+                        self._format_select(
                             "container_format", self.schema.container_formats, image.container_format
-                        )
+                        ),
+                    ),
+                )
                 if image.status != ImageStatus.QUEUED:
                     yield Static("formats can only change while the image is queued", classes="hint")
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Min disk (GB)")
-                        yield Input(str(image.min_disk), id="min_disk", type="integer")
-                    with Vertical():
-                        yield Label("Min RAM (MB)")
-                        yield Input(str(image.min_ram), id="min_ram", type="integer")
-                with Horizontal(classes="row"):
-                    yield Checkbox("Protected", image.protected, id="protected")
-                    yield Checkbox("Hidden", image.os_hidden, id="os_hidden")
-                yield Label("Tags (comma-separated)")
-                yield Input(", ".join(image.tags), id="tags")
-                yield Label("Properties (key=value per line; delete a line to remove)")
-                yield TextArea(format_properties(image.properties), id="properties")
+                yield pair(
+                    labelled("Min disk (GB)", Input(str(image.min_disk), id="min_disk", type="integer", compact=True)),
+                    labelled("Min RAM (MB)", Input(str(image.min_ram), id="min_ram", type="integer", compact=True)),
+                )
+                with Horizontal(classes="field"):
+                    yield Checkbox("Protected", image.protected, id="protected", compact=True)
+                    yield Checkbox("Hidden", image.os_hidden, id="os_hidden", compact=True)
+                yield labelled("Tags", Input(", ".join(image.tags), id="tags", compact=True, placeholder="comma-separated"))
+                yield Label("Properties: key=value per line; delete a line to remove it", classes="hint")
+                yield TextArea(format_properties(image.properties), id="properties", compact=True)
             yield Static("no changes", id="preview")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Apply", id="apply", variant="primary", compact=True)
 
     def changes(self) -> list[Change]:
         """The changes the form holds now; raises FieldError for a value that cannot be used."""

@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from ..model import DiskFormat, ImageQuery, ImageStatus, MemberStatus, Visibility
-from .base import Dialog
+from .base import Dialog, labelled, pair
 from .fields import FieldError, parse_choices, parse_size, parse_tags
 
 _VISIBILITIES = (*Visibility, "all")
@@ -42,14 +42,7 @@ class FilterDialog(Dialog[ImageQuery]):
     }
     FilterDialog #form {
         height: auto;
-        max-height: 18;
-    }
-    FilterDialog .row {
-        height: auto;
-    }
-    FilterDialog .row > Vertical {
-        width: 1fr;
-        height: auto;
+        max-height: 16;
     }
     """
 
@@ -62,50 +55,41 @@ class FilterDialog(Dialog[ImageQuery]):
         with Vertical(id="dialog") as frame:
             frame.border_title = "Filters"
             with VerticalScroll(id="form", can_focus=False):
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Visibility")
-                        yield Select(
-                            [(v, v) for v in _VISIBILITIES],
-                            value=q.visibility or Select.NULL,
-                            prompt="default view",
-                            id="visibility",
-                        )
-                    with Vertical():
-                        yield Label("Member status")
-                        yield Select(
-                            [(v, v) for v in _MEMBER_STATUSES],
-                            value=q.member_status or Select.NULL,
-                            prompt="default",
-                            id="member_status",
-                        )
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Status (any of)")
-                        yield Input(", ".join(q.status), placeholder="active, queued", id="status")
-                    with Vertical():
-                        yield Label("Disk format (any of)")
-                        yield Input(", ".join(q.disk_format), placeholder="qcow2, raw", id="disk_format")
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Tags (all of)")
-                        yield Input(", ".join(q.tags), id="tags")
-                    with Vertical():
-                        yield Label("Hidden")
-                        hidden = Select.NULL if q.os_hidden is None else str(q.os_hidden).lower()
-                        yield Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden")
-                with Horizontal(classes="row"):
-                    with Vertical():
-                        yield Label("Size at least")
-                        yield Input(_size_text(q.size_min), placeholder="e.g. 100M", id="size_min")
-                    with Vertical():
-                        yield Label("Size at most")
-                        yield Input(_size_text(q.size_max), placeholder="e.g. 2G", id="size_max")
+                hidden = Select.NULL if q.os_hidden is None else str(q.os_hidden).lower()
+                yield pair(
+                    labelled("Visibility", Select(
+                        [(v, v) for v in _VISIBILITIES], value=q.visibility or Select.NULL,
+                        prompt="default view", id="visibility", compact=True,
+                    )),
+                    labelled("Member status", Select(
+                        [(v, v) for v in _MEMBER_STATUSES], value=q.member_status or Select.NULL,
+                        prompt="default", id="member_status", compact=True,
+                    )),
+                )
+                yield labelled("Status", Input(
+                    ", ".join(q.status), placeholder="any of, e.g. active, queued", id="status", compact=True
+                ))
+                yield labelled("Disk format", Input(
+                    ", ".join(q.disk_format), placeholder="any of, e.g. qcow2, raw", id="disk_format",
+                    compact=True,
+                ))
+                yield labelled("Tags", Input(
+                    ", ".join(q.tags), placeholder="all of, comma-separated", id="tags", compact=True
+                ))
+                yield pair(
+                    labelled("Size at least", Input(
+                        _size_text(q.size_min), placeholder="e.g. 100M", id="size_min", compact=True
+                    )),
+                    labelled("Size at most", Input(
+                        _size_text(q.size_max), placeholder="e.g. 2G", id="size_max", compact=True
+                    )),
+                )
+                yield labelled("Hidden", Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden", compact=True))
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Clear", id="clear")
-                yield Button("Cancel", id="cancel")
-                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Clear", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Apply", id="apply", variant="primary", compact=True)
 
     def _select(self, widget_id: str) -> str | None:
         value = self.query_one(f"#{widget_id}", Select).value

@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from ..model import Schema
-from .base import Dialog
+from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
 from .results import ImportRequest
@@ -49,11 +49,11 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     DEFAULT_CSS = """
     ImportUrlDialog > #dialog {
         width: 78;
-        height: 100%;
-        max-height: 40;
     }
     ImportUrlDialog #form-area {
-        height: 1fr;
+        height: auto;
+        max-height: 12;
+        margin-top: 1;
     }
     """
 
@@ -68,8 +68,7 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
             frame.border_title = "Import from URL"
-            yield Label("URL")
-            yield Input(placeholder="https://example.org/images/disk.qcow2", id="url")
+            yield labelled("URL", Input(placeholder="https://example.org/images/disk.qcow2", id="url", compact=True))
             if not self.supported:
                 yield Static(
                     "this store does not offer web-download import; upload the file instead (u)",
@@ -80,8 +79,10 @@ class ImportUrlDialog(Dialog[ImportRequest]):
                 yield MetadataForm(self.schema, id="form")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Import", id="import", variant="primary", disabled=not self.supported)
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(
+                    "Import", id="import", variant="primary", disabled=not self.supported, compact=True
+                )
 
     @on(Input.Changed, "#url")
     def _url_changed(self, event: Input.Changed) -> None:

@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..model import Image, Member, Visibility
-from .base import Dialog
+from .base import Dialog, labelled
 from .results import MembersResult
 
 
@@ -52,14 +52,13 @@ class MembersDialog(Dialog[MembersResult]):
                     " images (v changes visibility)",
                     classes="hint",
                 )
-            yield Label("Add a project (id or name), enter to queue")
-            yield Input(placeholder="project id or name", id="project")
+            yield labelled("Add project", Input(placeholder="id or name, enter to add", id="project", compact=True))
             yield MembersList(id="members")
             yield Static("x marks a member for removal", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Apply", id="apply", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self._render_list()

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from ..model import ContainerFormat, Schema, Visibility
+from .base import labelled, pair
 from .fields import FieldError, parse_count, parse_properties, parse_tags
 
 
@@ -23,15 +24,8 @@ class MetadataForm(Vertical):
     MetadataForm {
         height: auto;
     }
-    MetadataForm .row {
-        height: auto;
-    }
-    MetadataForm .row > Vertical {
-        width: 1fr;
-        height: auto;
-    }
     MetadataForm #properties {
-        height: 4;
+        height: 3;
     }
     """
 
@@ -43,37 +37,30 @@ class MetadataForm(Vertical):
         schema = self.schema
         container = ContainerFormat.BARE if ContainerFormat.BARE in schema.container_formats else Select.NULL
         visibility = Visibility.PRIVATE if Visibility.PRIVATE in schema.visibilities else Select.NULL
-        yield Label("Name")
-        yield Input(id="name")
-        with Horizontal(classes="row"):
-            with Vertical():
-                yield Label("Disk format")
-                yield Select([(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format")
-            with Vertical():
-                yield Label("Container format")
-                yield Select(
-                    [(f, f) for f in schema.container_formats], value=container, prompt="choose",
-                    id="container_format",
-                )
-            with Vertical():
-                yield Label("Visibility")
-                yield Select(
-                    [(v, v) for v in schema.visibilities], value=visibility, prompt="choose",
-                    id="visibility",
-                )
-        with Horizontal(classes="row"):
-            with Vertical():
-                yield Label("Min disk (GB)")
-                yield Input("0", id="min_disk", type="integer")
-            with Vertical():
-                yield Label("Min RAM (MB)")
-                yield Input("0", id="min_ram", type="integer")
-            with Vertical():
-                yield Label("Tags (comma-separated)")
-                yield Input(id="tags")
-        yield Checkbox("Protected (cannot be deleted)", id="protected")
-        yield Label("Properties (key=value per line)")
-        yield TextArea(id="properties")
+        yield labelled("Name", Input(id="name", compact=True))
+        yield pair(
+            labelled("Disk format", Select(
+                [(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format", compact=True
+            )),
+            labelled("Container", Select(
+                [(f, f) for f in schema.container_formats], value=container, prompt="choose",
+                id="container_format", compact=True,
+            )),
+        )
+        yield pair(
+            labelled("Visibility", Select(
+                [(v, v) for v in schema.visibilities], value=visibility, prompt="choose",
+                id="visibility", compact=True,
+            )),
+            labelled("Min disk (GB)", Input("0", id="min_disk", type="integer", compact=True)),
+        )
+        yield pair(
+            labelled("Min RAM (MB)", Input("0", id="min_ram", type="integer", compact=True)),
+            Horizontal(Checkbox("Protected", id="protected", compact=True), classes="field"),
+        )
+        yield labelled("Tags", Input(id="tags", placeholder="comma-separated", compact=True))
+        yield Label("Properties: key=value per line", classes="hint")
+        yield TextArea(id="properties", compact=True)
 
     def prefill(self, name: str, disk_format: str | None, min_disk: int | None) -> None:
         """Put inspection results in the form (a format the schema lacks is left to choose)."""

@@ -16,11 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from ..model import ImageDeckError, Schema
-from .base import Dialog
+from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
 from .paths import PathSuggester
@@ -64,11 +64,10 @@ class UploadDialog(Dialog[UploadRequest]):
     DEFAULT_CSS = """
     UploadDialog > #dialog {
         width: 78;
-        height: 100%;
-        max-height: 44;
     }
     UploadDialog #form-area {
-        height: 1fr;
+        height: auto;
+        max-height: 10;
         display: none;
     }
     UploadDialog.-inspected #form-area {
@@ -76,7 +75,6 @@ class UploadDialog(Dialog[UploadRequest]):
     }
     UploadDialog #verdict {
         height: auto;
-        margin-top: 1;
     }
     UploadDialog #verdict.-unsafe {
         color: $text-error;
@@ -107,25 +105,27 @@ class UploadDialog(Dialog[UploadRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
             frame.border_title = "Upload an image file"
-            yield Label("File")
             start = str(self.start_dir)
-            yield Input(
+            yield labelled("File", Input(
                 start if start.endswith("/") else start + "/",
                 id="path",
                 suggester=PathSuggester(),
                 select_on_focus=False,
-            )
+                compact=True,
+            ))
             yield Static("→ completes, enter inspects the file", classes="hint")
             yield Static("", id="verdict")
             yield Static("", id="mismatch")
             with VerticalScroll(id="form-area", can_focus=False):
                 yield MetadataForm(self.schema, id="form")
-                yield Checkbox("Upload anyway (I trust this file)", id="allow_unsafe", classes="override")
-                yield Checkbox("Keep my disk format", id="force_format", classes="override")
+                yield Checkbox(
+                    "Upload anyway (I trust this file)", id="allow_unsafe", classes="override", compact=True
+                )
+                yield Checkbox("Keep my disk format", id="force_format", classes="override", compact=True)
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Upload", id="upload", variant="primary", disabled=True)
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Upload", id="upload", variant="primary", disabled=True, compact=True)
 
     # -- step one: the file ----------------------------------------------------------
 
