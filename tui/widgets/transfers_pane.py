@@ -166,6 +166,9 @@ class TransfersPane(VerticalScroll, can_focus=True):
     TransfersPane .transfer-bar {
         width: auto;
     }
+    TransfersPane .transfer-bar Bar {
+        width: 20;
+    }
     TransfersPane .transfer-figures {
         width: 1fr;
         padding-left: 1;

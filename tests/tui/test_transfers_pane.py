@@ -1,0 +1,106 @@
+"""Transfers pane: one row per job, refreshed in place; cancel and retry requests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialog_fixtures import FixedTransfer, PaneHost
+from textual.widgets import ProgressBar, Static
+
+from tui.widgets.transfers_pane import TransfersPane, format_eta, short_place
+
+
+def _texts(pane: TransfersPane, job_id: str) -> dict[str, str]:
+    row = pane.row(job_id)
+    return {
+        name: str(row.query_one(f".transfer-{name}", Static).content)
+        for name in ("label", "state", "figures", "message")
+    }
+
+
+async def test_rows_are_added_per_job_and_updated_in_place() -> None:
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        assert pane.query_one("#transfers-empty").display
+        first = FixedTransfer("job-1")
+        pane.update(first)
+        pane.update(FixedTransfer("job-2", kind="download", state="queued", source="cloud:alpha/abc",
+                                  destination="/home/u/abc.raw", done=0, rate=None, eta=None))
+        await pilot.pause()
+        assert pane.job_ids == ["job-1", "job-2"]
+        assert not pane.query_one("#transfers-empty").display
+        texts = _texts(pane, "job-1")
+        assert texts["label"] == "upload  jammy-server.qcow2 → local:jammy-server"
+        assert texts["state"] == "running"
+        assert texts["figures"] == "256.0 MiB / 1.0 GiB  42.0 MiB/s  ETA 0:18"
+        bar = pane.row("job-1").query_one(ProgressBar)
+        assert bar.percentage == 0.25
+        assert _texts(pane, "job-2")["figures"] == "0 Bytes / 1.0 GiB"
+
+        pane.update(replace(first, done=1_073_741_824, state="verifying", rate=None, eta=None,
+                            message="checking sha512"))
+        await pilot.pause()
+        assert pane.job_ids == ["job-1", "job-2"]
+        texts = _texts(pane, "job-1")
+        assert texts["state"] == "verifying" and texts["message"] == "checking sha512"
+        assert texts["figures"] == "1.0 GiB / 1.0 GiB"
+        assert bar.percentage == 1.0
+        assert pane.row("job-1").has_class("-verifying")
+
+
+async def test_unknown_total_counts_bytes_without_a_bar() -> None:
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        pane.update(FixedTransfer("j", kind="import", total=None, done=5 * 1024**2, eta=None,
+                                  source="https://h/jammy.img"))
+        await pilot.pause()
+        row = pane.row("j")
+        assert not row.query_one(ProgressBar).display
+        assert _texts(pane, "j")["figures"] == "5.0 MiB  42.0 MiB/s"
+        pane.update(FixedTransfer("j", kind="import", total=None, done=5 * 1024**2, state="done",
+                                  source="https://h/jammy.img"))
+        await pilot.pause()
+        assert row.query_one(ProgressBar).display and row.query_one(ProgressBar).percentage == 1.0
+
+
+async def test_x_cancels_a_running_job_and_capital_r_retries_a_failed_one() -> None:
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        pane.update(FixedTransfer("running-job"))
+        pane.update(FixedTransfer("failed-job", state="failed", message="connection dropped at 40%"))
+        await pilot.pause()
+        await pilot.press("R")  # selected: the running job, which cannot be retried
+        await pilot.press("x")
+        await pilot.press("j", "x")  # a failed job cannot be cancelled
+        await pilot.press("R")
+        await pilot.pause()
+    sent = [(type(m).__name__, m.job_id) for m in app.messages]
+    assert sent == [("CancelRequested", "running-job"), ("RetryRequested", "failed-job")]
+
+
+async def test_selection_moves_and_is_marked() -> None:
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        for n in range(3):
+            pane.update(FixedTransfer(f"job-{n}"))
+        await pilot.pause()
+        assert pane.selected_job == "job-0" and pane.row("job-0").has_class("-selected")
+        await pilot.press("j", "j", "j")
+        assert pane.selected_job == "job-2"
+        assert pane.row("job-2").has_class("-selected") and not pane.row("job-0").has_class("-selected")
+        await pilot.press("k")
+        assert pane.selected_job == "job-1"
+
+
+def test_formatting_helpers() -> None:
+    assert format_eta(None) == ""
+    assert format_eta(65) == "ETA 1:05"
+    assert format_eta(3 * 3600 + 7) == "ETA 3:00:07"
+    assert short_place("/srv/images/a.qcow2") == "a.qcow2"
+    assert short_place("https://h/x/jammy.img") == "jammy.img"
+    assert short_place("cloud:alpha") == "cloud:alpha"
+    assert short_place(None) == "?"
