@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import sysconfig
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +187,19 @@ def theme_dirs(user_dir: Path | None) -> list[Path]:
     return dirs
 
 
-def pick_theme(settings_theme: str | None, environ: Mapping[str, str]) -> str:
-    """The theme to start with: mono when ``NO_COLOR`` is set (any value), else the setting."""
+def pick_theme(
+    settings_theme: str | None,
+    environ: Mapping[str, str],
+    available: Collection[str] | None = None,
+) -> str:
+    """The theme to start with: mono when ``NO_COLOR`` is set (any non-empty value), else the setting.
+
+    With ``available`` (the registered names), a setting naming a theme that did not
+    load falls back to the default instead of failing at start.
+    """
     if environ.get("NO_COLOR"):
         return MONO_THEME
-    return settings_theme or DEFAULT_THEME
+    chosen = settings_theme or DEFAULT_THEME
+    if available is not None and chosen not in available:
+        return DEFAULT_THEME
+    return chosen

@@ -120,6 +120,12 @@ def test_pick_theme_honours_no_color(setting: str | None, environ: dict[str, str
     assert pick_theme(setting, environ) == expected
 
 
+def test_pick_theme_falls_back_when_the_setting_names_a_missing_theme() -> None:
+    assert pick_theme("gone", {}, available=SHIPPED) == DEFAULT_THEME
+    assert pick_theme("imagedeck-light", {}, available=SHIPPED) == "imagedeck-light"
+    assert pick_theme("gone", {"NO_COLOR": "yes"}, available=SHIPPED) == MONO_THEME
+
+
 class ThemedApp(App[None]):
     CSS = "Screen { background: $status-killed; color: $share-pending; }"
 
