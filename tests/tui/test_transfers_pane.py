@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from dialog_fixtures import FixedTransfer, PaneHost
 from textual.widgets import ProgressBar, Static
@@ -100,6 +101,7 @@ def test_formatting_helpers() -> None:
     assert format_eta(None) == ""
     assert format_eta(65) == "ETA 1:05"
     assert format_eta(3 * 3600 + 7) == "ETA 3:00:07"
+    assert format_eta(timedelta(minutes=2, seconds=3)) == "ETA 2:03"
     assert short_place("/srv/images/a.qcow2") == "a.qcow2"
     assert short_place("https://h/x/jammy.img") == "jammy.img"
     assert short_place("cloud:alpha") == "cloud:alpha"

@@ -8,6 +8,7 @@ pane posts upward; the app routes them to the transfer manager.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Protocol
 
 from humanize import naturalsize
@@ -34,7 +35,7 @@ class Progress(Protocol):
     total: int | None
     done: int
     rate: float | None
-    eta: float | None
+    eta: float | timedelta | None
     message: str | None
 
 
@@ -51,7 +52,9 @@ def short_place(place: Any) -> str:
     return text
 
 
-def format_eta(seconds: float | None) -> str:
+def format_eta(eta: float | timedelta | None) -> str:
+    """``ETA m:ss`` (or ``h:mm:ss``) from seconds or a timedelta; blank when unknown."""
+    seconds = eta.total_seconds() if isinstance(eta, timedelta) else eta
     if seconds is None or seconds < 0:
         return ""
     whole = int(round(seconds))
