@@ -1,0 +1,114 @@
+"""Configuration files for the lab's Keystone, Glance and uWSGI, as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def keystone_conf(conf_dir: Path) -> str:
+    return f"""\
+[DEFAULT]
+log_file = {conf_dir}/keystone-app.log
+
+[database]
+connection = sqlite:///{conf_dir}/keystone.db
+
+[token]
+provider = fernet
+expiration = 3600
+
+[fernet_tokens]
+key_repository = {conf_dir}/fernet-keys
+
+[fernet_receipts]
+key_repository = {conf_dir}/fernet-keys
+
+[credential]
+key_repository = {conf_dir}/credential-keys
+
+[identity]
+# the default bcrypt cost makes every password check take ~250 ms
+password_hash_rounds = 4
+
+[cache]
+enabled = true
+backend = oslo_cache.dict
+"""
+
+
+def glance_conf(
+    conf_dir: Path, venv: Path, glance_url: str, keystone_url: str, password: str, database: str
+) -> str:
+    auth_root = keystone_url.removesuffix("/v3")
+    return f"""\
+[DEFAULT]
+enabled_backends = fs:file
+enabled_import_methods = [glance-direct,web-download,copy-image]
+worker_self_reference_url = {glance_url}
+public_endpoint = {glance_url}
+log_file = {conf_dir}/glance-app.log
+
+[glance_store]
+default_backend = fs
+
+[fs]
+filesystem_store_datadir = {conf_dir}/images
+
+[os_glance_staging_store]
+filesystem_store_datadir = {conf_dir}/staging
+
+[os_glance_tasks_store]
+filesystem_store_datadir = {conf_dir}/tasks
+
+[database]
+connection = {database}
+
+[keystone_authtoken]
+auth_url = {auth_root}
+www_authenticate_uri = {auth_root}
+auth_type = password
+username = glance
+password = {password}
+project_name = service
+user_domain_id = default
+project_domain_id = default
+service_token_roles_required = true
+
+[paste_deploy]
+flavor = keystone
+config_file = {conf_dir}/glance-api-paste.ini
+
+[image_format]
+require_image_format_match = true
+
+[wsgi]
+python_interpreter = {venv}/bin/python
+"""
+
+
+def glance_import_conf() -> str:
+    return """\
+[import_filtering_opts]
+allowed_hosts = [127.0.0.1]
+allowed_ports = []
+disallowed_ports = []
+"""
+
+
+def uwsgi_ini(port: int, module: str, venv: Path, env: dict[str, str]) -> str:
+    envs = "\n".join(f"env = {key}={value}" for key, value in env.items())
+    return f"""\
+[uwsgi]
+http-socket = 127.0.0.1:{port}
+module = {module}
+virtualenv = {venv}
+master = true
+processes = 1
+threads = 4
+lazy-apps = true
+die-on-term = true
+buffer-size = 65535
+add-header = Connection: close
+http-chunked-input = true
+{envs}
+"""
