@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,23 @@ async def test_a_catalog_locked_too_long_is_unavailable(
             blocker.execute("ROLLBACK")
             blocker.close()
         assert (await store.create_image({"name": "fine now"})).name == "fine now"
+
+
+async def test_virtual_size_comes_from_the_format_inspector(
+    store: LocalStore, tmp_path: Path
+) -> None:
+    raw = await store.create_image({"name": "raw", **FORMATS})
+    raw = await store.upload(raw.id, _chunks(b"r" * 5000))
+    assert raw.virtual_size == 5000
+
+    qcow2_file = tmp_path / "disk.qcow2"
+    subprocess.run(
+        ["qemu-img", "create", "-f", "qcow2", str(qcow2_file), "64M"],
+        check=True,
+        capture_output=True,
+    )
+    fields = {"name": "qcow2", "disk_format": "qcow2", "container_format": "bare"}
+    qcow2 = await store.create_image(fields)
+    qcow2 = await store.upload(qcow2.id, _chunks(qcow2_file.read_bytes()))
+    assert qcow2.virtual_size == 64 * 1024 * 1024
+    assert qcow2.size == qcow2_file.stat().st_size

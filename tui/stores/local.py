@@ -347,5 +347,14 @@ class LocalStore(ImageStore):
 
 
 def _virtual_size(path: Path) -> int | None:
-    """The disk size a VM sees, from the format inspector once it is available."""
-    return None
+    """The disk size a VM sees, as the format inspector reads the stored data.
+
+    Only informative here: whatever goes wrong inspecting, the upload still succeeds
+    (checking an image before upload is the caller's job), with the size unknown.
+    """
+    from ..formats import inspect_file  # here, so listing-only commands start faster
+
+    try:
+        return inspect_file(path, qemu_img=False).virtual_size
+    except Exception:  # noqa: BLE001 - a hostile file must not fail a finished upload
+        return None
