@@ -56,7 +56,7 @@ class BlobWriter:
     final_path: Path
     _file: Any
     size: int = 0
-    md5: Any = field(default_factory=hashlib.md5)
+    md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
     sha512: Any = field(default_factory=hashlib.sha512)
     committed: bool = False
     #: Set once the catalog has recorded the data: from then on it must stay.
@@ -96,7 +96,10 @@ class BlobWriter:
     def release(self) -> None:
         """Close the file, which drops the lock (the catalog now tells the truth)."""
         if not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError:
+                pass  # only buffered bytes of data being thrown away can fail to flush
 
 
 class BlobDir:
@@ -112,7 +115,7 @@ class BlobDir:
         """A new locked temporary file for ``image_id``'s data."""
         tmp = self.root / f"{TMP_PREFIX}{image_id}-{secrets.token_hex(6)}"
         try:
-            file = open(tmp, "xb", buffering=0)  # noqa: SIM115 - lives as long as the upload
+            file = open(tmp, "xb")  # noqa: SIM115 - lives as long as the upload
         except OSError as exc:
             raise io_error(exc, f"cannot start the upload of image {image_id}") from None
         fcntl.flock(file.fileno(), fcntl.LOCK_EX)
