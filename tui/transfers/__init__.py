@@ -1,0 +1,35 @@
+"""Transfers: upload, download, import, copy and convert jobs that stream, hash, verify,
+resume and report progress as events. No UI code here: the app and the CLI subscribe.
+"""
+
+from .convert import ConvertJob
+from .copy import CopyJob, carried_fields
+from .download import DownloadJob, part_path
+from .errors import FormatMismatch, ToolMissing, UnsafeImage, VerificationFailed
+from .events import FINISHED_STATES, TransferKind, TransferProgress, TransferState
+from .import_url import ImportJob
+from .job import Transfer
+from .manager import TransferManager
+from .streams import CHUNK_SIZE
+from .upload import UploadJob
+
+__all__ = [
+    "CHUNK_SIZE",
+    "ConvertJob",
+    "CopyJob",
+    "DownloadJob",
+    "FINISHED_STATES",
+    "FormatMismatch",
+    "ImportJob",
+    "ToolMissing",
+    "Transfer",
+    "TransferKind",
+    "TransferManager",
+    "TransferProgress",
+    "TransferState",
+    "UnsafeImage",
+    "UploadJob",
+    "VerificationFailed",
+    "carried_fields",
+    "part_path",
+]

@@ -1,0 +1,111 @@
+"""Copy an image between two stores, streamed without a temporary file.
+
+The source's bytes go straight into the destination's upload while being hashed here,
+so the copy is proven end to end: the source's recorded hashes, the hashes of the
+bytes that went by, and the destination's recorded hashes must all agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Conflict, Image, ImageDeckError, ImageStatus, NotFound
+from ..stores import ImageStore
+from .errors import VerificationFailed
+from .events import TransferKind, TransferState
+from .job import Transfer
+from .streams import Hasher, coalesce, hashed, prefetch
+from .verify import recorded_mismatches
+
+#: Property name prefixes a store manages itself and refuses from clients.
+RESERVED_PREFIXES = ("os_glance_",)
+RESERVED_PROPERTIES = frozenset({"os_hash_algo", "os_hash_value", "checksum", "stores"})
+
+
+def carried_fields(image: Image, name: str | None = None) -> dict[str, Any]:
+    """The create-body fields a copy keeps: name, formats, min disk/RAM, properties, tags."""
+    fields: dict[str, Any] = {
+        "name": name or image.name,
+        "disk_format": image.disk_format,
+        "container_format": image.container_format,
+        "min_disk": image.min_disk,
+        "min_ram": image.min_ram,
+        "tags": list(image.tags),
+    }
+    for key, value in image.properties.items():
+        if key in RESERVED_PROPERTIES or key.startswith(RESERVED_PREFIXES):
+            continue
+        fields[key] = value
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+class CopyJob(Transfer):
+    """Copy ``image_id`` from ``src_store`` into ``dst_store`` (a cloud or a local cache).
+
+    ``fields`` override carried metadata (e.g. a visibility for the new image).
+    """
+
+    kind = TransferKind.COPY
+
+    def __init__(
+        self,
+        src_store: ImageStore,
+        image_id: str,
+        dst_store: ImageStore,
+        *,
+        name: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(f"{src_store.label}: {image_id}", dst_store.label)
+        self.src_store = src_store
+        self.image_id = image_id
+        self.dst_store = dst_store
+        self.name = name
+        self.fields = dict(fields or {})
+        #: The image created in the destination, until the copy is verified or cleaned up.
+        self.new_id: str | None = None
+
+    async def run(self) -> None:
+        source = await self.src_store.get_image(self.image_id)
+        self.source = f"{self.src_store.label}: {source.label}"
+        if source.status != ImageStatus.ACTIVE:
+            raise Conflict(f"image {source.label} is {source.status}: only an active image can be copied")
+        created = await self.dst_store.create_image({**carried_fields(source, self.name), **self.fields})
+        self.new_id = created.id
+        self.destination = f"{self.dst_store.label}: {created.id}"
+        hasher = Hasher()
+        async with self.src_store.download(source.id) as data:
+            size = data.size if data.size is not None else source.size
+            self.begin(size, "copying")
+            async with contextlib.aclosing(prefetch(coalesce(data.chunks))) as queued, contextlib.aclosing(
+                hashed(queued, hasher, self.advance)
+            ) as stream:
+                try:
+                    copied = await self.dst_store.upload(created.id, stream, size)
+                finally:
+                    await hasher.settle()
+        self.set_state(TransferState.VERIFYING, "comparing checksums end to end")
+        md5, sha512 = await hasher.digests()
+        if copied.checksum is None and copied.os_hash_value is None:
+            copied = await self.dst_store.get_image(created.id)
+        problems = [f"source: {p}" for p in recorded_mismatches(source, md5, sha512)]
+        problems += [f"destination: {p}" for p in recorded_mismatches(copied, md5, sha512)]
+        if problems:
+            raise VerificationFailed(f"the copy does not match its source ({'; '.join(problems)})")
+        self.result = copied
+        self.new_id = None
+        self.message = f"copied as {copied.id}; checksums match end to end"
+
+    async def cleanup(self, *, cancelled: bool) -> str | None:
+        new_id, self.new_id = self.new_id, None
+        if new_id is None:
+            return None
+        try:
+            await self.dst_store.delete_image(new_id)
+        except NotFound:
+            pass
+        except ImageDeckError as exc:
+            return f"could not delete the incomplete copy {new_id}: {exc}"
+        return f"incomplete copy {new_id} deleted"

@@ -1,0 +1,222 @@
+"""Download an image to a file: ``NAME.part`` first, verified, then renamed.
+
+A dropped connection resumes from the bytes already on disk when the store honours
+the range (``Download.offset`` equals the requested offset) and starts over when it
+does not. The final name only ever holds a complete, verified file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+from ..model import Image, ImageDeckError, Invalid, QuotaExceeded, Unavailable
+from ..stores import ImageStore
+from .errors import VerificationFailed
+from .events import TransferKind, TransferState
+from .job import Transfer
+from .streams import Hasher, SerialWorker, coalesce, hashed, prefetch, read_file
+
+#: Resumes in a row that may each fail before moving any byte before the job gives up.
+MAX_RESUMES = 3
+
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def part_path(dest: Path) -> Path:
+    """Where a download of ``dest`` collects its bytes until they are verified."""
+    return dest.with_name(dest.name + ".part")
+
+
+class _Interrupted(Exception):
+    """The stream stopped early; ``moved`` says whether this attempt made progress."""
+
+    def __init__(self, reason: str, moved: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.moved = moved
+
+
+class DownloadJob(Transfer):
+    """Download image ``image_id`` from ``store`` to ``dest``.
+
+    ``keep_partial`` keeps the ``.part`` file on cancel so a later run resumes it.
+    """
+
+    kind = TransferKind.DOWNLOAD
+
+    def __init__(
+        self,
+        store: ImageStore,
+        image_id: str,
+        dest: Path | str,
+        *,
+        keep_partial: bool = False,
+        max_resumes: int = MAX_RESUMES,
+    ) -> None:
+        self.dest = Path(dest)
+        super().__init__(f"{store.label}: {image_id}", str(self.dest))
+        self.store = store
+        self.image_id = image_id
+        self.part = part_path(self.dest)
+        self.keep_partial = keep_partial
+        self.max_resumes = max_resumes
+        #: Offsets the store was asked to start from, in order (the first is 0 or a resume).
+        self.requested_offsets: list[int] = []
+
+    async def run(self) -> None:
+        image = await self.store.get_image(self.image_id)
+        self.source = f"{self.store.label}: {image.label}"
+        fruitless = 0
+        while True:
+            try:
+                hasher = await self._attempt(image)
+                break
+            except _Interrupted as exc:
+                fruitless = 0 if exc.moved else fruitless + 1
+                if fruitless > self.max_resumes:
+                    raise Unavailable(
+                        f"{exc.reason}; gave up after {self.max_resumes} tries without progress "
+                        f"({self.done} bytes kept in {self.part.name}: retry resumes)"
+                    ) from None
+                self.say(f"{exc.reason}; resuming at {self.done} bytes")
+                await asyncio.sleep(min(2.0, 0.5 * fruitless))  # back off while nothing moves
+        await self._verify(image, hasher)
+        await asyncio.to_thread(_publish_file, self.part, self.dest)
+        self.result = self.dest
+        self.message = f"saved {self.dest.name}; {self._verified_by(image)}"
+
+    async def _attempt(self, image: Image) -> Hasher:
+        offset = await asyncio.to_thread(_size_or_zero, self.part)
+        if image.size is not None and offset > image.size:
+            offset = 0
+        hasher = Hasher()
+        self.begin(image.size, "resuming" if offset else "downloading", done=0)
+        if offset:
+            await self._hash_existing(hasher, offset)
+        if image.size is not None and offset == image.size:
+            return hasher  # every byte is already here; only verification is left
+        self.requested_offsets.append(offset)
+        start_done = self.done
+        try:
+            async with self.store.download(self.image_id, offset) as data:
+                if data.offset != offset:
+                    hasher = Hasher()
+                    offset = data.offset
+                    self.begin(data.size or image.size, "the store cannot resume: starting over")
+                start_done = self.done
+                await self._write(data.chunks, offset, hasher)
+        except Unavailable as exc:
+            raise _Interrupted(f"connection dropped ({exc.message})", self.done > start_done) from None
+        got = await asyncio.to_thread(_size_or_zero, self.part)
+        if image.size is not None and got < image.size:
+            raise _Interrupted(f"the stream ended after {got} of {image.size} bytes", self.done > start_done)
+        return hasher
+
+    async def _hash_existing(self, hasher: Hasher, offset: int) -> None:
+        self.say(f"checking the {offset} bytes already downloaded")
+        async with contextlib.aclosing(read_file(self.part, limit=offset)) as chunks:
+            async for chunk in chunks:
+                await hasher.feed(chunk)
+                self.advance(len(chunk))
+
+    async def _write(self, chunks, offset: int, hasher: Hasher) -> None:  # type: ignore[no-untyped-def]
+        file = await asyncio.to_thread(_open_at, self.part, offset)
+        writer = SerialWorker()
+        try:
+            async with contextlib.aclosing(prefetch(coalesce(chunks))) as queued, contextlib.aclosing(
+                hashed(queued, hasher)
+            ) as stream:
+                async for chunk in stream:
+                    await writer.submit(file.write, chunk)
+                    self.advance(len(chunk))
+            await writer.drain()
+            await asyncio.to_thread(_flush_and_sync, file)
+        except OSError as exc:
+            await writer.settle()
+            raise self._disk_error(exc) from None
+        finally:
+            await writer.settle()
+            await hasher.settle()
+            await asyncio.to_thread(file.close)
+
+    def _disk_error(self, exc: OSError) -> ImageDeckError:
+        if exc.errno in _DISK_FULL:
+            with contextlib.suppress(OSError):
+                self.part.unlink()
+            return QuotaExceeded(
+                f"the disk holding {self.dest.parent} is full after {self.done} bytes; "
+                f"the partial file was deleted"
+            )
+        return Invalid(f"cannot write {self.part}: {exc.strerror or exc}")
+
+    async def _verify(self, image: Image, hasher: Hasher) -> None:
+        self.set_state(TransferState.VERIFYING, "verifying")
+        md5, sha512 = await hasher.digests()
+        problem = None
+        if image.size is not None and hasher.size != image.size:
+            problem = f"size {hasher.size} instead of {image.size}"
+        elif image.os_hash_value and image.os_hash_algo in (None, "sha512"):
+            if image.os_hash_value != sha512:
+                problem = "sha512 differs from the image's os_hash_value"
+        elif image.checksum and image.checksum != md5:
+            problem = "md5 differs from the image's checksum"
+        if problem:
+            await asyncio.to_thread(_unlink, self.part)
+            raise VerificationFailed(
+                f"the downloaded data is corrupt ({problem}); the partial file was deleted"
+            )
+
+    @staticmethod
+    def _verified_by(image: Image) -> str:
+        if image.os_hash_value and image.os_hash_algo in (None, "sha512"):
+            return "sha512 verified"
+        if image.checksum:
+            return "md5 verified"
+        return "not verified: the store recorded no checksum"
+
+    async def cleanup(self, *, cancelled: bool) -> str | None:
+        exists = await asyncio.to_thread(self.part.exists)
+        if not exists:
+            return None
+        if cancelled and not self.keep_partial:
+            await asyncio.to_thread(_unlink, self.part)
+            return "partial file deleted"
+        return f"{self.part.name} kept: retry resumes"
+
+
+def _size_or_zero(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _open_at(path: Path, offset: int):  # type: ignore[no-untyped-def]
+    file = open(path, "r+b" if offset else "wb")
+    file.seek(offset)
+    file.truncate()
+    return file
+
+
+def _flush_and_sync(file) -> None:  # type: ignore[no-untyped-def]
+    file.flush()
+    os.fsync(file.fileno())
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _publish_file(part: Path, dest: Path) -> None:
+    """Give the verified bytes their final name, durably."""
+    os.replace(part, dest)
+    directory = os.open(dest.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

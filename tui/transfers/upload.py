@@ -1,0 +1,172 @@
+"""Upload a local file into a store: inspect, create, stream with hashes, verify.
+
+Inspection comes first so an unsafe file or a wrong declared format is refused before
+anything exists in the store. After a failure the job knows whether the same image can
+take a retry (it is ``queued`` again) or must be deleted and re-created (the store
+rejected the format: Glance answers 500 to a second upload after a 415).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from ..model import FormatRejected, Image, ImageDeckError, ImageStatus, Invalid, NotFound
+from ..stores import ImageStore
+from .errors import FormatMismatch, UnsafeImage, VerificationFailed
+from .events import TransferKind, TransferState
+from .job import Transfer
+from .streams import Hasher, hashed, prefetch, read_file
+from .verify import check_recorded, has_hashes
+
+CancelChoice = Literal["delete", "keep"]
+
+#: How long to wait for an interrupted upload's image to settle back to ``queued``.
+SETTLE_SECONDS = 5.0
+
+
+def inspect(path: Path, declared: str | None, *, allow_unsafe: bool, force_format: bool) -> Any:
+    """The format report for ``path``; raises when the file must not be sent as declared."""
+    from ..formats import inspect_file
+
+    report = inspect_file(path, declared)
+    if not report.safe and not allow_unsafe:
+        reasons = "; ".join(str(f) for f in (report.failures or [])) or "the inspector refused it"
+        raise UnsafeImage(f"{path.name} is not safe to upload: {reasons} (nothing was created)")
+    if report.mismatch and not force_format:
+        raise FormatMismatch(
+            f"{path.name}: {report.mismatch} (nothing was created; declare the detected format "
+            "or force the declared one)"
+        )
+    return report
+
+
+class UploadJob(Transfer):
+    """Upload ``path`` as a new image with the Glance create-body ``fields``.
+
+    ``on_cancel`` chooses what a cancel leaves: ``"delete"`` the image, or ``"keep"`` it
+    ``queued`` for a later upload.
+    """
+
+    kind = TransferKind.UPLOAD
+
+    def __init__(
+        self,
+        store: ImageStore,
+        path: Path | str,
+        fields: Mapping[str, Any],
+        *,
+        allow_unsafe: bool = False,
+        force_format: bool = False,
+        on_cancel: CancelChoice = "delete",
+    ) -> None:
+        self.path = Path(path)
+        super().__init__(str(self.path), f"{store.label}: {fields.get('name') or self.path.name}")
+        if on_cancel not in ("delete", "keep"):
+            raise Invalid(f"on_cancel must be 'delete' or 'keep', not {on_cancel!r}")
+        self.store = store
+        self.fields = dict(fields)
+        self.allow_unsafe = allow_unsafe
+        self.force_format = force_format
+        self.on_cancel = on_cancel
+        #: The image receiving the data; kept across a retry while it can take one.
+        self.image_id: str | None = None
+        self.report: Any = None
+
+    async def run(self) -> None:
+        self.say(f"inspecting {self.path.name}")
+        try:
+            size = (await asyncio.to_thread(self.path.stat)).st_size
+        except OSError as exc:
+            raise Invalid(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        self.report = await asyncio.to_thread(
+            inspect,
+            self.path,
+            self.fields.get("disk_format"),
+            allow_unsafe=self.allow_unsafe,
+            force_format=self.force_format,
+        )
+        if self.image_id is None:
+            image = await self.store.create_image(self.create_fields())
+            self.image_id = image.id
+        self.destination = f"{self.store.label}: {self.image_id}"
+        image = await send_file(self, self.store, self.image_id, self.path, size)
+        self.result = image
+        if has_hashes(image):
+            self.message = f"uploaded as {image.id}; checksums match"
+
+    def create_fields(self) -> dict[str, Any]:
+        fields = dict(self.fields)
+        if not fields.get("disk_format") and self.report is not None:
+            fields["disk_format"] = self.report.detected_format
+        fields.setdefault("container_format", "bare")
+        fields.setdefault("name", self.path.name)
+        return fields
+
+    async def cleanup(self, *, cancelled: bool) -> str | None:
+        image_id = self.image_id
+        if image_id is None:
+            return None
+        if cancelled:
+            if self.on_cancel == "keep":
+                status = await settled_status(self.store, image_id)
+                return f"image {image_id} left {status or 'queued'}"
+            return await self._delete("cancelled upload")
+        if isinstance(self.error, (FormatRejected, VerificationFailed)):
+            return await self._delete("rejected upload")
+        status = await settled_status(self.store, image_id)
+        if status == ImageStatus.QUEUED:
+            return f"image {image_id} is queued again: retry uploads into it"
+        return await self._delete(f"{status or 'unknown'} image")
+
+    async def _delete(self, what: str) -> str:
+        image_id, self.image_id = self.image_id, None
+        try:
+            await self.store.delete_image(image_id)  # type: ignore[arg-type]
+        except NotFound:
+            pass
+        except ImageDeckError as exc:
+            return f"could not delete the {what} {image_id}: {exc}"
+        return f"image {image_id} deleted; a retry creates a new one"
+
+
+async def settled_status(store: ImageStore, image_id: str) -> str | None:
+    """The image's status once an interrupted upload has let go of it (None if gone)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETTLE_SECONDS
+    while True:
+        try:
+            image = await store.get_image(image_id)
+        except ImageDeckError:
+            return None
+        if image.status not in (ImageStatus.SAVING, ImageStatus.UPLOADING) or loop.time() >= deadline:
+            return image.status
+        await asyncio.sleep(0.25)
+
+
+async def send_file(job: Transfer, store: ImageStore, image_id: str, path: Path, size: int) -> Image:
+    """Stream ``path`` into the image, then check the store's hashes against ours."""
+    job.begin(size, "uploading")
+    hasher = Hasher()
+    async with contextlib.aclosing(read_file(path)) as chunks, contextlib.aclosing(
+        prefetch(chunks)
+    ) as queued, contextlib.aclosing(hashed(queued, hasher, job.advance)) as data:
+        try:
+            image = await store.upload(image_id, data, size)
+        finally:
+            await hasher.settle()
+    return await verify_upload(job, store, image, hasher)
+
+
+async def verify_upload(job: Transfer, store: ImageStore, image: Image, hasher: Hasher) -> Image:
+    job.set_state(TransferState.VERIFYING, "comparing checksums")
+    md5, sha512 = await hasher.digests()
+    if not has_hashes(image):
+        image = await store.get_image(image.id)
+    check_recorded(image, md5, sha512, store.label)
+    if not has_hashes(image):
+        job.message = "uploaded; the store recorded no checksum to compare"
+    return image
