@@ -125,7 +125,7 @@ def _inspect(handle: BinaryIO, size: int) -> _Found:
     inspector = matches[0]
     name = str(inspector)
     failures = _safety(inspector)
-    virtual: int | None = inspector.virtual_size or None
+    virtual = _virtual_size(inspector)
     if name == "raw":
         vhd_size = fixed_vhd_size(tail)
         if vhd_size is not None:
@@ -138,6 +138,11 @@ def _inspect(handle: BinaryIO, size: int) -> _Found:
         virtual = size
     elif name in ("gpt", "iso") and virtual is None:
         virtual = size
+    if name == "vhdx" and virtual is None and not failures:
+        # The inspector gives up quietly on a damaged region table or metadata.
+        failures = (Failure.of("format_error", "vhdx metadata unreadable: no virtual size found"),)
+    if name == "iso" and virtual is not None and virtual > size:
+        notes += (f"the ISO volume claims {virtual} bytes but the file holds {size}: it looks truncated",)
     return _Found(glance_name(name), name, virtual, failures, notes)
 
 
@@ -158,6 +163,17 @@ def _run_inspectors(handle: BinaryIO, size: int) -> tuple[list[fi.FileInspector]
     finally:
         wrapper.close()
     return list(wrapper.formats or []), skipped
+
+
+def _virtual_size(inspector: fi.FileInspector) -> int | None:
+    """The inspector's virtual size; None when unknown (0) or when reading it fails.
+
+    The VMDK inspector, for one, raises KeyError on a text-only descriptor.
+    """
+    try:
+        return inspector.virtual_size or None
+    except Exception:  # noqa: BLE001 - unknown is the honest answer
+        return None
 
 
 def _safety(inspector: fi.FileInspector) -> tuple[Failure, ...]:
