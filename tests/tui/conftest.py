@@ -1,0 +1,140 @@
+"""Shared fixtures for the app's tests: a demo-like local store in tmp_path with fixed ids
+and times, settings pointing every path at tmp_path, a fixed clock, and app builders."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tui.app import ImageDeckApp
+from tui.config import Settings
+from tui.demo.seed import CATALOG, DEMO_PROJECT, OTHER_PROJECTS, Sample, sample_bytes
+from tui.model import MemberStatus
+from tui.stores import local_catalog
+from tui.stores.local import LocalStore
+
+#: "Now" for every test: ages shown in the list are computed against it.
+NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+#: Catalog times start here and advance 37 minutes per write.
+FIRST_STAMP = datetime(2026, 5, 20, 8, 0, 0, tzinfo=timezone.utc)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def image_id(name: str) -> str:
+    """The same id for the same sample name on every run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"imagedeck-test/{name}"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No config, theme, cloud or colour preference of the developer leaks into a test."""
+    for name in ("IMAGEDECK_CONFIG", "IMAGEDECK_STORE", "IMAGEDECK_PROJECT", "OS_CLOUD", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def fixed_stamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalog timestamps from a counter, so snapshots show the same times and ages."""
+    counter = itertools.count()
+
+    def stamp() -> str:
+        moment = FIRST_STAMP + timedelta(minutes=37 * next(counter))
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    monkeypatch.setattr(local_catalog, "now_stamp", stamp)
+
+
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+async def seed(path: Path, samples: tuple[Sample, ...] = CATALOG) -> None:
+    """The demo catalog with ids derived from names (the demo seeder picks random ones)."""
+    projects = (DEMO_PROJECT, *OTHER_PROJECTS)
+    stores = {name: LocalStore(path, name, admin=True) for name in projects}
+    try:
+        for sample in samples:
+            owner = stores[sample.owner]
+            fields = {
+                "id": image_id(sample.name), "name": sample.name,
+                "disk_format": sample.disk_format, "container_format": sample.container_format,
+                "visibility": sample.visibility, "min_disk": sample.min_disk,
+                "min_ram": sample.min_ram, "tags": list(sample.tags),
+                "protected": sample.protected, **sample.properties,
+            }
+            image = await owner.create_image(fields)
+            if not sample.queued:
+                data = sample_bytes(sample)
+                await owner.upload(image.id, _chunks(data), len(data))
+            for project, answer in sample.shares.items():
+                await owner.add_member(image.id, project)
+                if answer != MemberStatus.PENDING:
+                    await stores[project].set_member_status(image.id, project, answer)
+            if sample.deactivated:
+                await owner.deactivate(image.id)
+    finally:
+        for store in stores.values():
+            await store.close()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, fixed_stamps: None) -> Path:
+    path = tmp_path / "store"
+    asyncio.run(seed(path))
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path, store_path: Path) -> Settings:
+    return Settings(
+        store_path=store_path,
+        cloud=None,
+        project=DEMO_PROJECT,
+        themes_dir=tmp_path / "themes",
+        token_cache=False,
+    )
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[Callable[..., ImageDeckApp]]:
+    """Build an app on the seeded store; keyword arguments change the settings."""
+
+    def build(**changes: object) -> ImageDeckApp:
+        chosen = settings.replace(**changes) if changes else settings
+        store = LocalStore(chosen.store_path, chosen.project, admin=chosen.admin)
+        return ImageDeckApp(chosen, store, clock=fixed_clock, environ={})
+
+    yield build
+
+
+async def wait_for(predicate: Callable[[], object], pilot, timeout: float = 10.0) -> None:
+    """Poll ``predicate`` between pauses until it is true or the deadline passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met before the deadline")
+        await pilot.pause(0.02)
+
+
+async def loaded(app: ImageDeckApp, pilot) -> None:
+    """Wait until the list and the shares are loaded."""
+    from tui.screens.main import MainScreen
+
+    await wait_for(lambda: isinstance(app.screen, MainScreen), pilot)
+    screen = app.screen
+    await wait_for(lambda: screen.all_loaded and screen.sharing.loaded, pilot)
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -1,0 +1,227 @@
+"""The Textual application: settings, store, themes, global keys and wiring, nothing more.
+
+Screens hold the panes and the store calls; this module only owns what is global: which
+store is open, the clock (fixed in tests so ages are deterministic), the themes, the
+keymap from the settings, the transfers engine, and quitting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from .commands import ImageDeckCommands
+from .config import Settings
+from .model import Image, ImageDeckError
+from .stores import ImageStore, open_store
+
+
+class ImageDeckApp(App[int]):
+    """``ImageDeckApp(settings, store)``: the store is opened by the app, in a worker."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "imagedeck"
+    COMMANDS = App.COMMANDS | {ImageDeckCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "request_quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ImageStore,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(timezone.utc))
+        self._environ = dict(os.environ if environ is None else environ)
+        self.theme_errors: list[str] = []
+        self.transfers: Any = None
+        self._register_themes()
+
+    # -- themes --------------------------------------------------------------------
+
+    def _register_themes(self) -> None:
+        try:
+            from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs
+        except ImportError:
+            return
+        self._variable_defaults = THEME_VARIABLE_DEFAULTS
+        themes, self.theme_errors = load_themes(theme_dirs(self.settings.themes_dir))
+        for theme in themes:
+            self.register_theme(theme)
+        names = {theme.name for theme in themes}
+        if names:
+            self.theme = pick_theme(self.settings.theme, self._environ, names)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        try:
+            from .themes import THEME_VARIABLE_DEFAULTS
+        except ImportError:
+            return {}
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def switch_theme(self, name: str) -> None:
+        if name not in self.available_themes:
+            known = ", ".join(sorted(n for n in self.available_themes if n.startswith("imagedeck")))
+            self.notify(f"No theme named {name!r}; try one of: {known}", severity="error")
+            return
+        self.theme = name
+        self.notify(f"Theme: {name}", timeout=2)
+
+    # -- start ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        from .screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        for error in self.theme_errors:
+            self.notify(error, title="Theme not loaded", severity="warning", timeout=8)
+
+    async def on_unmount(self) -> None:
+        try:
+            await self.store.close()
+        except ImageDeckError:
+            pass
+
+    def show_unreachable(self, message: str) -> None:
+        """The store did not answer at start (or after a switch): retry, pick another, or quit."""
+        from .screens.unreachable import UnreachableScreen
+
+        def chosen(answer: str | None) -> None:
+            from .screens.main import MainScreen
+
+            main = self.screen if isinstance(self.screen, MainScreen) else None
+            if answer == "quit":
+                self.exit(1)
+            elif answer == "cloud" and main is not None:
+                main.action_switch_cloud()
+            elif main is not None:
+                main.connect()
+
+        self.push_screen(UnreachableScreen(self.store.label, message), chosen)
+
+    # -- stores --------------------------------------------------------------------
+
+    def cloud_names(self) -> list[str]:
+        """Clouds from clouds.yaml, or none when that cannot be read."""
+        try:
+            from .stores import clouds
+        except ImportError:
+            return []
+        for name in ("cloud_names", "list_clouds", "names"):
+            function = getattr(clouds, name, None)
+            if callable(function):
+                try:
+                    return sorted(function())
+                except (ImageDeckError, OSError):
+                    return []
+        return []
+
+    def use_store(self, cloud: str | None) -> None:
+        """Switch to another store built from a copy of the settings; the old one closes."""
+        settings = self.settings.replace(cloud=cloud)
+        store = open_store(settings)
+        old = self.store
+        self.settings, self.store = settings, store
+
+        async def close_old() -> None:
+            await old.close()
+
+        self.run_worker(close_old, group="close", exit_on_error=False)
+
+    # -- transfers -----------------------------------------------------------------
+
+    def _transfer_manager(self) -> Any | None:
+        if self.transfers is not None:
+            return self.transfers
+        try:
+            from . import transfers
+        except ImportError:
+            self.notify("Transfers are not available in this build", severity="warning")
+            return None
+        manager_class = getattr(transfers, "TransferManager", None)
+        if manager_class is None:
+            self.notify("Transfers are not available in this build", severity="warning")
+            return None
+        self.transfers = manager_class(max_running=self.settings.max_transfers, on_event=self._on_transfer)
+        return self.transfers
+
+    def _on_transfer(self, progress: Any) -> None:
+        from .screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and screen._transfers_pane is not None:
+                screen._transfers_pane.update(progress)
+                if str(getattr(progress.state, "value", progress.state)) == "done":
+                    screen.load_images(keep_rows=True)
+
+    def _submit(self, make_job: Callable[[Any], Any]) -> None:
+        from . import transfers
+        from .screens.main import MainScreen, describe_error
+
+        manager = self._transfer_manager()
+        if manager is None:
+            return
+        try:
+            manager.submit(make_job(transfers))
+        except (ImageDeckError, TypeError, ValueError) as exc:
+            self.notify(describe_error(exc), title="Transfer not started", severity="error")
+            return
+        if isinstance(self.screen, MainScreen):
+            self.screen.show_transfers()
+
+    def start_download(self, image: Image, path: Path) -> None:
+        self._submit(lambda t: t.DownloadJob(self.store, image.id, path))
+
+    def start_upload(self, request: Any) -> None:
+        self._submit(lambda t: t.UploadJob(self.store, request.path, request.fields))
+
+    def start_import(self, request: Any) -> None:
+        self._submit(lambda t: t.ImportJob(self.store, request.url, request.fields))
+
+    @property
+    def running_transfers(self) -> int:
+        return int(getattr(self.transfers, "active_count", 0) or 0)
+
+    # -- global actions ------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_request_quit(self) -> None:
+        """Quit at once, or ask first when transfers would be cut off."""
+        running = self.running_transfers
+        if not running:
+            self.exit(0)
+            return
+        from .dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmDialog("Quit imagedeck", f"{running} transfer(s) still running will be stopped. Quit anyway?",
+                          confirm_label="Quit"),
+            answered,
+        )

@@ -1,0 +1,1 @@
+"""Full screens: the main view, help, and the unreachable-store screen."""

@@ -1,0 +1,678 @@
+"""The main screen: image list, detail, shares and transfers, and every store call they need.
+
+Panes only show things and post messages; this screen routes them, runs the store in
+workers (never in handlers) and turns every failure into a notification in one place
+(`on_worker_state_changed`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from ..commands import Command, parse_command
+from ..messages import CommandEntered, FilterChanged
+from ..model import (
+    Identity,
+    Image,
+    ImageDeckError,
+    ImageQuery,
+    MemberStatus,
+    Schema,
+    SortKey,
+    Visibility,
+)
+from ..widgets.command_line import CommandLine, FilterLine
+from ..widgets.detail_pane import DetailPane
+from ..widgets.image_list import ImageList
+from ..widgets.sharing_pane import SharingPane
+from ..widgets.status_header import StatusHeader
+
+#: Images per page asked of the store; the first page shows as soon as it arrives.
+PAGE_SIZE = 500
+
+#: Width below which the detail and sharing panes sit under the list, one at a time.
+NARROW = 110
+
+#: Actions that change something; all refused in read-only mode.
+WRITE_ACTIONS = frozenset({"upload", "import_url", "edit", "toggle_protected", "visibility",
+                           "members", "delete"})
+
+
+def describe_error(error: BaseException) -> str:
+    """One line a person can act on; never a traceback."""
+    if isinstance(error, ImageDeckError):
+        return f"{error.kind}: {error}"
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+class MainScreen(Screen):
+    """Image list with detail and shares beside (wide) or below (narrow) it."""
+
+    BINDINGS = [
+        Binding("tab", "next_pane", "Next pane", show=False, id="main.next_pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="main.previous_pane"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("ctrl+r", "reload", "Refresh", id="main.refresh"),
+        Binding("f", "filters", "Filters", id="main.filters"),
+        Binding("colon", "command_line", "Command", key_display=":", id="main.command"),
+        Binding("u", "upload", "Upload", id="main.upload"),
+        Binding("i", "import_url", "Import", show=False, id="main.import"),
+        Binding("d", "download", "Download", show=False, id="main.download"),
+        Binding("e", "edit", "Edit", id="main.edit"),
+        Binding("p", "toggle_protected", "Protect", show=False, id="main.protect"),
+        Binding("v", "visibility", "Visibility", show=False, id="main.visibility"),
+        Binding("m", "members", "Members", show=False, id="main.members"),
+        Binding("delete,ctrl+d", "delete", "Delete", show=False, id="main.delete"),
+        Binding("y", "copy_id", "Copy id", show=False, id="main.copy_id"),
+        Binding("c", "switch_cloud", "Cloud", show=False, id="main.cloud"),
+        Binding("t", "toggle_transfers", "Transfers", show=False, id="main.transfers"),
+    ]
+
+    #: Actions that act on the image under the list cursor (not on a share).
+    IMAGE_ACTIONS = frozenset({"download", "edit", "toggle_protected", "visibility", "members",
+                               "delete", "copy_id"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identity: Identity | None = None
+        self.schema: Schema | None = None
+        self.image_query = ImageQuery()
+        self.all_loaded = False
+        self._last_pane: Widget | None = None
+        self._transfers_pane: Widget | None = None
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield StatusHeader(app.store.label, read_only=app.settings.read_only, id="header")
+        with Container(id="body"):
+            yield ImageList(clock=app.clock, id="images")
+            with Container(id="side"):
+                yield DetailPane(clock=app.clock, id="detail")
+                yield SharingPane(clock=app.clock, id="sharing")
+        pane = self._make_transfers_pane()
+        if pane is not None:
+            yield pane
+        yield FilterLine(id="filter")
+        yield CommandLine(id="command")
+        yield Footer()
+
+    def _make_transfers_pane(self) -> Widget | None:
+        try:
+            from ..widgets.transfers_pane import TransfersPane
+        except ImportError:
+            return None
+        self._transfers_pane = TransfersPane(id="transfers")
+        return self._transfers_pane
+
+    @property
+    def image_list(self) -> ImageList:
+        return self.query_one("#images", ImageList)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def sharing(self) -> SharingPane:
+        return self.query_one("#sharing", SharingPane)
+
+    def on_mount(self) -> None:
+        self.query_one("#side").add_class("-detail")
+        self._apply_width(self.size.width)
+        self.image_list.focus()
+        self.connect()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = [self.image_list, self.detail, self.sharing]
+        if self._transfers_pane is not None and self._transfers_pane.display:
+            panes.append(self._transfers_pane)
+        return panes
+
+    def _focus_pane(self, pane: Widget) -> None:
+        side = self.query_one("#side")
+        if pane is self.detail:
+            side.set_class(True, "-detail").set_class(False, "-sharing")
+        elif pane is self.sharing:
+            side.set_class(True, "-sharing").set_class(False, "-detail")
+        self._last_pane = pane
+        if pane.focusable:
+            pane.focus()
+        else:  # just made visible: focusable once the new styles apply
+            self.call_after_refresh(pane.focus)
+
+    def focus_previous_pane(self) -> None:
+        """Back to the pane that had focus before a line input opened."""
+        self._focus_pane(self._last_pane or self.image_list)
+
+    def _current_pane(self) -> Widget:
+        focused = self.focused
+        for pane in self._panes():
+            if focused is pane or (focused is not None and pane in focused.ancestors):
+                return pane
+        return self._last_pane or self.image_list
+
+    def action_next_pane(self) -> None:
+        panes = self._panes()
+        current = self._current_pane()
+        index = panes.index(current) if current in panes else -1
+        self._focus_pane(panes[(index + 1) % len(panes)])
+
+    def action_previous_pane(self) -> None:
+        panes = self._panes()
+        current = self._current_pane()
+        index = panes.index(current) if current in panes else 0
+        self._focus_pane(panes[(index - 1) % len(panes)])
+
+    def action_focus_sharing(self) -> None:
+        self._focus_pane(self.sharing)
+
+    def action_back(self) -> None:
+        """Esc: clear the filter first, then return to the list."""
+        filter_line = self.query_one(FilterLine)
+        if self.image_list.filter_text:
+            filter_line.action_clear()
+            self._focus_pane(self.image_list)
+        elif self._current_pane() is not self.image_list:
+            self._focus_pane(self.image_list)
+
+    def action_toggle_transfers(self) -> None:
+        pane = self._transfers_pane
+        if pane is None:
+            self.notify("Transfers are not available in this build", severity="warning")
+            return
+        pane.display = not pane.display
+        if pane.display:
+            self._focus_pane(pane)
+        elif self.focused is None or pane in (self.focused, *self.focused.ancestors):
+            self._focus_pane(self.image_list)
+
+    def show_transfers(self) -> None:
+        """Called when a transfer starts: the dock appears without taking focus."""
+        if self._transfers_pane is not None:
+            self._transfers_pane.display = True
+
+    # -- connecting and loading ----------------------------------------------------
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        """Open the store and learn who we are; failure offers retry or another cloud."""
+        store = self.app.store
+        header = self.query_one(StatusHeader)
+        header.set_store(store.label)
+        self.image_list.loading_more = True
+        try:
+            await store.open()
+            self.identity = await store.whoami()
+        except ImageDeckError as exc:
+            header.set_identity(None, "not connected")
+            self.app.show_unreachable(describe_error(exc))
+            return
+        header.set_identity(self.identity)
+        self.image_list.me = self.identity.project_id
+        self.load_images()
+        self.load_shares()
+
+    @work(exclusive=True, group="images", exit_on_error=False)
+    async def load_images(self, keep_rows: bool = False) -> None:
+        """Stream every page; the first page replaces the rows at once unless refreshing."""
+        images = self.image_list
+        images.loading_more = True
+        self.all_loaded = False
+        loaded: list[Image] = []
+        first = True
+        try:
+            async for page in self.app.store.list_images(self.image_query, page_size=PAGE_SIZE):
+                if keep_rows:
+                    loaded.extend(page)
+                elif first:
+                    images.set_images(page)
+                    first = False
+                else:
+                    images.append_images(page)
+            if keep_rows:
+                images.set_images(loaded)
+            elif first:
+                images.set_images([])
+            self.all_loaded = True
+        finally:
+            images.loading_more = False
+            images.refresh()
+
+    @work(exclusive=True, group="shares", exit_on_error=False)
+    async def load_shares(self) -> None:
+        """Images other projects shared with us, by our answer."""
+        me = self.identity.project_id if self.identity else None
+        groups: dict[str, list[Image]] = {}
+        for status in (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED):
+            query = ImageQuery(visibility="shared", member_status=str(status))
+            found = await self.app.store.all_images(query)
+            groups[str(status)] = [i for i in found if i.owner != me]
+        self.sharing.set_shares(groups)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_detail(self, image: Image) -> None:
+        """Members of an image we own (the detail pane shows the record at once)."""
+        if not self._is_owner(image) or image.visibility != Visibility.SHARED:
+            return
+        members = await self.app.store.list_members(image.id)
+        if self.detail.image is not None and self.detail.image.id == image.id:
+            self.detail.show(self.detail.image, members)
+
+    @work(group="poll", exit_on_error=False)
+    async def poll(self, ids: list[str]) -> None:
+        fresh = []
+        for image_id in ids:
+            try:
+                fresh.append(await self.app.store.get_image(image_id))
+            except ImageDeckError:
+                continue
+        self.image_list.update_images(fresh)
+
+    def action_reload(self) -> None:
+        """ctrl+r: rows are replaced by id when the new listing is complete; the cursor stays."""
+        self.load_images(keep_rows=True)
+        self.load_shares()
+        self.notify("Refreshing…", timeout=2)
+
+    # -- messages from the panes ---------------------------------------------------
+
+    @on(ImageList.Highlighted)
+    def _highlighted(self, event: ImageList.Highlighted) -> None:
+        image = event.image
+        same = self.detail.image is not None and image is not None and self.detail.image.id == image.id
+        self.detail.show(image, self.detail.members if same else None)
+        if image is not None and not same:
+            self.load_detail(image)
+
+    @on(ImageList.Opened)
+    def _opened(self, event: ImageList.Opened) -> None:
+        self._focus_pane(self.detail)
+
+    @on(SharingPane.Opened)
+    def _share_opened(self, event: SharingPane.Opened) -> None:
+        self.detail.show(event.image)
+        self._focus_pane(self.detail)
+
+    @on(ImageList.FilterRequested)
+    def _filter_requested(self) -> None:
+        self._last_pane = self.image_list
+        self.query_one(FilterLine).open()
+
+    @on(FilterChanged)
+    def _filter_changed(self, event: FilterChanged) -> None:
+        self.image_list.set_filter(event.text)
+
+    @on(ImageList.SortChanged)
+    def _sort_changed(self, event: ImageList.SortChanged) -> None:
+        self.image_query = dataclasses.replace(self.image_query, sort=(SortKey(event.key, event.direction),))
+        if not self.all_loaded:
+            self.load_images()
+
+    @on(ImageList.PollDue)
+    def _poll_due(self, event: ImageList.PollDue) -> None:
+        self.poll(event.ids)
+
+    @on(SharingPane.Answer)
+    def _answer(self, event: SharingPane.Answer) -> None:
+        if self._refuse_write("answer shares"):
+            return
+        self.answer_shares(event.images, event.status)
+
+    @work(exclusive=True, group="answer", exit_on_error=False)
+    async def answer_shares(self, images: list[Image], status: str) -> None:
+        me = self.identity.project_id if self.identity else self.app.settings.project
+        done = 0
+        try:
+            for image in images:
+                await self.app.store.set_member_status(image.id, me, status)
+                done += 1
+        finally:
+            self.sharing.marked.clear()
+            if done:
+                word = {"accepted": "Accepted", "rejected": "Rejected"}.get(status, "Set back to pending:")
+                names = ", ".join(i.label for i in images[:done][:3]) + ("…" if done > 3 else "")
+                self.notify(f"{word} {names}")
+            self.load_shares()
+            if done:
+                self.load_images(keep_rows=True)
+
+    # -- commands ------------------------------------------------------------------
+
+    def action_command_line(self) -> None:
+        self._last_pane = self._current_pane()
+        self.query_one(CommandLine).open()
+
+    @on(CommandEntered)
+    def _command(self, event: CommandEntered) -> None:
+        try:
+            command = parse_command(event.text, self.image_query)
+        except ImageDeckError as exc:
+            self.notify(str(exc), title="Command", severity="error")
+            return
+        self.run_command(command)
+
+    def run_command(self, command: Command) -> None:
+        if command.name == "quit":
+            self.app.action_request_quit()
+        elif command.name == "help":
+            self.app.action_help()
+        elif command.name == "refresh":
+            self.action_reload()
+        elif command.name == "cloud":
+            name = command.args[0]
+            self.switch_to(None if name in ("local", ":local:") else name)
+        elif command.name == "theme":
+            self.app.switch_theme(command.args[0])
+        elif command.name == "sort":
+            key, direction = command.args
+            self.image_list.set_sort(key, direction)
+            self.image_query = dataclasses.replace(self.image_query, sort=(SortKey(key, direction),))
+            if not self.all_loaded:
+                self.load_images()
+            self.notify(f"Sorted by {key} {direction}", timeout=2)
+        elif command.name == "filter" and command.query is not None:
+            self.set_query(command.query)
+
+    def set_query(self, query: ImageQuery) -> None:
+        """A new server-side filter: reload from the first page."""
+        self.image_query = query
+        self.load_images()
+        shown = [f"{k}={v}" for k, v in query.to_glance_params() if k != "sort"]
+        self.notify("Filter: " + (" ".join(shown) if shown else "none"), timeout=3)
+
+    # -- permissions ---------------------------------------------------------------
+
+    def _is_owner(self, image: Image) -> bool:
+        return self.identity is not None and image.owner == self.identity.project_id
+
+    def _refuse_write(self, what: str) -> bool:
+        """Explain and refuse when the app runs read-only."""
+        if self.app.settings.read_only:
+            self.notify(f"Read-only mode: cannot {what}. Start imagedeck without --read-only to make changes.",
+                        title="Read-only", severity="warning")
+            return True
+        return False
+
+    def _owned_image(self, what: str) -> Image | None:
+        """The image under the cursor if this project may change it, else explain and None."""
+        image = self.image_list.current
+        if image is None:
+            self.notify("No image selected", severity="warning")
+            return None
+        if self._refuse_write(what):
+            return None
+        if not self._is_owner(image) and not (self.identity and self.identity.is_admin):
+            me = self.identity.project_name if self.identity else "this project"
+            self.notify(f"Only the owner project ({image.owner}) can {what} '{image.label}'; "
+                        f"you act as {me}.", title="Not allowed", severity="warning")
+            return None
+        return image
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.IMAGE_ACTIONS:
+            pane = self._current_pane() if self.is_mounted else None
+            if pane is not None and pane not in (self.image_list, self.detail):
+                return False
+        return True
+
+    # -- image actions -------------------------------------------------------------
+
+    def _dialog(self, name: str) -> Any | None:
+        try:
+            from .. import dialogs
+        except ImportError:
+            dialogs = None
+        found = getattr(dialogs, name, None) if dialogs else None
+        if found is None:
+            self.notify(f"{name} is not available yet", severity="warning")
+        return found
+
+    def _run(self, label: str, call: Callable[[], Awaitable[Any]], *, refresh: bool = True) -> None:
+        """Run one store call in a worker; the result notifies, a failure reaches one handler."""
+
+        async def job() -> Any:
+            result = await call()
+            self.notify(label, timeout=3)
+            if refresh:
+                self.load_images(keep_rows=True)
+            return result
+
+        self.run_worker(job, name=label, group="write", exit_on_error=False)
+
+    def action_copy_id(self) -> None:
+        image = self.detail.image if self._current_pane() is self.detail else self.image_list.current
+        if image is None:
+            self.notify("No image selected", severity="warning")
+            return
+        self.app.copy_to_clipboard(image.id)
+        self.notify(f"Copied id {image.id}", timeout=3)
+
+    def action_toggle_protected(self) -> None:
+        image = self._owned_image("protect or unprotect")
+        if image is None:
+            return
+        from ..model import Change
+
+        wanted = not image.protected
+        self._run(f"{'Protected' if wanted else 'Unprotected'} {image.label}",
+                  lambda: self.app.store.update_image(image.id, [Change.replace("protected", wanted)]))
+
+    def action_delete(self) -> None:
+        image = self._owned_image("delete")
+        if image is None:
+            return
+        if image.protected:
+            self.notify(f"'{image.label}' is protected, so it cannot be deleted. "
+                        "Press p to unprotect it first if you really mean to delete it.",
+                        title="Protected", severity="warning")
+            return
+        dialog = self._dialog("ConfirmDialog")
+        if dialog is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(f"Deleted {image.label}", lambda: self._delete(image))
+
+        self.app.push_screen(
+            dialog("Delete image", f"Delete '{image.label}' ({image.id}) and its data? "
+                   "This cannot be undone."), answered)
+
+    async def _delete(self, image: Image) -> None:
+        await self.app.store.delete_image(image.id)
+        self.image_list.remove_image(image.id)
+
+    async def _schema(self) -> Schema:
+        if self.schema is None:
+            self.schema = await self.app.store.schema()
+        return self.schema
+
+    def action_edit(self) -> None:
+        image = self._owned_image("edit")
+        dialog = self._dialog("EditImageDialog") if image else None
+        if image is None or dialog is None:
+            return
+
+        async def open_dialog() -> None:
+            schema = await self._schema()
+
+            async def apply(changes: list) -> None:
+                await self.app.store.update_image(image.id, changes)
+
+            def done(changes: list | None) -> None:
+                if changes:
+                    self.notify(f"Updated {image.label}", timeout=3)
+                    self.load_images(keep_rows=True)
+
+            self.app.push_screen(dialog(image, schema, apply=apply), done)
+
+        self.run_worker(open_dialog, group="dialog", exit_on_error=False)
+
+    def action_visibility(self) -> None:
+        image = self._owned_image("change the visibility of")
+        dialog = self._dialog("VisibilityDialog") if image else None
+        if image is None or dialog is None:
+            return
+        allowed = [v for v in Visibility if v != Visibility.PUBLIC or (self.identity and self.identity.is_admin)]
+
+        def chosen(value: str | None) -> None:
+            if value and value != image.visibility:
+                from ..model import Change
+
+                self._run(f"{image.label} is now {value}",
+                          lambda: self.app.store.update_image(image.id, [Change.replace("visibility", value)]))
+
+        self.app.push_screen(dialog(image.visibility, [str(v) for v in allowed]), chosen)
+
+    def action_members(self) -> None:
+        image = self._owned_image("share")
+        dialog = self._dialog("MembersDialog") if image else None
+        if image is None or dialog is None:
+            return
+        if image.visibility != Visibility.SHARED:
+            self.notify(f"'{image.label}' is {image.visibility}: members apply only to shared images. "
+                        "Press v to make it shared first.", title="Members", severity="warning")
+            return
+
+        async def open_dialog() -> None:
+            members = await self.app.store.list_members(image.id)
+
+            def done(result: Any) -> None:
+                if result is not None and not result.empty:
+                    self._run(f"Members of {image.label} updated", lambda: self._apply_members(image, result))
+
+            self.app.push_screen(dialog(image, members), done)
+
+        self.run_worker(open_dialog, group="dialog", exit_on_error=False)
+
+    async def _apply_members(self, image: Image, result: Any) -> None:
+        store = self.app.store
+        for project in result.add:
+            await store.add_member(image.id, await store.resolve_project(project))
+        for member in result.remove:
+            await store.remove_member(image.id, member)
+        if self.detail.image is not None and self.detail.image.id == image.id:
+            self.detail.show(self.detail.image, await store.list_members(image.id))
+
+    def action_filters(self) -> None:
+        dialog = self._dialog("FilterDialog")
+        if dialog is None:
+            return
+
+        def chosen(query: ImageQuery | None) -> None:
+            if query is not None:
+                self.set_query(query)
+
+        self.app.push_screen(dialog(self.image_query), chosen)
+
+    def action_download(self) -> None:
+        image = self.image_list.current
+        if image is None:
+            self.notify("No image selected", severity="warning")
+            return
+        dialog = self._dialog("DownloadDialog")
+        if dialog is None:
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.app.start_download(image, path)
+
+        self.app.push_screen(dialog(image, Path.cwd()), chosen)
+
+    def action_upload(self) -> None:
+        if self._refuse_write("upload images"):
+            return
+        dialog = self._dialog("UploadDialog")
+        if dialog is None:
+            return
+
+        async def open_dialog() -> None:
+            schema = await self._schema()
+            self.app.push_screen(dialog(schema, Path.cwd()), self._upload_chosen)
+
+        self.run_worker(open_dialog, group="dialog", exit_on_error=False)
+
+    def _upload_chosen(self, request: Any) -> None:
+        if request is not None:
+            self.app.start_upload(request)
+
+    def action_import_url(self) -> None:
+        if self._refuse_write("import images"):
+            return
+        dialog = self._dialog("ImportUrlDialog")
+        if dialog is None:
+            return
+
+        async def open_dialog() -> None:
+            schema = await self._schema()
+            self.app.push_screen(dialog(schema), self._import_chosen)
+
+        self.run_worker(open_dialog, group="dialog", exit_on_error=False)
+
+    def _import_chosen(self, request: Any) -> None:
+        if request is not None:
+            self.app.start_import(request)
+
+    # -- clouds --------------------------------------------------------------------
+
+    def action_switch_cloud(self) -> None:
+        dialog = self._dialog("CloudPickerDialog")
+        if dialog is None:
+            return
+        from ..dialogs import LOCAL_STORE
+
+        current = self.app.settings.cloud or LOCAL_STORE
+
+        def chosen(name: str | None) -> None:
+            if name is not None and name != current:
+                self.switch_to(None if name == LOCAL_STORE else name)
+
+        self.app.push_screen(dialog(self.app.cloud_names(), current), chosen)
+
+    def switch_to(self, cloud: str | None) -> None:
+        """Open another store (a cloud, or the local store for None) and reload everything."""
+        try:
+            self.app.use_store(cloud)
+        except ImageDeckError as exc:
+            self.notify(describe_error(exc), title="Cannot switch", severity="error")
+            return
+        self.identity = None
+        self.schema = None
+        self.image_list.set_images([])
+        self.sharing.set_shares({})
+        self.detail.show(None)
+        self.connect()
+
+    # -- failures, in one place ----------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = describe_error(error) if error is not None else "unknown error"
+        group = event.worker.group
+        if group == "shares":
+            self.sharing.show_message(f"Shares could not be loaded — {message}. Press ctrl+r to retry.")
+        self.notify(message, title="Failed" if group != "images" else "Listing failed",
+                    severity="error", timeout=8)

@@ -1,0 +1,90 @@
+"""The ``:`` command line and the ``/`` filter line: one-line inputs docked at the bottom."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+from ..messages import CommandEntered, FilterChanged
+
+
+class CommandLine(Input):
+    """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:theme NAME``, ``:q``."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="command.close")]
+
+    DEFAULT_CSS = """
+    CommandLine {
+        dock: bottom;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        display: none;
+    }
+    CommandLine.-open {
+        display: block;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="command (help: ?)", id=id)
+
+    def open(self) -> None:
+        self.value = ""
+        self.add_class("-open")
+        self.focus()
+
+    def action_close(self) -> None:
+        self.remove_class("-open")
+        self.value = ""
+        self.screen.focus_previous_pane() if hasattr(self.screen, "focus_previous_pane") else None
+
+    async def action_submit(self) -> None:
+        text = self.value.strip()
+        self.action_close()
+        if text:
+            self.post_message(CommandEntered(text))
+
+
+class FilterLine(Input):
+    """Filter as you type over name, id, format, status, owner and tag; esc clears."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
+
+    DEFAULT_CSS = """
+    FilterLine {
+        dock: bottom;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        display: none;
+    }
+    FilterLine.-open {
+        display: block;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="filter: name, id, format, status, owner, tag", id=id)
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(FilterChanged(event.value))
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.remove_class("-open")
+        self.post_message(FilterChanged(""))
+        if hasattr(self.screen, "focus_previous_pane"):
+            self.screen.focus_previous_pane()
+
+    async def action_submit(self) -> None:
+        """Enter keeps the filter and returns to the list."""
+        if not self.value:
+            self.remove_class("-open")
+        if hasattr(self.screen, "focus_previous_pane"):
+            self.screen.focus_previous_pane()

@@ -1,0 +1,114 @@
+"""Everything about one image: core fields, hashes, properties, tags, stores and members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..model import TRANSITIONAL_STATUSES, Image, Member
+from .image_list import age
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    from .image_list import short_size
+
+    return f"{short_size(size)} ({size:,} bytes)"
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """The selected image in full; long values wrap, `y` copies the id."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailPane {
+        background: $surface;
+        padding: 0 1;
+    }
+    DetailPane > Static {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.image: Image | None = None
+        self.members: list[Member] | None = None
+        self.members_note = ""
+
+    def compose(self):
+        yield Static(Text("no image selected", style="italic"), id="detail-body")
+
+    def show(self, image: Image | None, members: list[Member] | None = None, note: str = "") -> None:
+        """Show ``image``; ``members`` is None when not loaded (or not the owner)."""
+        changed = image is None or self.image is None or image.id != self.image.id
+        self.image, self.members, self.members_note = image, members, note
+        self.query_one("#detail-body", Static).update(self._render_image())
+        if changed:
+            self.scroll_home(animate=False)
+
+    def _render_image(self) -> Text | Table:
+        image = self.image
+        if image is None:
+            return Text("no image selected", style="italic")
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")
+
+        def row(label: str, value: object) -> None:
+            table.add_row(label, Text(str(value) if value not in (None, "") else "-"))
+
+        def section(title: str) -> None:
+            table.add_row(Text(title, style="bold underline"), "")
+
+        now = self._clock()
+        status = image.status + (" (changing…)" if image.status in TRANSITIONAL_STATUSES else "")
+        row("Name", image.label)
+        row("ID", image.id)
+        row("Status", status)
+        row("Disk format", image.disk_format)
+        row("Container", image.container_format)
+        row("Size", _size(image.size))
+        row("Virtual size", _size(image.virtual_size))
+        row("Visibility", image.visibility)
+        row("Protected", "yes" if image.protected else "no")
+        row("Hidden", "yes" if image.os_hidden else "no")
+        row("Owner", image.owner)
+        row("Min disk", f"{image.min_disk} GiB")
+        row("Min RAM", f"{image.min_ram} MiB")
+        row("Created", f"{image.created_at or '-'} ({age(image.created_at, now)} ago)")
+        row("Updated", f"{image.updated_at or '-'} ({age(image.updated_at, now)} ago)")
+        row("Stores", image.stores)
+        row("Tags", ", ".join(image.tags))
+        section("Hashes")
+        row("Checksum", image.checksum)
+        row(image.os_hash_algo or "Hash", image.os_hash_value)
+        section("Properties")
+        if image.properties:
+            for key in sorted(image.properties):
+                row(key, image.properties[key])
+        else:
+            row("", "none")
+        if self.members is not None or self.members_note:
+            section("Members")
+            if self.members_note:
+                row("", self.members_note)
+            for member in self.members or []:
+                row(member.member_id, member.status)
+            if self.members == []:
+                row("", "not shared with any project")
+        return table

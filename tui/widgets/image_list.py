@@ -1,0 +1,484 @@
+"""The image list: a virtual list that renders only the rows on screen.
+
+A `DataTable` measures every cell up front and freezes for seconds on 50,000 images,
+so this pane keeps plain `Image` records in memory and draws visible lines through
+Textual's Line API (`ScrollView.render_line`). Filtering runs over a lowercase
+haystack precomputed per row; sorting is a stable client-side re-sort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, parse_timestamp
+
+def short_size(size: int | None) -> str:
+    """A byte count in at most 7 characters (binary units), "-" when unknown."""
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "K", "M", "G", "T"):
+        if value < 1024 or unit == "T":
+            return f"{int(value)}{unit}" if unit == "B" else f"{value:.1f}{unit}"
+        value /= 1024
+    return "-"
+
+
+def age(stamp: str | None, now: datetime) -> str:
+    """How long ago a Glance timestamp was, in a few characters ("5m", "3d", "2y")."""
+    when = parse_timestamp(stamp)
+    if when is None:
+        return "-"
+    seconds = max(0, int((now - when).total_seconds()))
+    for limit, size, unit in ((60, 1, "s"), (3600, 60, "m"), (86400, 3600, "h"),
+                              (86400 * 30, 86400, "d"), (86400 * 365, 86400 * 30, "mo")):
+        if seconds < limit:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // (86400 * 365)}y"
+
+
+#: Seconds between polls of images in transitional states (only while visible).
+POLL_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One list column: a header, a width (0 = takes the remaining space) and a cell getter."""
+
+    key: str
+    title: str
+    width: int
+    cell: Callable[[Image, ImageList], str]
+    right: bool = False
+
+
+def _owner(image: Image, pane: ImageList) -> str:
+    if image.owner and image.owner == pane.me:
+        return "me"
+    return image.owner or "-"
+
+
+BASE_COLUMNS = (
+    Column("name", "Name", 0, lambda i, p: i.label),
+    Column("status", "Status", 12, lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status),
+    Column("disk_format", "Format", 6, lambda i, p: i.disk_format or "-"),
+    Column("size", "Size", 7, lambda i, p: short_size(i.size), right=True),
+    Column("visibility", "Visible", 9, lambda i, p: i.visibility),
+    Column("protected", "P", 1, lambda i, p: "P" if i.protected else " "),
+    Column("owner", "Owner", 9, _owner),
+    Column("updated_at", "Upd.", 4, lambda i, p: age(i.updated_at, p.now()), right=True),
+)
+
+EXTRA_COLUMNS = (
+    Column("container_format", "Cont.", 7, lambda i, p: i.container_format or "-"),
+    Column("virtual_size", "Virtual", 8, lambda i, p: short_size(i.virtual_size), right=True),
+    Column("min", "Min disk/RAM", 12, lambda i, p: f"{i.min_disk}G/{i.min_ram}M", right=True),
+    Column("tags", "Tags", 16, lambda i, p: ",".join(i.tags) or "-"),
+    Column("id", "ID", 36, lambda i, p: i.id),
+    Column("hash", "Hash", 16, lambda i, p: (i.os_hash_value or i.checksum or "-")[:16]),
+)
+
+#: Narrowest the name column may get before extra columns stop being added.
+MIN_NAME = 18
+
+
+def haystack(image: Image) -> str:
+    """What `/` searches: name, id, formats, status, owner and tags, lowercased once."""
+    parts = [image.name or "", image.id, image.disk_format or "", image.container_format or "",
+             image.status, image.owner or "", *image.tags]
+    return "\x00".join(parts).lower()
+
+
+def sort_value(image: Image, key: str) -> tuple[int, object]:
+    """A comparable value for a sort key; unset values sort last in ascending order."""
+    value = getattr(image, key, None)
+    if value is None:
+        return (1, "")
+    if key in ("created_at", "updated_at"):
+        stamp = parse_timestamp(value)
+        return (0, stamp.timestamp() if stamp else 0.0)
+    if isinstance(value, str):
+        return (0, value.lower())
+    return (0, value)
+
+
+class ImageList(ScrollView, can_focus=True):
+    """Every loaded image, one line each; only the lines on screen are ever rendered."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("g,home", "top", "Top", show=False, id="list.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="list.bottom"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Detail", id="list.open"),
+        Binding("slash", "filter", "Filter", key_display="/", id="list.filter"),
+        Binding("s", "cycle_sort", "Sort", id="list.sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="list.reverse"),
+        Binding("w", "toggle_columns", "Columns", show=False, id="list.columns"),
+    ]
+
+    COMPONENT_CLASSES = {"image-list--header", "image-list--cursor", "image-list--dim"}
+
+    DEFAULT_CSS = """
+    ImageList {
+        background: $surface;
+    }
+    ImageList > .image-list--header {
+        text-style: bold;
+        color: $text-muted;
+    }
+    ImageList > .image-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    ImageList:blur > .image-list--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    ImageList > .image-list--dim {
+        color: $text-muted;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    wide: reactive[bool] = reactive(False)
+
+    class Highlighted(Message):
+        """The cursor rests on another image (or on none when the list is empty)."""
+
+        def __init__(self, image: Image | None) -> None:
+            super().__init__()
+            self.image = image
+
+    class Opened(Message):
+        """`enter` on an image: show its detail."""
+
+        def __init__(self, image: Image) -> None:
+            super().__init__()
+            self.image = image
+
+    class FilterRequested(Message):
+        """`/` pressed: the screen opens the filter input."""
+
+    class SortChanged(Message):
+        """The sort order changed; the screen reloads from the store when not all is loaded."""
+
+        def __init__(self, key: str, direction: str) -> None:
+            super().__init__()
+            self.key = key
+            self.direction = direction
+
+    class PollDue(Message):
+        """Images in transitional states on screen should be fetched again."""
+
+        def __init__(self, ids: list[str]) -> None:
+            super().__init__()
+            self.ids = ids
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.me: str | None = None
+        self._images: list[Image] = []
+        self._hay: list[str] = []
+        self._index: dict[str, int] = {}
+        self._shown: list[int] = []
+        self.filter_text = ""
+        self.sort_key = "created_at"
+        self.sort_direction = "desc"
+        self.loading_more = False
+        self._poll_timer: Timer | None = None
+        self._styles: dict[str, Style] = {}
+        self._last_highlight: str | None = None
+
+    # -- data ----------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @property
+    def images(self) -> list[Image]:
+        """Every loaded image in display order (before filtering)."""
+        return self._images
+
+    @property
+    def shown(self) -> list[Image]:
+        """The images that pass the filter, in display order."""
+        return [self._images[i] for i in self._shown]
+
+    @property
+    def current(self) -> Image | None:
+        if 0 <= self.cursor < len(self._shown):
+            return self._images[self._shown[self.cursor]]
+        return None
+
+    def set_images(self, images: Iterable[Image]) -> None:
+        """Replace every row (a new listing); the cursor stays on the same image if it is still there."""
+        keep = self.current.id if self.current else None
+        self._images = list(images)
+        self._rebuild(keep)
+
+    def append_images(self, images: Iterable[Image]) -> None:
+        """Add a page that streamed in; filtering applies to it, the cursor does not move."""
+        start = len(self._images)
+        new = list(images)
+        self._images.extend(new)
+        for offset, image in enumerate(new):
+            self._hay.append(haystack(image))
+            self._index[image.id] = start + offset
+        needle = self.filter_text.lower()
+        self._shown.extend(i for i in range(start, len(self._images)) if needle in self._hay[i])
+        self._changed()
+
+    def update_images(self, images: Iterable[Image]) -> None:
+        """Replace rows by id (refresh, poll); unknown ids are ignored, unchanged rows cost nothing."""
+        changed = False
+        for image in images:
+            where = self._index.get(image.id)
+            if where is not None and self._images[where] != image:
+                self._images[where] = image
+                self._hay[where] = haystack(image)
+                changed = True
+        if changed:
+            self._changed(highlight=True)
+
+    def remove_image(self, image_id: str) -> None:
+        keep = self.current.id if self.current else None
+        self._images = [i for i in self._images if i.id != image_id]
+        self._rebuild(keep)
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose haystack contains ``text`` (case-insensitive)."""
+        keep = self.current.id if self.current else None
+        self.filter_text = text
+        needle = text.lower()
+        hay = self._hay
+        self._shown = [i for i in range(len(hay)) if needle in hay[i]] if needle else list(range(len(hay)))
+        self._place_cursor(keep)
+
+    def set_sort(self, key: str, direction: str) -> None:
+        """Stable client-side re-sort of the loaded rows."""
+        self.sort_key, self.sort_direction = key, direction
+        keep = self.current.id if self.current else None
+        self._images.sort(key=lambda image: sort_value(image, key), reverse=direction == "desc")
+        self._rebuild(keep)
+
+    def _rebuild(self, keep: str | None) -> None:
+        self._hay = [haystack(image) for image in self._images]
+        self._index = {image.id: n for n, image in enumerate(self._images)}
+        needle = self.filter_text.lower()
+        hay = self._hay
+        self._shown = [i for i in range(len(hay)) if needle in hay[i]] if needle else list(range(len(hay)))
+        self._place_cursor(keep)
+
+    def _place_cursor(self, keep: str | None) -> None:
+        target = 0
+        if keep is not None and keep in self._index:
+            where = self._index[keep]
+            # the shown list is sorted by position, so a bisect finds it
+            from bisect import bisect_left
+
+            pos = bisect_left(self._shown, where)
+            if pos < len(self._shown) and self._shown[pos] == where:
+                target = pos
+        self.cursor = target
+
+    def _changed(self, highlight: bool = False) -> None:
+        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        if highlight:
+            self._last_highlight = None
+        self._announce()
+        self.refresh()
+        self.update_poll()
+
+    def _announce(self) -> None:
+        image = self.current
+        key = f"{image.id}:{image.updated_at}:{image.status}" if image else None
+        if key != self._last_highlight:
+            self._last_highlight = key
+            self.post_message(self.Highlighted(image))
+
+    # -- cursor and scrolling ------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._shown) - 1)) if self._shown else 0
+
+    def watch_cursor(self) -> None:
+        self._scroll_to_cursor()
+        self._changed()
+
+    def watch_wide(self) -> None:
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        rows = max(1, self.size.height - 1)
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.update_poll()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        self._scroll_to_cursor()
+        self.update_poll()
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_top(self) -> None:
+        self.cursor = 0
+
+    def action_bottom(self) -> None:
+        self.cursor = len(self._shown) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.size.height - 2)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested())
+
+    def action_cycle_sort(self) -> None:
+        keys = list(SORT_KEYS)
+        key = keys[(keys.index(self.sort_key) + 1) % len(keys)] if self.sort_key in keys else keys[0]
+        self.set_sort(key, "asc")
+        self.post_message(self.SortChanged(key, "asc"))
+        self.notify(f"Sorted by {key} ascending", timeout=2)
+
+    def action_reverse_sort(self) -> None:
+        direction = "asc" if self.sort_direction == "desc" else "desc"
+        self.set_sort(self.sort_key, direction)
+        self.post_message(self.SortChanged(self.sort_key, direction))
+        self.notify(f"Sorted by {self.sort_key} {'descending' if direction == 'desc' else 'ascending'}", timeout=2)
+
+    def action_toggle_columns(self) -> None:
+        self.wide = not self.wide
+
+    def select_id(self, image_id: str) -> bool:
+        """Move the cursor to an image by id, if it is shown."""
+        where = self._index.get(image_id)
+        if where is None:
+            return False
+        from bisect import bisect_left
+
+        pos = bisect_left(self._shown, where)
+        if pos < len(self._shown) and self._shown[pos] == where:
+            self.cursor = pos
+            return True
+        return False
+
+    # -- polling -------------------------------------------------------------------
+
+    def visible_images(self) -> list[Image]:
+        top = round(self.scroll_offset.y)
+        rows = max(0, self.size.height - 1)
+        return [self._images[i] for i in self._shown[top : top + rows]]
+
+    def update_poll(self) -> None:
+        """Run the poll timer only while transitional rows are on screen."""
+        busy = any(i.status in TRANSITIONAL_STATUSES for i in self.visible_images())
+        if busy and self._poll_timer is None and self.is_mounted:
+            self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)
+        elif not busy and self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+
+    @property
+    def polling(self) -> bool:
+        return self._poll_timer is not None
+
+    def _poll(self) -> None:
+        ids = [i.id for i in self.visible_images() if i.status in TRANSITIONAL_STATUSES]
+        if ids:
+            self.post_message(self.PollDue(ids))
+        else:
+            self.update_poll()
+
+    # -- rendering -----------------------------------------------------------------
+
+    def columns(self, width: int) -> list[tuple[Column, int]]:
+        """The columns that fit ``width`` and their widths; extra ones when wide or toggled."""
+        chosen = list(BASE_COLUMNS)
+        used = sum(c.width + 1 for c in chosen[1:]) + 1
+        min_name = 12 if self.wide else MIN_NAME + 12
+        for extra in EXTRA_COLUMNS if (self.wide or width >= 130) else ():
+            if width - used - extra.width - 1 >= min_name:
+                chosen.append(extra)
+                used += extra.width + 1
+        name_width = max(8, width - used)
+        return [(c, name_width if c.width == 0 else c.width) for c in chosen]
+
+    def notify_style_update(self) -> None:
+        self._styles = {}
+        super().notify_style_update()
+
+    def _status_style(self, status: str) -> Style:
+        if not self._styles:
+            variables = self.app.theme_variables
+            for name in ("active", "queued", "saving", "uploading", "importing", "pending-delete",
+                         "deactivated", "killed", "deleted"):
+                colour = variables.get(f"status-{name}")
+                self._styles[name.replace("-", "_")] = Style(color=colour) if colour else Style()
+        return self._styles.get(status, Style())
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        columns = self.columns(width)
+        if y == 0:
+            style = self.get_component_rich_style("image-list--header")
+            return self._strip([(c.title, style, c) for c, _ in columns], columns, width, style)
+        row = round(self.scroll_offset.y) + y - 1
+        base = self.rich_style
+        if row >= len(self._shown):
+            if row == 0 and not self._shown:
+                text = "loading…" if self.loading_more else (
+                    "no image matches the filter" if self.filter_text else "no images")
+                dim = self.get_component_rich_style("image-list--dim")
+                return Strip([Segment(" " + text, dim)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        image = self._images[self._shown[row]]
+        cursor = row == self.cursor
+        line_style = self.get_component_rich_style("image-list--cursor") if cursor else base
+        cells = []
+        for column, _ in columns:
+            style = line_style
+            if column.key == "status" and not cursor:
+                style = base + self._status_style(image.status)
+            cells.append((column.cell(image, self), style, column))
+        return self._strip(cells, columns, width, line_style)
+
+    @staticmethod
+    def _strip(
+        cells: list[tuple[str, Style, Column]], columns: list[tuple[Column, int]], width: int, fill: Style
+    ) -> Strip:
+        segments = [Segment(" ", fill)]
+        for (text, style, column), (_, size) in zip(cells, columns):
+            if len(text) > size:
+                text = text[: max(0, size - 1)] + "…"
+            text = text.rjust(size) if column.right else text.ljust(size)
+            segments.append(Segment(text, style))
+            segments.append(Segment(" ", fill))
+        return Strip(segments).adjust_cell_length(width, fill)

@@ -1,0 +1,205 @@
+"""Images other projects shared with this one, grouped pending / accepted / rejected.
+
+The pane only shows and marks; accepting or rejecting is a store call the screen makes
+when it receives `SharingPane.Answer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ..model import Image, MemberStatus
+from .image_list import age, short_size
+
+GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
+
+
+class SharingPane(VerticalScroll, can_focus=True):
+    """Shares waiting for an answer first; `a` accept, `r` reject, `space` mark, `z` back to pending."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="sharing.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="sharing.up"),
+        Binding("g,home", "top", "Top", show=False, id="sharing.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="sharing.bottom"),
+        Binding("a", "answer('accepted')", "Accept", id="sharing.accept"),
+        Binding("r", "answer('rejected')", "Reject", id="sharing.reject"),
+        Binding("z", "answer('pending')", "Undo (pending)", id="sharing.undo"),
+        Binding("space", "mark", "Mark", id="sharing.mark"),
+        Binding("enter", "open", "Detail", show=False, id="sharing.open"),
+    ]
+
+    DEFAULT_CSS = """
+    SharingPane {
+        background: $surface;
+        padding: 0 1;
+    }
+    SharingPane > Static {
+        width: 1fr;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Answer(Message):
+        """Set the member status of these images (this project's membership) to ``status``."""
+
+        def __init__(self, images: list[Image], status: str) -> None:
+            super().__init__()
+            self.images = images
+            self.status = status
+
+    class Opened(Message):
+        def __init__(self, image: Image) -> None:
+            super().__init__()
+            self.image = image
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self.groups: dict[str, list[Image]] = {g: [] for g in GROUPS}
+        self.marked: set[str] = set()
+        self.loaded = False
+        self.message = ""
+        self._cursor_line: int | None = None
+
+    def compose(self):
+        yield Static(Text("loading shares…", style="italic"), id="sharing-body")
+
+    @property
+    def rows(self) -> list[tuple[str, Image]]:
+        return [(group, image) for group in GROUPS for image in self.groups[group]]
+
+    @property
+    def current(self) -> tuple[str, Image] | None:
+        rows = self.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    @property
+    def pending_count(self) -> int:
+        return len(self.groups[MemberStatus.PENDING])
+
+    def set_shares(self, groups: dict[str, Sequence[Image]]) -> None:
+        """New listing; marks stay on images still listed, the cursor keeps its place so
+        answering moves on to the next share."""
+        self.groups = {g: sorted(groups.get(g, ()), key=lambda i: (i.name or i.id).lower()) for g in GROUPS}
+        self.loaded = True
+        self.message = ""
+        ids = {image.id for _, image in self.rows}
+        self.marked &= ids
+        self.cursor = self.cursor
+
+    def show_message(self, message: str) -> None:
+        self.message = message
+        self._redraw()
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self) -> None:
+        self._redraw()
+        line = self._cursor_line
+        if line is not None:
+            self.scroll_to_region_line(line)
+
+    def scroll_to_region_line(self, line: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        if line < self.scroll_y:
+            self.scroll_to(y=line, animate=False)
+        elif line >= self.scroll_y + height:
+            self.scroll_to(y=line - height + 1, animate=False)
+
+    def _redraw(self) -> None:
+        if self.is_mounted:
+            self.query_one("#sharing-body", Static).update(self._render_body())
+
+    def _render_body(self) -> Text:
+        self._cursor_line = None
+        if not self.loaded:
+            return Text(self.message or "loading shares…", style="italic")
+        now = self._clock()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        line = 0
+        if self.message:
+            text.append(self.message + "\n", style="bold")
+            line += 1
+        n = 0
+        width = self.scrollable_content_region.width
+        compact = width < 56
+        name_width = max(8, width - (22 if compact else 35))
+        for group in GROUPS:
+            images = self.groups[group]
+            text.append(f"{group.capitalize()} ({len(images)})\n", style=f"bold {self._colour(group)}")
+            line += 1
+            if not images:
+                text.append("  none\n", style="dim")
+                line += 1
+            for image in images:
+                mark = "*" if image.id in self.marked else " "
+                cursor = n == self.cursor and self.has_focus
+                here = n == self.cursor
+                if here:
+                    self._cursor_line = line
+                pointer = ">" if here else " "
+                row = (f"{pointer}{mark} {image.label[:name_width]:<{name_width}} {(image.owner or '-')[:10]:<10} "
+                       f"{short_size(image.size):>7}")
+                if not compact:
+                    row += f" {(image.disk_format or '-'):<6} {age(image.created_at, now):>4}"
+                row += "\n"
+                text.append(row, style="reverse" if cursor else "")
+                n += 1
+                line += 1
+        return text
+
+    def _colour(self, group: str) -> str:
+        colour = self.app.theme_variables.get(f"share-{group}") if self.is_attached else None
+        return colour or ""
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def on_focus(self) -> None:
+        self._redraw()
+
+    def on_blur(self) -> None:
+        self._redraw()
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_top(self) -> None:
+        self.cursor = 0
+
+    def action_bottom(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_mark(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        image = current[1]
+        self.marked ^= {image.id}
+        self.cursor += 1
+
+    def action_open(self) -> None:
+        if self.current:
+            self.post_message(self.Opened(self.current[1]))
+
+    def action_answer(self, status: str) -> None:
+        """Answer the marked shares, or the one under the cursor when none is marked."""
+        if self.marked:
+            images = [image for _, image in self.rows if image.id in self.marked]
+        elif self.current:
+            images = [self.current[1]]
+        else:
+            self.notify("No share selected", severity="warning")
+            return
+        self.post_message(self.Answer(images, status))

@@ -1,0 +1,60 @@
+"""One line at the top: which store or cloud, which project, which user, and the mode."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..model import Identity
+
+
+class StatusHeader(Static):
+    """Shows where imagedeck is connected and as whom; filled once ``whoami`` answers."""
+
+    DEFAULT_CSS = """
+    StatusHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, store_label: str, *, read_only: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store_label = store_label
+        self.identity: Identity | None = None
+        self.read_only = read_only
+        self.note = "connecting…"
+
+    def on_mount(self) -> None:
+        self._redraw()
+
+    def set_identity(self, identity: Identity | None, note: str = "") -> None:
+        self.identity = identity
+        self.note = note
+        self._redraw()
+
+    def set_store(self, store_label: str) -> None:
+        self.store_label = store_label
+        self.identity = None
+        self.note = "connecting…"
+        self._redraw()
+
+    def _redraw(self) -> None:
+        text = Text.assemble(("imagedeck ", "bold"), (self.store_label, ""))
+        identity = self.identity
+        if identity is not None:
+            text.append("  project ")
+            text.append(identity.project_name or identity.project_id, "bold")
+            if identity.user_name:
+                text.append("  user ")
+                text.append(identity.user_name, "bold")
+            if identity.is_admin:
+                text.append("  [admin]")
+        if self.read_only:
+            text.append("  [read-only]", "bold")
+        if self.note:
+            text.append(f"  {self.note}", "italic")
+        self.update(text)
