@@ -8,7 +8,6 @@ that loop with a frozen `TransferProgress` on every state change and at most
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import time
@@ -108,8 +107,11 @@ class TransferManager:
             task = self._tasks.get(job_id)
             if task is None:
                 return job
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if not task.done():
+                    raise  # the waiter itself was cancelled, not the job
             if self._tasks.get(job_id) is task:
                 return job
 
@@ -127,7 +129,14 @@ class TransferManager:
         job.state = TransferState.QUEUED
         job.message = "waiting for a free transfer slot" if self._slots.locked() else None
         self._publish(job, True)
-        self._tasks[job.id] = asyncio.create_task(self._run(job), name=f"transfer-{job.id}")
+        task = asyncio.create_task(self._run(job), name=f"transfer-{job.id}")
+        task.add_done_callback(lambda _: self._settle(job))
+        self._tasks[job.id] = task
+
+    def _settle(self, job: Transfer) -> None:
+        """A job cancelled before its task ever ran still ends as cancelled."""
+        if not job.state.finished:
+            job.set_state(TransferState.CANCELLED, "cancelled before it started")
 
     async def _run(self, job: Transfer) -> None:
         try:

@@ -115,14 +115,19 @@ async def read_file(
 async def coalesce(source: AsyncIterable[bytes], size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
     """Regroup a stream's chunks into ~``size`` byte chunks (fewer thread hops per byte)."""
     buffer = bytearray()
-    async for chunk in source:
-        if not buffer and len(chunk) >= size:
-            yield bytes(chunk)
-            continue
-        buffer += chunk
-        if len(buffer) >= size:
+    try:
+        async for chunk in source:
+            if not buffer and len(chunk) >= size:
+                yield bytes(chunk)
+                continue
+            buffer += chunk
+            if len(buffer) >= size:
+                yield bytes(buffer)
+                buffer.clear()
+    except Exception:
+        if buffer:  # hand over what arrived before the failure (a resume starts after it)
             yield bytes(buffer)
-            buffer.clear()
+        raise
     if buffer:
         yield bytes(buffer)
 
