@@ -7,7 +7,8 @@ Every value is fixed (ids, times, sizes) so snapshots are stable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -136,25 +137,19 @@ def steady_cursors(app: App[Any]) -> None:
         widget.cursor_blink = False
 
 
-@dataclass(frozen=True)
-class FixedReport:
-    """A report with the attribute names of tui.formats.FormatReport, for fixed pictures."""
-
-    detected_format: str | None = "qcow2"
-    virtual_size: int | None = 10 * 1024**3
-    actual_size: int = 2 * 1024**2
-    safe: bool = True
-    failures: list[str] = field(default_factory=list)
-    mismatch: str | None = None
-    suggested_min_disk_gb: int | None = 10
-
-
-def fixed_inspector(report: FixedReport) -> Callable[[Path, str | None], FixedReport]:
-    """An inspector that always answers ``report`` (and records what it was asked)."""
-
-    def inspect(path: Path, declared: str | None) -> FixedReport:
-        inspect.calls.append((path, declared))  # type: ignore[attr-defined]
-        return report
-
-    inspect.calls = []  # type: ignore[attr-defined]
-    return inspect
+def qcow2_file(path: Path, virtual_size: int = 10 * 1024**3, backing: str | None = None) -> Path:
+    """Write a small qcow2 v3 image byte by byte (same bytes on every machine, unlike
+    qemu-img's output, whose size varies between versions); ``backing`` names a backing
+    file in the header, which the format inspector must flag as unsafe."""
+    backing_offset = 512 if backing else 0
+    backing_size = len(backing.encode()) if backing else 0
+    l1_size = -(-virtual_size // (0x10000 * 0x2000))  # one L1 entry maps 8192 clusters of 64 KiB
+    header = b"QFI\xfb" + struct.pack(
+        ">IQIIQIIQQIIQQQQII",
+        3, backing_offset, backing_size, 16, virtual_size, 0, l1_size, 0x20000, 0x10000, 1, 0, 0, 0, 0, 0, 4, 104,
+    )
+    data = bytearray(header.ljust(0x30000, b"\0"))
+    if backing:
+        data[512 : 512 + backing_size] = backing.encode()
+    path.write_bytes(bytes(data))
+    return path

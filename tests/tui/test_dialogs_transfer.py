@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
-from dialog_fixtures import SCHEMA, DialogHost, FixedReport, fixed_inspector, sample_image
+from dialog_fixtures import SCHEMA, DialogHost, sample_image
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from tui.dialogs import (
@@ -16,12 +18,20 @@ from tui.dialogs import (
 )
 from tui.dialogs.import_url import name_from_url
 from tui.dialogs.paths import complete_path
-from tui.model import Invalid, Schema
+from tui.model import Schema
 
 
-def _file(tmp_path: Path, name: str = "jammy-server.qcow2") -> Path:
+def qemu_img(*args: str) -> None:
+    subprocess.run(["qemu-img", *args], check=True, capture_output=True)
+
+
+def _qcow2(tmp_path: Path, name: str = "jammy-server.qcow2", backing: bool = False) -> Path:
     path = tmp_path / name
-    path.write_bytes(b"QFI\xfb" + bytes(508))
+    if backing:
+        qemu_img("create", "-q", "-f", "raw", str(tmp_path / "base.raw"), "1M")
+        qemu_img("create", "-q", "-f", "qcow2", "-b", str(tmp_path / "base.raw"), "-F", "raw", str(path))
+    else:
+        qemu_img("create", "-q", "-f", "qcow2", str(path), "10G")
     return path
 
 
@@ -36,16 +46,14 @@ async def _inspect(app: DialogHost, pilot, path: Path) -> UploadDialog:  # type:
 
 
 async def test_upload_inspects_in_a_worker_and_prefills_the_form(tmp_path: Path) -> None:
-    image = _file(tmp_path)
-    inspect = fixed_inspector(FixedReport())
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=inspect))
+    image = _qcow2(tmp_path)
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.focused is not None and app.focused.id == "path"
         assert app.screen.query_one("#upload", Button).disabled
         dialog = await _inspect(app, pilot, image)
-        assert inspect.calls == [(image, None)]
         verdict = str(dialog.query_one("#verdict", Static).content)
-        assert "qcow2, virtual 10.0 GiB, file 2.0 MiB" in verdict and "✓ safe" in verdict
+        assert "jammy-server.qcow2: qcow2, virtual 10.0 GiB, file " in verdict and "✓ safe" in verdict
         assert dialog.query_one("#name", Input).value == "jammy-server"
         assert dialog.query_one("#disk_format", Select).value == "qcow2"
         assert dialog.query_one("#container_format", Select).value == "bare"
@@ -74,12 +82,12 @@ async def test_upload_inspects_in_a_worker_and_prefills_the_form(tmp_path: Path)
 
 
 async def test_unsafe_file_needs_an_explicit_choice(tmp_path: Path) -> None:
-    report = FixedReport(safe=False, failures=["qcow2 backing file: /etc/passwd"])
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=fixed_inspector(report)))
+    image = _qcow2(tmp_path, backing=True)
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await _inspect(app, pilot, _file(tmp_path))
+        dialog = await _inspect(app, pilot, image)
         verdict = str(dialog.query_one("#verdict", Static).content)
-        assert "UNSAFE: qcow2 backing file: /etc/passwd" in verdict
+        assert "✗ UNSAFE: qcow2 backing file" in verdict
         override = dialog.query_one("#allow_unsafe", Checkbox)
         assert override.has_class("-shown")
         await pilot.press("ctrl+s")
@@ -90,16 +98,16 @@ async def test_unsafe_file_needs_an_explicit_choice(tmp_path: Path) -> None:
     assert len(app.results) == 1 and app.results[0].allow_unsafe and not app.results[0].force_format
 
 
-async def test_declared_format_differing_from_detected_is_warned_and_refused(tmp_path: Path) -> None:
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=fixed_inspector(FixedReport())))
+async def test_qcow2_declared_raw_is_warned_and_refused(tmp_path: Path) -> None:
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await _inspect(app, pilot, _file(tmp_path))
+        dialog = await _inspect(app, pilot, _qcow2(tmp_path))
         mismatch = dialog.query_one("#mismatch", Static)
         assert not mismatch.has_class("-shown")
         dialog.query_one("#disk_format", Select).value = "raw"
         await pilot.pause()
         assert mismatch.has_class("-shown")
-        assert "the file is qcow2, not raw" in str(mismatch.content)
+        assert "DANGER: qcow2 content declared raw" in str(mismatch.content)
         await pilot.press("ctrl+s")
         assert "choose qcow2 as disk format" in dialog.error_text
         dialog.query_one("#force_format", Checkbox).value = True
@@ -108,21 +116,33 @@ async def test_declared_format_differing_from_detected_is_warned_and_refused(tmp
     assert request.force_format and request.fields["disk_format"] == "raw"
 
 
-async def test_path_errors_and_inspection_failure_are_shown_in_place(tmp_path: Path) -> None:
-    def broken_inspector(path: Path, declared: str | None) -> FixedReport:
-        raise Invalid("the file is truncated: qcow2 header ends at byte 12")
+async def test_raw_data_declared_raw_is_fine_and_an_iso_is_not_raw(tmp_path: Path) -> None:
+    raw = tmp_path / "disk.img"
+    raw.write_bytes(bytes(range(256)) * 4096)
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await _inspect(app, pilot, raw)
+        assert dialog.query_one("#disk_format", Select).value == "raw"
+        assert dialog.query_one("#min_disk", Input).value == "1"
+        assert dialog.mismatch is None
+        dialog.query_one("#disk_format", Select).value = "iso"
+        await pilot.pause()
+        assert dialog.mismatch is not None and "declared iso" in dialog.mismatch
 
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=broken_inspector))
+
+async def test_path_errors_and_inspection_failure_are_shown_in_place(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = app.screen
         assert isinstance(dialog, UploadDialog)
         await pilot.press("enter")  # the start directory itself
         assert "is a directory" in dialog.error_text
-        dialog.query_one("#path", Input).value = str(tmp_path / "absent.img")
-        await pilot.press("enter")
-        assert "does not exist" in dialog.error_text
-        await _inspect(app, pilot, _file(tmp_path))
-        assert dialog.error_text == "cannot inspect the file: the file is truncated: qcow2 header ends at byte 12"
+        await _inspect(app, pilot, tmp_path / "absent.img")
+        assert "absent.img: no such file" in dialog.error_text
+        await _inspect(app, pilot, fifo)
+        assert "is not a regular file" in dialog.error_text
         assert dialog.query_one("#upload", Button).disabled
         await pilot.press("ctrl+s")
         assert "inspect it first" in dialog.error_text
@@ -131,9 +151,9 @@ async def test_path_errors_and_inspection_failure_are_shown_in_place(tmp_path: P
 
 
 async def test_changing_the_path_forgets_the_inspection(tmp_path: Path) -> None:
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=fixed_inspector(FixedReport())))
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await _inspect(app, pilot, _file(tmp_path))
+        dialog = await _inspect(app, pilot, _qcow2(tmp_path))
         assert dialog.has_class("-inspected")
         dialog.query_one("#path", Input).value = str(tmp_path / "other.img")
         await pilot.pause()
@@ -153,7 +173,7 @@ def test_path_completion(tmp_path: Path) -> None:
 
 async def test_path_input_suggests_completion(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
-    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path, inspect=fixed_inspector(FixedReport())))
+    app = DialogHost(lambda: UploadDialog(SCHEMA, tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("i")
         path = app.screen.query_one("#path", Input)

@@ -1,7 +1,7 @@
 """SVG snapshots of every dialog and the transfers pane, in each theme, at 80x24 and 120x36.
 
-Fixed data only: relative paths under a chdir'd tmp directory, a fixed inspection
-report, transfer events that carry their own rate and ETA, and no blinking cursors.
+Fixed data only: relative paths under a chdir'd tmp directory, image files written
+byte by byte and inspected for real, transfer events that carry their own rate and ETA, and no blinking cursors.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from dialog_fixtures import (
     MEMBERS,
     SCHEMA,
     DialogHost,
-    FixedReport,
     FixedTransfer,
     PaneHost,
-    fixed_inspector,
+    qcow2_file,
     sample_image,
     steady_cursors,
 )
@@ -47,7 +46,8 @@ Before = Callable[[Pilot[Any]], Awaitable[None]]
 def fixed_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Work in an empty tmp directory so every path on screen is relative and stable."""
     monkeypatch.chdir(tmp_path)
-    Path("jammy-server.qcow2").write_bytes(b"QFI\xfb" + bytes(508))
+    qcow2_file(Path("jammy-server.qcow2"))
+    qcow2_file(Path("backed.qcow2"), backing="/etc/hosts")
     Path("downloads").mkdir()
 
 
@@ -79,16 +79,19 @@ async def members_pending(pilot: Pilot[Any]) -> None:
     await pilot.press(*"omega", "enter", "tab", "down", "x")
 
 
-async def inspected(pilot: Pilot[Any]) -> None:
-    screen = pilot.app.screen
-    screen.query_one("#path", Input).value = "jammy-server.qcow2"
-    await pilot.press("enter")
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
+def inspected(file_name: str) -> Before:
+    async def inspect(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        screen.query_one("#path", Input).value = file_name
+        await pilot.press("enter")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+
+    return inspect
 
 
 async def mismatch(pilot: Pilot[Any]) -> None:
-    await inspected(pilot)
+    await inspected("jammy-server.qcow2")(pilot)
     pilot.app.screen.query_one("#disk_format", Select).value = "raw"
     await pilot.press("ctrl+s")
 
@@ -107,20 +110,10 @@ DIALOGS: dict[str, tuple[Callable[[], Any], Before | None]] = {
     "members": (lambda: MembersDialog(sample_image(), MEMBERS), members_pending),
     "filters": (lambda: FilterDialog(ImageQuery(visibility="shared", tags=("lts",))), None),
     "filters_error": (lambda: FilterDialog(ImageQuery()), filter_error),
-    "upload_pick": (lambda: UploadDialog(SCHEMA, Path("."), inspect=fixed_inspector(FixedReport())), None),
-    "upload_safe": (lambda: UploadDialog(SCHEMA, Path("."), inspect=fixed_inspector(FixedReport())), inspected),
-    "upload_unsafe": (
-        lambda: UploadDialog(
-            SCHEMA,
-            Path("."),
-            inspect=fixed_inspector(FixedReport(safe=False, failures=["qcow2 backing file: /etc/hosts"])),
-        ),
-        inspected,
-    ),
-    "upload_mismatch": (
-        lambda: UploadDialog(SCHEMA, Path("."), inspect=fixed_inspector(FixedReport())),
-        mismatch,
-    ),
+    "upload_pick": (lambda: UploadDialog(SCHEMA, Path(".")), None),
+    "upload_safe": (lambda: UploadDialog(SCHEMA, Path(".")), inspected("jammy-server.qcow2")),
+    "upload_unsafe": (lambda: UploadDialog(SCHEMA, Path(".")), inspected("backed.qcow2")),
+    "upload_mismatch": (lambda: UploadDialog(SCHEMA, Path(".")), mismatch),
     "import_url": (lambda: ImportUrlDialog(SCHEMA), None),
     "download": (lambda: DownloadDialog(sample_image(), Path("downloads")), None),
 }

@@ -7,9 +7,7 @@ byte is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from humanize import naturalsize
 from textual import on
@@ -19,22 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
+from ..formats import FormatReport, inspect_file, mismatch_warning
 from ..model import ImageDeckError, Schema
 from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
 from .paths import PathSuggester
 from .results import UploadRequest
-
-#: ``inspect_file(path, declared_format) -> FormatReport`` from tui.formats.
-Inspector = Callable[[Path, "str | None"], Any]
-
-
-def _default_inspector(path: Path, declared: str | None) -> Any:
-    from ..formats import inspect_file
-
-    return inspect_file(path, declared)
-
 
 def _size(value: int | None) -> str:
     return "unknown" if value is None else naturalsize(value, binary=True)
@@ -46,7 +35,7 @@ def image_name_for(path: Path) -> str:
 
 
 class UploadDialog(Dialog[UploadRequest]):
-    """``UploadDialog(schema, start_dir, inspect=None) -> UploadRequest | None``.
+    """``UploadDialog(schema, start_dir) -> UploadRequest | None``.
 
     Step one: a path (→ completes a directory entry; enter inspects the file in a
     thread worker). Step two: the inspector's facts and verdict, then a form prefilled
@@ -54,7 +43,7 @@ class UploadDialog(Dialog[UploadRequest]):
     (suggested from the virtual size), visibility ``private``. Upload refuses an
     unsafe file unless "upload anyway" is ticked and a disk format differing from the
     detected one unless "keep my format" is ticked; both choices travel in the
-    request. ``inspect`` defaults to ``tui.formats.inspect_file``.
+    request.
     """
 
     BINDINGS = [Binding("ctrl+s", "upload", "Upload", id="upload.send")]
@@ -94,13 +83,12 @@ class UploadDialog(Dialog[UploadRequest]):
     }
     """
 
-    def __init__(self, schema: Schema, start_dir: Path, inspect: Inspector | None = None) -> None:
+    def __init__(self, schema: Schema, start_dir: Path) -> None:
         super().__init__()
         self.schema = schema
         self.start_dir = start_dir
-        self.inspect = inspect or _default_inspector
         self.path: Path | None = None
-        self.report: Any = None
+        self.report: FormatReport | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
@@ -137,13 +125,11 @@ class UploadDialog(Dialog[UploadRequest]):
             self.show_error("type the path of an image file")
         elif path.is_dir():
             self.show_error(f"{path} is a directory; choose a file in it (→ completes)")
-        elif not path.is_file():
-            self.show_error(f"{path} does not exist")
         else:
             self.clear_error()
             self.query_one("#verdict", Static).update(f"inspecting {path.name}…")
             self.run_worker(
-                lambda: (path, self.inspect(path, None)),
+                lambda: (path, inspect_file(path)),
                 thread=True,
                 exclusive=True,
                 group="inspect",
@@ -174,15 +160,13 @@ class UploadDialog(Dialog[UploadRequest]):
             error = event.worker.error
             self.query_one("#verdict", Static).update("")
             if isinstance(error, ImageDeckError):
-                self.show_error(f"cannot inspect the file: {error}")
-            elif isinstance(error, OSError):
-                self.show_error(f"cannot read the file: {error.strerror or error}")
-            else:
+                self.show_error(str(error))
+            else:  # inspect_file promises typed errors; anything else still gets a line, not a traceback
                 self.show_error(f"cannot inspect the file: {type(error).__name__}: {error}")
 
     # -- step two: the verdict and the form --------------------------------------------
 
-    def _inspected(self, path: Path, report: Any) -> None:
+    def _inspected(self, path: Path, report: FormatReport) -> None:
         self.path = path
         self.report = report
         form = self.query_one(MetadataForm)
@@ -196,7 +180,7 @@ class UploadDialog(Dialog[UploadRequest]):
             verdict.update(f"{facts}\n✓ safe: passes the image service's format checks")
             verdict.remove_class("-unsafe")
         else:
-            failed = "; ".join(str(f) for f in report.failures) or "unspecified check"
+            failed = "; ".join(str(f) for f in report.failures) or "the format is not recognised"
             verdict.update(f"{facts}\n✗ UNSAFE: {failed}\nthe image service will refuse it")
             verdict.add_class("-unsafe")
         self.add_class("-inspected")
@@ -205,25 +189,24 @@ class UploadDialog(Dialog[UploadRequest]):
         self.query_one("#name", Input).focus()
 
     @property
-    def mismatch(self) -> bool:
-        """The chosen disk format differs from what the file really is."""
-        if self.report is None or not self.report.detected_format:
-            return False
-        chosen = self.query_one(MetadataForm).disk_format
-        return chosen is not None and chosen != self.report.detected_format
+    def mismatch(self) -> str | None:
+        """The format layer's warning when the chosen disk format is not what the file is."""
+        if self.report is None:
+            return None
+        return mismatch_warning(
+            self.query_one(MetadataForm).disk_format,
+            self.report.detected_format,
+            raw_to_glance=self.report.inspector_format == "raw",
+        )
 
     def _show_overrides(self) -> None:
         unsafe = self.report is not None and not self.report.safe
         self.query_one("#allow_unsafe", Checkbox).set_class(unsafe, "-shown")
-        self.query_one("#force_format", Checkbox).set_class(self.mismatch, "-shown")
+        mismatch = self.mismatch
+        self.query_one("#force_format", Checkbox).set_class(mismatch is not None, "-shown")
         warning = self.query_one("#mismatch", Static)
-        if self.mismatch:
-            chosen = self.query_one(MetadataForm).disk_format
-            warning.update(
-                f"⚠ the file is {self.report.detected_format}, not {chosen}: "
-                "a cloud would store it as given and boot it wrongly"
-            )
-        warning.set_class(self.mismatch, "-shown")
+        warning.update(f"⚠ {mismatch}" if mismatch else "")
+        warning.set_class(mismatch is not None, "-shown")
 
     @on(Select.Changed)
     def _format_changed(self) -> None:
@@ -255,8 +238,9 @@ class UploadDialog(Dialog[UploadRequest]):
         if not self.report.safe and not allow_unsafe:
             self.show_error("the file failed the safety checks; tick 'Upload anyway' to send it regardless")
             return
-        force_format = self.mismatch and self.query_one("#force_format", Checkbox).value
-        if self.mismatch and not force_format:
+        mismatch = self.mismatch is not None
+        force_format = mismatch and self.query_one("#force_format", Checkbox).value
+        if mismatch and not force_format:
             self.show_error(
                 f"choose {self.report.detected_format} as disk format, or tick 'Keep my disk format'"
             )
