@@ -1,0 +1,387 @@
+"""The Glance v2 image store: the ImageStore contract over one long-lived httpx client per cloud.
+
+Authentication comes from `keystone.KeystoneSession`; the image endpoint from the service
+catalog (or ``image_endpoint_override``). Reads retry briefly on connection errors and 503;
+writes are sent once. Every failure leaves as one of the model's typed errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..model import (
+    AuthFailed,
+    Change,
+    Identity,
+    Image,
+    ImageDeckError,
+    ImageQuery,
+    Invalid,
+    Member,
+    Schema,
+    Unavailable,
+)
+from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
+from .clouds import CloudConfig, get_cloud
+from .glance_errors import error_for, transport_error
+from .keystone import KeystoneSession, Token
+from .token_cache import TokenCache
+
+PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
+#: Attempts for idempotent reads on connection errors and 503, and the first backoff delay.
+READ_ATTEMPTS = 3
+BACKOFF_S = 0.2
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+CHUNK = 1024 * 1024
+
+
+def _seg(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+class GlanceStore(ImageStore):
+    """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
+
+    def __init__(self, cloud: CloudConfig, *, transport: httpx.AsyncBaseTransport | None = None,
+                 token_cache: bool = True, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+        self.cloud = cloud
+        self.label = f"cloud:{cloud.name}"
+        self._transport = transport
+        self._timeout = timeout
+        self._use_cache = token_cache
+        self._client: httpx.AsyncClient | None = None
+        self._auth: KeystoneSession | None = None
+        self._endpoint: str | None = None
+
+    @classmethod
+    def from_cloud(cls, name: str | None = None, **kwargs: Any) -> GlanceStore:
+        """A store for a clouds.yaml / OS_CLOUD / OS_* cloud (not yet opened)."""
+        return cls(get_cloud(name), **kwargs)
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    @property
+    def warnings(self) -> list[str]:
+        """Things the UI should show (e.g. TLS verification off)."""
+        return list(self._auth.warnings) if self._auth else []
+
+    def _verify(self) -> ssl.SSLContext | bool:
+        if not self.cloud.verify:
+            return False
+        if not (self.cloud.cacert or self.cloud.cert):
+            return True
+        try:
+            ctx = ssl.create_default_context(cafile=self.cloud.cacert)
+            if self.cloud.cert:
+                ctx.load_cert_chain(self.cloud.cert, self.cloud.key)
+        except (OSError, ssl.SSLError) as exc:
+            raise Invalid(f"cloud {self.cloud.name!r}: cannot load cacert/cert/key ({exc})") from None
+        return ctx
+
+    async def open(self) -> None:
+        if self._client is not None:
+            return
+        client = httpx.AsyncClient(
+            transport=self._transport, timeout=self._timeout, verify=self._verify(),
+            headers={"Accept": "application/json", "User-Agent": "imagedeck"},
+        )
+        cache = TokenCache(self.cloud.name, self.cloud.identity()) if self._use_cache else None
+        self._client = client
+        self._auth = KeystoneSession(self.cloud, client, cache=cache)
+        try:
+            token = await self._auth.token()
+            self._endpoint = self._image_endpoint(token)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _image_endpoint(self, token: Token) -> str:
+        url = self.cloud.image_endpoint_override or token.endpoint(
+            "image", self.cloud.interface, self.cloud.region_name)
+        url = url.rstrip("/")
+        for suffix in ("/v2", "/v2.0", "/v2.1"):
+            url = url.removesuffix(suffix)
+        return url
+
+    def _ready(self) -> tuple[httpx.AsyncClient, KeystoneSession, str]:
+        if self._client is None or self._auth is None or self._endpoint is None:
+            raise Invalid(f"{self.label} is not open; call open() first")
+        return self._client, self._auth, self._endpoint
+
+    # -- the one request path ------------------------------------------------------
+
+    async def _send(self, method: str, path: str, action: str, *, stream: bool = False,
+                    idempotent: bool | None = None, base: str | None = None,
+                    **kwargs: Any) -> httpx.Response:
+        """Send with a valid token; renew once on 401; retry reads on 503 and dropped links."""
+        client, auth, endpoint = self._ready()
+        url = path if path.startswith("http") else (base or endpoint) + path
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD")
+        replayable = not isinstance(kwargs.get("content"), AsyncIterable)
+        headers = dict(kwargs.pop("headers", {}))
+        attempt, renewed = 0, False
+        while True:
+            attempt += 1
+            token = await auth.token()
+            request = client.build_request(method, url, headers={**headers, "X-Auth-Token": token.value},
+                                           **kwargs)
+            try:
+                resp = await client.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                if idempotent and attempt < READ_ATTEMPTS:
+                    await asyncio.sleep(BACKOFF_S * 2 ** (attempt - 1))
+                    continue
+                raise transport_error(exc, self.label, url, action) from None
+            if resp.status_code < 400:
+                return resp
+            if stream:
+                await resp.aread()
+                await resp.aclose()
+            if resp.status_code == 401 and not renewed:
+                auth.invalidate(token)
+                renewed = True
+                if replayable:
+                    continue
+                raise AuthFailed(f"{self.label}: {action}: the token expired while sending data; "
+                                 "signed in again, retry the transfer")
+            if resp.status_code == 503 and idempotent and attempt < READ_ATTEMPTS:
+                await asyncio.sleep(BACKOFF_S * 2 ** (attempt - 1))
+                continue
+            raise error_for(resp, self.label, action)
+
+    async def _json(self, method: str, path: str, action: str, **kwargs: Any) -> Any:
+        resp = await self._send(method, path, action, **kwargs)
+        if not resp.content:
+            return {}
+        try:
+            return resp.json()
+        except ValueError:
+            raise Unavailable(f"{self.label}: {action}: Glance sent a reply that is not JSON "
+                              f"(HTTP {resp.status_code}); is {self._endpoint} really Glance?") from None
+
+    async def _image_json(self, method: str, path: str, action: str, **kwargs: Any) -> Image:
+        body = await self._json(method, path, action, **kwargs)
+        if not isinstance(body, dict) or "id" not in body:
+            raise Unavailable(f"{self.label}: {action}: Glance's reply has no image in it")
+        return Image.from_glance(body)
+
+    # -- identity and capabilities -------------------------------------------------
+
+    async def whoami(self) -> Identity:
+        _, auth, _ = self._ready()
+        token = await auth.token()
+        return Identity(project_id=token.project_id or "", project_name=token.project_name or "",
+                        user_name=token.user_name, user_id=token.user_id, roles=token.roles,
+                        store_label=self.label)
+
+    async def schema(self) -> Schema:
+        body = await self._json("GET", "/v2/schemas/image", "read the image schema")
+        props = body.get("properties", {}) if isinstance(body, dict) else {}
+
+        def enum(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+            values = (props.get(name) or {}).get("enum")
+            return tuple(v for v in values if v) if values else default
+
+        defaults = Schema()
+        return Schema(
+            disk_formats=enum("disk_format", defaults.disk_formats),
+            container_formats=enum("container_format", defaults.container_formats),
+            visibilities=enum("visibility", defaults.visibilities),
+            import_methods=await self.import_methods(),
+        )
+
+    async def import_methods(self) -> tuple[str, ...]:
+        """Import methods this cloud enables (empty when it does not say)."""
+        try:
+            body = await self._json("GET", "/v2/info/import", "read import methods")
+        except ImageDeckError:
+            return ()
+        value = (body.get("import-methods") or {}).get("value") if isinstance(body, dict) else None
+        return tuple(value or ())
+
+    async def resolve_project(self, name_or_id: str) -> str:
+        """A project id from Keystone when this user may look names up; else the input."""
+        _, auth, _ = self._ready()
+        try:
+            body = await self._json("GET", "/projects", "look up a project",
+                                    base=auth.keystone_base, params={"name": name_or_id})
+        except ImageDeckError:
+            return name_or_id
+        projects = body.get("projects") if isinstance(body, dict) else None
+        if projects and len(projects) == 1:
+            return str(projects[0]["id"])
+        return name_or_id
+
+    # -- images --------------------------------------------------------------------
+
+    async def list_images(self, query: ImageQuery | None = None,
+                          page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]:
+        if page_size < 1:
+            raise Invalid(f"page size must be at least 1, not {page_size}")
+        params = [*(query or ImageQuery()).to_glance_params(), ("limit", str(page_size))]
+        path: str | None = "/v2/images"
+        first = True
+        while path:
+            body = await self._json("GET", path, "list images",
+                                    params=params if first else None)
+            first = False
+            images = [Image.from_glance(i) for i in (body.get("images") or [])]
+            if images:
+                yield images
+            nxt = body.get("next")
+            path = nxt if nxt and images else None
+
+    async def get_image(self, image_id: str) -> Image:
+        return await self._image_json("GET", f"/v2/images/{_seg(image_id)}", f"show image {image_id}")
+
+    async def create_image(self, fields: Mapping[str, Any]) -> Image:
+        return await self._image_json("POST", "/v2/images", "create an image", json=dict(fields))
+
+    async def update_image(self, image_id: str, changes: Sequence[Change]) -> Image:
+        if not changes:
+            return await self.get_image(image_id)
+        return await self._image_json(
+            "PATCH", f"/v2/images/{_seg(image_id)}", f"update image {image_id}",
+            json=[c.to_patch() for c in changes], headers={"Content-Type": PATCH_TYPE})
+
+    async def delete_image(self, image_id: str) -> None:
+        await self._send("DELETE", f"/v2/images/{_seg(image_id)}", f"delete image {image_id}")
+
+    async def upload(self, image_id: str, data: AsyncIterable[bytes],
+                     size: int | None = None) -> Image:
+        await self._put_data(image_id, "file", data, size, f"upload data to image {image_id}")
+        return await self.get_image(image_id)
+
+    async def stage(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> None:
+        await self._put_data(image_id, "stage", data, size, f"stage data for image {image_id}")
+
+    async def _put_data(self, image_id: str, target: str, data: AsyncIterable[bytes],
+                        size: int | None, action: str) -> None:
+        if not isinstance(data, AsyncIterable):
+            raise Invalid(f"{action}: the data must be an async byte stream")
+        headers = {"Content-Type": "application/octet-stream"}
+        if size is not None:
+            headers["x-openstack-image-size"] = str(size)
+            headers["Content-Length"] = str(size)
+        # Authenticate (and renew) before the body starts: a streamed body cannot be resent.
+        await self._ready()[1].token()
+        await self._send("PUT", f"/v2/images/{_seg(image_id)}/{target}", action,
+                         content=data, headers=headers)
+
+    def download(self, image_id: str, offset: int = 0) -> AbstractAsyncContextManager[Download]:
+        return self._download(image_id, offset)
+
+    @asynccontextmanager
+    async def _download(self, image_id: str, offset: int) -> AsyncIterator[Download]:
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise Invalid(f"download offset must be a whole number of bytes, not {offset!r}")
+        image = await self.get_image(image_id)
+        action = f"download image {image.label}"
+        path = f"/v2/images/{_seg(image_id)}/file"
+        start = offset
+        if offset and image.size is not None and offset >= image.size:
+            resp = None  # nothing left to send
+        else:
+            resp = await self._open_range(path, action, offset)
+            if resp.status_code != 206:
+                start = 0  # the server sent the whole image again
+        chunks = self._chunks(resp, action, start) if resp is not None else _empty()
+        try:
+            yield Download(offset=start, size=image.size, checksum=image.checksum,
+                           os_hash_value=image.os_hash_value, chunks=chunks)
+        finally:
+            if resp is not None:
+                await resp.aclose()
+
+    async def _open_range(self, path: str, action: str, offset: int) -> httpx.Response:
+        if offset:
+            try:
+                return await self._send("GET", path, action, stream=True,
+                                        headers={"Range": f"bytes={offset}-"})
+            except Invalid:
+                pass  # 400/416: this store cannot seek; fall back to the whole image
+        return await self._send("GET", path, action, stream=True)
+
+    async def _chunks(self, resp: httpx.Response, action: str, start: int) -> AsyncIterator[bytes]:
+        received = 0
+        try:
+            async for chunk in resp.aiter_bytes(CHUNK):
+                received += len(chunk)
+                yield chunk
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"{self.label}: {action}: the connection dropped after "
+                              f"{start + received} bytes ({type(exc).__name__}); "
+                              f"resume from offset {start + received}") from None
+
+    # -- tags and lifecycle --------------------------------------------------------
+
+    async def add_tag(self, image_id: str, tag: str) -> None:
+        await self._send("PUT", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}",
+                         f"tag image {image_id}", idempotent=True)
+
+    async def remove_tag(self, image_id: str, tag: str) -> None:
+        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}",
+                         f"untag image {image_id}")
+
+    async def deactivate(self, image_id: str) -> None:
+        await self._send("POST", f"/v2/images/{_seg(image_id)}/actions/deactivate",
+                         f"deactivate image {image_id}")
+
+    async def reactivate(self, image_id: str) -> None:
+        await self._send("POST", f"/v2/images/{_seg(image_id)}/actions/reactivate",
+                         f"reactivate image {image_id}")
+
+    # -- members -------------------------------------------------------------------
+
+    async def list_members(self, image_id: str) -> list[Member]:
+        body = await self._json("GET", f"/v2/images/{_seg(image_id)}/members",
+                                f"list members of image {image_id}")
+        return [Member.from_glance(m) for m in body.get("members") or []]
+
+    async def add_member(self, image_id: str, member_id: str) -> Member:
+        body = await self._json("POST", f"/v2/images/{_seg(image_id)}/members",
+                                f"share image {image_id} with {member_id}",
+                                json={"member": member_id})
+        return Member.from_glance(body)
+
+    async def remove_member(self, image_id: str, member_id: str) -> None:
+        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
+                         f"stop sharing image {image_id} with {member_id}")
+
+    async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
+        body = await self._json("PUT", f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
+                                f"set share status of image {image_id} to {status}",
+                                json={"status": status})
+        return Member.from_glance(body)
+
+    # -- interoperable import ------------------------------------------------------
+
+    async def import_image(self, image_id: str, method: str, uri: str | None = None) -> None:
+        body: dict[str, Any] = {"method": {"name": method}}
+        if uri is not None:
+            body["method"]["uri"] = uri
+        await self._send("POST", f"/v2/images/{_seg(image_id)}/import",
+                         f"import image {image_id} by {method}", json=body)
+
+    async def list_tasks(self, image_id: str) -> list[dict[str, Any]]:
+        body = await self._json("GET", f"/v2/images/{_seg(image_id)}/tasks",
+                                f"list tasks of image {image_id}")
+        return list(body.get("tasks") or [])
+
+
+async def _empty() -> AsyncIterator[bytes]:
+    return
+    yield b""  # makes this an async generator

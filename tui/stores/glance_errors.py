@@ -1,0 +1,71 @@
+"""Glance's HTTP answers turned into imagedeck's typed errors, keeping Glance's own words."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+from ..model import (
+    AuthFailed,
+    Conflict,
+    Forbidden,
+    FormatRejected,
+    ImageDeckError,
+    Invalid,
+    NotFound,
+    QuotaExceeded,
+    Unavailable,
+)
+
+_BY_STATUS: dict[int, type[ImageDeckError]] = {
+    400: Invalid, 401: AuthFailed, 403: Forbidden, 404: NotFound, 409: Conflict,
+    413: QuotaExceeded, 415: FormatRejected, 416: Invalid,
+}
+
+
+def glance_message(resp: httpx.Response) -> str:
+    """The human text of an error body: JSON ``message`` (Glance or Keystone style), else text."""
+    text = ""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict):
+            text = str(err.get("message") or err.get("title") or "")
+    if not text:
+        text = resp.text if resp.headers.get("content-type", "").startswith("text/") else ""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = " ".join(text.split())
+    for prefix in (f"{resp.status_code} {resp.reason_phrase}", resp.reason_phrase):
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):].strip(" :")
+    return text[:500] or resp.reason_phrase or f"HTTP {resp.status_code}"
+
+
+def error_for(resp: httpx.Response, cloud: str, action: str) -> ImageDeckError:
+    """The typed error for a failed answer; the message names the cloud and the action."""
+    detail = glance_message(resp)
+    status = resp.status_code
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = Unavailable if status >= 500 else Invalid
+    if cls is Unavailable:
+        return Unavailable(f"{cloud}: {action} failed, Glance answered {status} ({detail}); "
+                           "try again later or ask the cloud's operators")
+    if cls is AuthFailed:
+        return AuthFailed(f"{cloud}: {action} refused even after signing in again ({detail}); "
+                          "check the credentials in clouds.yaml")
+    return cls(f"{cloud}: {action}: {detail}")
+
+
+def transport_error(exc: httpx.HTTPError, cloud: str, url: str, action: str) -> Unavailable:
+    """A network failure as an Unavailable that says where and what to try."""
+    if isinstance(exc, httpx.TimeoutException):
+        return Unavailable(f"{cloud}: {action} timed out talking to {url}; the cloud is slow "
+                           "or unreachable, try again or raise the timeout")
+    return Unavailable(f"{cloud}: {action} could not reach {url} ({type(exc).__name__}); "
+                       "check the network, VPN or proxy, then retry")
