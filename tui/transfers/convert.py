@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model import DiskFormat, Invalid
+from ..model import Invalid
 from ..stores import ImageStore
 from .download import DownloadJob, _publish_file, _unlink, part_path
 from .errors import ToolMissing
@@ -26,9 +26,9 @@ PROGRESS = re.compile(rb"\((\d+(?:\.\d+)?)/100%\)")
 
 INSTALL_HINT = "install qemu-img (Debian/Ubuntu package qemu-utils: sudo apt install qemu-utils)"
 
-#: Formats qemu-img can write that Glance knows under the same name.
-OUTPUT_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhdx", "vpc")
-#: qemu-img's names for formats Glance names differently.
+#: Glance disk formats a conversion can produce.
+OUTPUT_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhdx", "vhd")
+#: qemu-img's names for formats Glance names differently (an iso is read as raw).
 QEMU_NAMES = {"vhd": "vpc", "iso": "raw"}
 
 
@@ -66,8 +66,8 @@ class ConvertJob(Transfer):
         program: str = "qemu-img",
     ) -> None:
         glance_format = "vhd" if out_format == "vpc" else out_format
-        if glance_format not in {f.value for f in DiskFormat} or qemu_format(glance_format) not in OUTPUT_FORMATS:
-            raise Invalid(f"cannot convert to {out_format!r}: choose one of {', '.join(_choices())}")
+        if glance_format not in OUTPUT_FORMATS:
+            raise Invalid(f"cannot convert to {out_format!r}: choose one of {', '.join(OUTPUT_FORMATS)}")
         if isinstance(source, tuple):
             store, image_id = source
             source_label = f"{store.label}: {image_id}"
@@ -183,10 +183,6 @@ class ConvertJob(Transfer):
             notes.append("partial output deleted")
         self._output = None
         return "; ".join(notes) or None
-
-
-def _choices() -> list[str]:
-    return [f for f in ("qcow2", "raw", "vmdk", "vdi", "vhdx", "vhd")]
 
 
 __all__ = ["ConvertJob", "INSTALL_HINT", "find_qemu_img"]
