@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from .commands import ImageDeckCommands
 from .config import Settings
+from .messages import TransferEvent
 from .model import Image, ImageDeckError
 from .stores import ImageStore, open_store
 
@@ -148,53 +149,62 @@ class ImageDeckApp(App[int]):
 
     # -- transfers -----------------------------------------------------------------
 
-    def _transfer_manager(self) -> Any | None:
-        if self.transfers is not None:
-            return self.transfers
-        try:
-            from . import transfers
-        except ImportError:
-            self.notify("Transfers are not available in this build", severity="warning")
-            return None
-        manager_class = getattr(transfers, "TransferManager", None)
-        if manager_class is None:
-            self.notify("Transfers are not available in this build", severity="warning")
-            return None
-        self.transfers = manager_class(max_running=self.settings.max_transfers, on_event=self._on_transfer)
+    def _transfer_manager(self) -> Any:
+        if self.transfers is None:
+            from .transfers import TransferManager
+
+            self.transfers = TransferManager(max_running=self.settings.max_transfers, on_event=self._on_transfer)
         return self.transfers
 
     def _on_transfer(self, progress: Any) -> None:
+        """Called by the manager on this loop: hand the event to the screen as a message."""
+        self.post_message(TransferEvent(progress))
+
+    def on_transfer_event(self, event: TransferEvent) -> None:
         from .screens.main import MainScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen) and screen._transfers_pane is not None:
-                screen._transfers_pane.update(progress)
-                if str(getattr(progress.state, "value", progress.state)) == "done":
-                    screen.load_images(keep_rows=True)
+            if isinstance(screen, MainScreen):
+                screen.transfer_progress(event.progress)
 
-    def _submit(self, make_job: Callable[[Any], Any]) -> None:
-        from . import transfers
+    def _submit(self, make_job: Callable[[], Any]) -> None:
         from .screens.main import MainScreen, describe_error
 
-        manager = self._transfer_manager()
-        if manager is None:
-            return
         try:
-            manager.submit(make_job(transfers))
-        except (ImageDeckError, TypeError, ValueError) as exc:
+            self._transfer_manager().submit(make_job())
+        except ImageDeckError as exc:
             self.notify(describe_error(exc), title="Transfer not started", severity="error")
             return
         if isinstance(self.screen, MainScreen):
             self.screen.show_transfers()
 
     def start_download(self, image: Image, path: Path) -> None:
-        self._submit(lambda t: t.DownloadJob(self.store, image.id, path))
+        from .transfers import DownloadJob
+
+        self._submit(lambda: DownloadJob(self.store, image.id, path))
 
     def start_upload(self, request: Any) -> None:
-        self._submit(lambda t: t.UploadJob(self.store, request.path, request.fields))
+        from .transfers import UploadJob
+
+        self._submit(lambda: UploadJob(self.store, request.path, request.fields,
+                                       allow_unsafe=request.allow_unsafe, force_format=request.force_format))
 
     def start_import(self, request: Any) -> None:
-        self._submit(lambda t: t.ImportJob(self.store, request.url, request.fields))
+        from .transfers import ImportJob
+
+        self._submit(lambda: ImportJob(self.store, request.url, request.fields))
+
+    def cancel_transfer(self, job_id: str) -> None:
+        if self.transfers is not None and self.transfers.cancel(job_id):
+            self.notify(f"Cancelling transfer {job_id}", timeout=3)
+
+    def retry_transfer(self, job_id: str) -> None:
+        from .screens.main import describe_error
+
+        try:
+            self._transfer_manager().retry(job_id)
+        except ImageDeckError as exc:
+            self.notify(describe_error(exc), severity="error")
 
     @property
     def running_transfers(self) -> int:

@@ -19,3 +19,16 @@ class FilterChanged(Message):
     """The `/` filter text changed (empty = no filter)."""
 
     text: str
+
+
+class TransferEvent(Message):
+    """A transfer's progress; a newer event for the same job replaces a queued older one."""
+
+    def __init__(self, progress: object) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TransferEvent) and getattr(message.progress, "job_id", None) == getattr(
+            self.progress, "job_id", None
+        ) and not getattr(message.progress, "finished", False)

@@ -138,3 +138,18 @@ async def loaded(app: ImageDeckApp, pilot) -> None:
     await wait_for(lambda: screen.all_loaded and screen.sharing.loaded, pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def notes(app: ImageDeckApp) -> list[str]:
+    """Texts of the notifications currently shown."""
+    return [n.message for n in app._notifications]
+
+
+def image_named(app: ImageDeckApp, name: str):
+    return next(i for i in app.screen.image_list.images if i.name == name)
+
+
+async def select(app: ImageDeckApp, pilot, name: str) -> None:
+    """Put the list cursor on an image by name."""
+    assert app.screen.image_list.select_id(image_named(app, name).id)
+    await pilot.pause()

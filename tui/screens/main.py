@@ -22,6 +22,18 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..commands import Command, parse_command
+from ..dialogs import (
+    LOCAL_STORE,
+    CloudPickerDialog,
+    ConfirmDialog,
+    DownloadDialog,
+    EditImageDialog,
+    FilterDialog,
+    ImportUrlDialog,
+    MembersDialog,
+    UploadDialog,
+    VisibilityDialog,
+)
 from ..messages import CommandEntered, FilterChanged
 from ..model import (
     Identity,
@@ -38,6 +50,7 @@ from ..widgets.detail_pane import DetailPane
 from ..widgets.image_list import ImageList
 from ..widgets.sharing_pane import SharingPane
 from ..widgets.status_header import StatusHeader
+from ..widgets.transfers_pane import TransfersPane
 
 #: Images per page asked of the store; the first page shows as soon as it arrives.
 PAGE_SIZE = 500
@@ -91,7 +104,7 @@ class MainScreen(Screen):
         self.image_query = ImageQuery()
         self.all_loaded = False
         self._last_pane: Widget | None = None
-        self._transfers_pane: Widget | None = None
+        self._transfers_pane: TransfersPane | None = None
 
     # -- layout --------------------------------------------------------------------
 
@@ -103,18 +116,12 @@ class MainScreen(Screen):
             with Container(id="side"):
                 yield DetailPane(clock=app.clock, id="detail")
                 yield SharingPane(clock=app.clock, id="sharing")
-        pane = self._make_transfers_pane()
-        if pane is not None:
-            yield pane
+        yield self._make_transfers_pane()
         yield FilterLine(id="filter")
         yield CommandLine(id="command")
         yield Footer()
 
-    def _make_transfers_pane(self) -> Widget | None:
-        try:
-            from ..widgets.transfers_pane import TransfersPane
-        except ImportError:
-            return None
+    def _make_transfers_pane(self) -> Widget:
         self._transfers_pane = TransfersPane(id="transfers")
         return self._transfers_pane
 
@@ -205,6 +212,28 @@ class MainScreen(Screen):
             self._focus_pane(pane)
         elif self.focused is None or pane in (self.focused, *self.focused.ancestors):
             self._focus_pane(self.image_list)
+
+    def transfer_progress(self, progress: Any) -> None:
+        """A transfer event: update its row; a finished upload or import shows up in the list."""
+        pane = self._transfers_pane
+        if pane is None:
+            return
+        if progress.job_id in pane.job_ids and not list(pane.row(progress.job_id).query(".transfer-label")):
+            # the row for this job is still being mounted: show the newer event once it is
+            self.call_after_refresh(self.transfer_progress, progress)
+            return
+        pane.update(progress)
+        state = str(getattr(progress.state, "value", progress.state))
+        if state == "done" and str(getattr(progress.kind, "value", progress.kind)) != "download":
+            self.load_images(keep_rows=True)
+        elif state == "failed":
+            self.notify(progress.message or "transfer failed", title="Transfer failed", severity="error")
+
+    def on_transfers_pane_cancel_requested(self, event: Any) -> None:
+        self.app.cancel_transfer(event.job_id)
+
+    def on_transfers_pane_retry_requested(self, event: Any) -> None:
+        self.app.retry_transfer(event.job_id)
 
     def show_transfers(self) -> None:
         """Called when a transfer starts: the dock appears without taking focus."""
@@ -437,16 +466,6 @@ class MainScreen(Screen):
 
     # -- image actions -------------------------------------------------------------
 
-    def _dialog(self, name: str) -> Any | None:
-        try:
-            from .. import dialogs
-        except ImportError:
-            dialogs = None
-        found = getattr(dialogs, name, None) if dialogs else None
-        if found is None:
-            self.notify(f"{name} is not available yet", severity="warning")
-        return found
-
     def _run(self, label: str, call: Callable[[], Awaitable[Any]], *, refresh: bool = True) -> None:
         """Run one store call in a worker; the result notifies, a failure reaches one handler."""
 
@@ -486,16 +505,13 @@ class MainScreen(Screen):
                         "Press p to unprotect it first if you really mean to delete it.",
                         title="Protected", severity="warning")
             return
-        dialog = self._dialog("ConfirmDialog")
-        if dialog is None:
-            return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._run(f"Deleted {image.label}", lambda: self._delete(image))
 
         self.app.push_screen(
-            dialog("Delete image", f"Delete '{image.label}' ({image.id}) and its data? "
+            ConfirmDialog("Delete image", f"Delete '{image.label}' ({image.id}) and its data? "
                    "This cannot be undone."), answered)
 
     async def _delete(self, image: Image) -> None:
@@ -509,8 +525,7 @@ class MainScreen(Screen):
 
     def action_edit(self) -> None:
         image = self._owned_image("edit")
-        dialog = self._dialog("EditImageDialog") if image else None
-        if image is None or dialog is None:
+        if image is None:
             return
 
         async def open_dialog() -> None:
@@ -524,14 +539,13 @@ class MainScreen(Screen):
                     self.notify(f"Updated {image.label}", timeout=3)
                     self.load_images(keep_rows=True)
 
-            self.app.push_screen(dialog(image, schema, apply=apply), done)
+            self.app.push_screen(EditImageDialog(image, schema, apply=apply), done)
 
         self.run_worker(open_dialog, group="dialog", exit_on_error=False)
 
     def action_visibility(self) -> None:
         image = self._owned_image("change the visibility of")
-        dialog = self._dialog("VisibilityDialog") if image else None
-        if image is None or dialog is None:
+        if image is None:
             return
         allowed = [v for v in Visibility if v != Visibility.PUBLIC or (self.identity and self.identity.is_admin)]
 
@@ -542,12 +556,11 @@ class MainScreen(Screen):
                 self._run(f"{image.label} is now {value}",
                           lambda: self.app.store.update_image(image.id, [Change.replace("visibility", value)]))
 
-        self.app.push_screen(dialog(image.visibility, [str(v) for v in allowed]), chosen)
+        self.app.push_screen(VisibilityDialog(image.visibility, [str(v) for v in allowed]), chosen)
 
     def action_members(self) -> None:
         image = self._owned_image("share")
-        dialog = self._dialog("MembersDialog") if image else None
-        if image is None or dialog is None:
+        if image is None:
             return
         if image.visibility != Visibility.SHARED:
             self.notify(f"'{image.label}' is {image.visibility}: members apply only to shared images. "
@@ -561,7 +574,7 @@ class MainScreen(Screen):
                 if result is not None and not result.empty:
                     self._run(f"Members of {image.label} updated", lambda: self._apply_members(image, result))
 
-            self.app.push_screen(dialog(image, members), done)
+            self.app.push_screen(MembersDialog(image, members), done)
 
         self.run_worker(open_dialog, group="dialog", exit_on_error=False)
 
@@ -575,41 +588,32 @@ class MainScreen(Screen):
             self.detail.show(self.detail.image, await store.list_members(image.id))
 
     def action_filters(self) -> None:
-        dialog = self._dialog("FilterDialog")
-        if dialog is None:
-            return
 
         def chosen(query: ImageQuery | None) -> None:
             if query is not None:
                 self.set_query(query)
 
-        self.app.push_screen(dialog(self.image_query), chosen)
+        self.app.push_screen(FilterDialog(self.image_query), chosen)
 
     def action_download(self) -> None:
         image = self.image_list.current
         if image is None:
             self.notify("No image selected", severity="warning")
             return
-        dialog = self._dialog("DownloadDialog")
-        if dialog is None:
-            return
 
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.app.start_download(image, path)
 
-        self.app.push_screen(dialog(image, Path.cwd()), chosen)
+        self.app.push_screen(DownloadDialog(image, Path.cwd()), chosen)
 
     def action_upload(self) -> None:
         if self._refuse_write("upload images"):
             return
-        dialog = self._dialog("UploadDialog")
-        if dialog is None:
-            return
 
         async def open_dialog() -> None:
             schema = await self._schema()
-            self.app.push_screen(dialog(schema, Path.cwd()), self._upload_chosen)
+            self.app.push_screen(UploadDialog(schema, Path.cwd()), self._upload_chosen)
 
         self.run_worker(open_dialog, group="dialog", exit_on_error=False)
 
@@ -620,13 +624,10 @@ class MainScreen(Screen):
     def action_import_url(self) -> None:
         if self._refuse_write("import images"):
             return
-        dialog = self._dialog("ImportUrlDialog")
-        if dialog is None:
-            return
 
         async def open_dialog() -> None:
             schema = await self._schema()
-            self.app.push_screen(dialog(schema), self._import_chosen)
+            self.app.push_screen(ImportUrlDialog(schema), self._import_chosen)
 
         self.run_worker(open_dialog, group="dialog", exit_on_error=False)
 
@@ -637,18 +638,13 @@ class MainScreen(Screen):
     # -- clouds --------------------------------------------------------------------
 
     def action_switch_cloud(self) -> None:
-        dialog = self._dialog("CloudPickerDialog")
-        if dialog is None:
-            return
-        from ..dialogs import LOCAL_STORE
-
         current = self.app.settings.cloud or LOCAL_STORE
 
         def chosen(name: str | None) -> None:
             if name is not None and name != current:
                 self.switch_to(None if name == LOCAL_STORE else name)
 
-        self.app.push_screen(dialog(self.app.cloud_names(), current), chosen)
+        self.app.push_screen(CloudPickerDialog(self.app.cloud_names(), current), chosen)
 
     def switch_to(self, cloud: str | None) -> None:
         """Open another store (a cloud, or the local store for None) and reload everything."""

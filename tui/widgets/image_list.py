@@ -422,7 +422,7 @@ class ImageList(ScrollView, can_focus=True):
     def columns(self, width: int) -> list[tuple[Column, int]]:
         """The columns that fit ``width`` and their widths; extra ones when wide or toggled."""
         chosen = list(BASE_COLUMNS)
-        used = sum(c.width + 1 for c in chosen[1:]) + 1
+        used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
         min_name = 12 if self.wide else MIN_NAME + 12
         for extra in EXTRA_COLUMNS if (self.wide or width >= 130) else ():
             if width - used - extra.width - 1 >= min_name:

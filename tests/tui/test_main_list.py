@@ -1,0 +1,174 @@
+"""The image list: loading, moving, filtering, sorting, refreshing, polling, columns."""
+
+from __future__ import annotations
+
+from conftest import loaded, notes, select, wait_for
+
+from tui.model import ImageQuery
+from tui.widgets.image_list import ImageList, age, short_size
+from datetime import datetime, timezone
+
+
+async def test_list_shows_visible_images_and_header(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        names = {i.name for i in app.screen.image_list.images}
+        # own images, public ones and accepted shares; pending and rejected shares are not in the default list
+        assert "cirros-0.6.2" in names and "ubuntu-24.04-server" in names
+        assert "rocky-9-genericcloud" in names
+        assert "fedora-40-cloud" not in names and "freebsd-14.1" not in names
+        header = app.screen.query_one("#header")
+        assert "project demo" in str(header.render())
+
+
+async def test_moving_and_jumping(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        total = len(images.shown)
+        await pilot.press("j", "j")
+        assert images.cursor == 2
+        await pilot.press("k")
+        assert images.cursor == 1
+        await pilot.press("down", "up", "up")
+        assert images.cursor == 0
+        await pilot.press("G")
+        assert images.cursor == total - 1
+        await pilot.press("g")
+        assert images.cursor == 0
+        await pilot.press("pagedown")
+        assert images.cursor == total - 1 or images.cursor > 0
+
+
+async def test_cursor_moves_detail(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.screen.detail.image.id == app.screen.image_list.current.id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is app.screen.detail
+
+
+async def test_filter_as_you_type_and_escape_clears(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        everything = len(images.shown)
+        await pilot.press("slash", "q", "c", "o", "w")
+        await pilot.pause()
+        # qcow2 matches the format column of several images but not raw/vmdk ones
+        assert images.filter_text == "qcow"
+        assert 0 < len(images.shown) < everything
+        assert all(i.disk_format == "qcow2" for i in images.shown)
+        await pilot.press("enter")
+        assert app.focused is images and images.filter_text == "qcow"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert images.filter_text == "" and len(images.shown) == everything
+
+
+async def test_filter_matches_owner_and_tag(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        images.set_filter("golden")  # a tag
+        assert [i.name for i in images.shown] == ["demo-app-golden"]
+        images.set_filter("OPS")  # an owner, any case
+        assert {i.owner for i in images.shown} == {"ops"}
+        images.set_filter("no-such-thing")
+        assert images.shown == [] and images.current is None
+
+
+async def test_sort_cycles_and_reverses(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        await pilot.press("s")  # created_at -> updated_at
+        assert images.sort_key == "updated_at"
+        await pilot.press("s")  # -> disk_format
+        await pilot.press("s")  # -> name
+        assert images.sort_key == "name"
+        names = [i.name for i in images.shown]
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("S")
+        assert [i.name for i in images.shown] == sorted(names, key=str.lower, reverse=True)
+        assert app.screen.image_query.sort[0].key == "name"
+        assert app.screen.image_query.sort[0].direction == "desc"
+        assert any("Sorted by name" in n for n in notes(app))
+
+
+async def test_refresh_keeps_cursor_and_shows_changes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await select(app, pilot, "centos-stream-9")
+        image = app.screen.image_list.current
+        from tui.model import Change
+
+        await app.store.update_image(image.id, [Change.replace("min_ram", 777)])
+        await pilot.press("ctrl+r")
+        await wait_for(lambda: app.screen.image_list.current.min_ram == 777, pilot)
+        assert app.screen.image_list.current.name == "centos-stream-9"
+        assert app.screen.detail.image.min_ram == 777
+
+
+async def test_poll_runs_only_while_transitional_rows_are_visible(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        # build-in-progress is queued (waiting for data) and on screen
+        assert any(i.name == "build-in-progress" for i in images.visible_images())
+        assert images.polling
+        images.set_filter("cirros")
+        await pilot.pause()
+        assert not images.polling
+        images.set_filter("build")
+        await pilot.pause()
+        assert images.polling
+
+
+async def test_extra_columns_when_wide_or_toggled(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        narrow = [c.key for c, _ in images.columns(80)]
+        assert narrow[:3] == ["name", "status", "disk_format"] and "id" not in narrow
+        assert sum(w + 1 for _, w in images.columns(80)) + 1 <= 80
+        await pilot.press("w")
+        assert "container_format" in [c.key for c, _ in images.columns(80)]
+        assert "id" in [c.key for c, _ in images.columns(160)]
+
+
+async def test_server_side_filter_from_command_line(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("colon")
+        await pilot.press(*"filter status=deactivated")
+        await pilot.press("enter")
+        await wait_for(lambda: app.screen.all_loaded and len(app.screen.image_list.images) == 1, pilot)
+        assert app.screen.image_list.images[0].name == "legacy-appliance"
+        assert app.screen.image_query.status == ("deactivated",)
+
+
+def test_sizes_and_ages_are_short() -> None:
+    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    assert short_size(None) == "-"
+    assert short_size(512) == "512B"
+    assert short_size(640 * 1024) == "640.0K"
+    assert short_size(3 * 1024**3) == "3.0G"
+    assert age("2026-05-31T23:59:00Z", now) == "1m"
+    assert age("2026-05-29T00:00:00Z", now) == "3d"
+    assert age(None, now) == "-"
+    assert ImageQuery().sort[0].key == "created_at"
+    assert ImageList.BINDINGS
