@@ -6,9 +6,8 @@ Every value is fixed (ids, times, sizes) so snapshots are stable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import struct
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from textual.widgets import Input, Static, TextArea
 
 from tui.model import Image, Member, Schema
 from tui.themes import THEME_VARIABLE_DEFAULTS, load_themes, theme_dirs
+from tui.transfers import TransferKind, TransferProgress, TransferState
 from tui.widgets.transfers_pane import TransfersPane
 
 IMAGE_ID = "7d7b6c1e-3a0f-4c52-9a52-0c2f5f0e9a11"
@@ -55,20 +55,27 @@ MEMBERS = [
 ]
 
 
-@dataclass(frozen=True)
-class FixedTransfer:
-    """A transfer event with the attribute names of tui.transfers.TransferProgress."""
+def transfer(job_id: str, **changes: Any) -> TransferProgress:
+    """A progress event of the transfers engine: a running 1 GiB upload, a quarter done.
 
-    job_id: str
-    kind: str = "upload"
-    state: str = "running"
-    source: str = "/srv/images/jammy-server.qcow2"
-    destination: str = "local:jammy-server"
-    total: int | None = 1_073_741_824
-    done: int = 268_435_456
-    rate: float | None = 44_040_192.0
-    eta: float | None = 18.0
-    message: str | None = None
+    ``kind`` and ``state`` may be given as plain strings.
+    """
+    values: dict[str, Any] = dict(
+        job_id=job_id,
+        kind="upload",
+        state="running",
+        source="/srv/images/jammy-server.qcow2",
+        destination="local:jammy-server",
+        total=1_073_741_824,
+        done=268_435_456,
+        rate=44_040_192.0,
+        eta=18.0,
+        message=None,
+    )
+    values.update(changes)
+    values["kind"] = TransferKind(values["kind"])
+    values["state"] = TransferState(values["state"])
+    return TransferProgress(**values)
 
 
 class Backdrop(Screen[None]):

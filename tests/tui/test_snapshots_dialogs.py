@@ -15,7 +15,7 @@ from dialog_fixtures import (
     MEMBERS,
     SCHEMA,
     DialogHost,
-    FixedTransfer,
+    transfer,
     PaneHost,
     qcow2_file,
     sample_image,
@@ -143,22 +143,22 @@ def test_dialog_120x36(snap_compare: Any, name: str) -> None:
 
 async def transfers(pilot: Pilot[Any]) -> None:
     pane = pilot.app.query_one(TransfersPane)
-    pane.update(FixedTransfer("up-1"))
+    pane.update(transfer("up-1"))
     pane.update(
-        FixedTransfer(
+        transfer(
             "down-1", kind="download", state="verifying", source="cloud:alpha/jammy-server",
             destination="downloads/jammy-server.qcow2", done=1_073_741_824, rate=None, eta=None,
             message="checking sha512",
         )
     )
     pane.update(
-        FixedTransfer(
+        transfer(
             "imp-1", kind="import", state="failed", source="https://h/images/focal.img",
             destination="local:focal", total=None, done=52_428_800, rate=None, eta=None,
             message="connection dropped at 50.0 MiB; R retries",
         )
     )
-    pane.update(FixedTransfer("up-2", state="done", done=1_073_741_824, rate=None, eta=None))
+    pane.update(transfer("up-2", state="done", done=1_073_741_824, rate=None, eta=None))
     await pilot.pause()
 
 

@@ -8,8 +8,6 @@ pane posts upward; the app routes them to the transfer manager.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Protocol
 
 from humanize import naturalsize
 from textual.app import ComposeResult
@@ -19,42 +17,23 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
+from ..transfers import TransferProgress, TransferState
+
 #: States a job can still be cancelled in, and states it can be retried from.
-CANCELLABLE = frozenset({"queued", "running", "verifying"})
-RETRYABLE = frozenset({"failed", "cancelled"})
+CANCELLABLE = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.VERIFYING})
+RETRYABLE = frozenset({TransferState.FAILED, TransferState.CANCELLED})
 
 
-class Progress(Protocol):
-    """The attributes of ``tui.transfers.TransferProgress`` the pane reads."""
-
-    job_id: Any
-    kind: Any
-    state: Any
-    source: Any
-    destination: Any
-    total: int | None
-    done: int
-    rate: float | None
-    eta: float | timedelta | None
-    message: str | None
-
-
-def _text(value: Any) -> str:
-    """Enum members by their value, anything else by str()."""
-    return str(getattr(value, "value", value))
-
-
-def short_place(place: Any) -> str:
+def short_place(place: str | None) -> str:
     """The last part of a path or URL, or a store reference as it is."""
-    text = _text(place) if place is not None else "?"
+    text = place if place is not None else "?"
     if "/" in text and not text.endswith("/"):
         return text.rstrip("/").rpartition("/")[2]
     return text
 
 
-def format_eta(eta: float | timedelta | None) -> str:
-    """``ETA m:ss`` (or ``h:mm:ss``) from seconds or a timedelta; blank when unknown."""
-    seconds = eta.total_seconds() if isinstance(eta, timedelta) else eta
+def format_eta(seconds: float | None) -> str:
+    """``ETA m:ss`` (or ``h:mm:ss``); blank when unknown."""
     if seconds is None or seconds < 0:
         return ""
     whole = int(round(seconds))
@@ -71,7 +50,7 @@ def format_bytes(done: int, total: int | None) -> str:
 class TransferRow(Vertical):
     """The widgets of one job; `show` refreshes them from an event."""
 
-    def __init__(self, progress: Progress, *, id: str) -> None:
+    def __init__(self, progress: TransferProgress, *, id: str) -> None:
         super().__init__(id=id, classes="transfer")
         self.progress = progress
 
@@ -87,10 +66,10 @@ class TransferRow(Vertical):
     def on_mount(self) -> None:
         self.show(self.progress)
 
-    def show(self, progress: Progress) -> None:
+    def show(self, progress: TransferProgress) -> None:
         self.progress = progress
-        state = _text(progress.state)
-        label = f"{_text(progress.kind)}  {short_place(progress.source)} → {short_place(progress.destination)}"
+        state = str(progress.state)
+        label = f"{progress.kind}  {short_place(progress.source)} → {short_place(progress.destination)}"
         self.query_one(".transfer-label", Static).update(label)
         self.query_one(".transfer-state", Static).update(state)
         for known in ("queued", "running", "verifying", "done", "failed", "cancelled"):
@@ -190,14 +169,14 @@ class TransfersPane(VerticalScroll, can_focus=True):
     class CancelRequested(Message):
         """The person asked to cancel a job."""
 
-        def __init__(self, job_id: Any) -> None:
+        def __init__(self, job_id: str) -> None:
             super().__init__()
             self.job_id = job_id
 
     class RetryRequested(Message):
         """The person asked to retry a failed or cancelled job."""
 
-        def __init__(self, job_id: Any) -> None:
+        def __init__(self, job_id: str) -> None:
             super().__init__()
             self.job_id = job_id
 
@@ -205,25 +184,25 @@ class TransfersPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._rows: dict[Any, TransferRow] = {}
+        self._rows: dict[str, TransferRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("no transfers", id="transfers-empty")
 
     @property
-    def job_ids(self) -> list[Any]:
+    def job_ids(self) -> list[str]:
         """Job ids in display order."""
         return list(self._rows)
 
-    def row(self, job_id: Any) -> TransferRow:
+    def row(self, job_id: str) -> TransferRow:
         return self._rows[job_id]
 
     @property
-    def selected_job(self) -> Any | None:
+    def selected_job(self) -> str | None:
         ids = self.job_ids
         return ids[self.selected] if 0 <= self.selected < len(ids) else None
 
-    def update(self, progress: Progress) -> None:
+    def update(self, progress: TransferProgress) -> None:
         """Add the job's row, or refresh it from the newer event."""
         row = self._rows.get(progress.job_id)
         if row is not None:
@@ -249,14 +228,14 @@ class TransfersPane(VerticalScroll, can_focus=True):
 
     def action_cancel(self) -> None:
         job = self.selected_job
-        if job is not None and _text(self._rows[job].progress.state) in CANCELLABLE:
+        if job is not None and self._rows[job].progress.state in CANCELLABLE:
             self.post_message(self.CancelRequested(job))
         else:
             self.app.bell()
 
     def action_retry(self) -> None:
         job = self.selected_job
-        if job is not None and _text(self._rows[job].progress.state) in RETRYABLE:
+        if job is not None and self._rows[job].progress.state in RETRYABLE:
             self.post_message(self.RetryRequested(job))
         else:
             self.app.bell()
