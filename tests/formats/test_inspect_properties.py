@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from formats_kit import Made
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tui.formats import FormatReport, inspect_file
@@ -14,7 +14,7 @@ from tui.formats import FormatReport, inspect_file
 #: Each example must finish well inside this; a hang or a pathological read fails it.
 PER_EXAMPLE = settings(
     deadline=1000,
-    max_examples=120,
+    max_examples=300,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
@@ -32,6 +32,7 @@ def coherent(report: FormatReport, data: bytes, path: Path) -> None:
         assert report.virtual_size >= 0
         assert report.suggested_min_disk_gb == -(-report.virtual_size // 1024**3)
     assert all(f.check and str(f) for f in report.failures)
+    event(f"{report.detected_format}: {','.join(f.check for f in report.failures) or 'safe'}")
     report.verdict()
     report.to_dict()
 
@@ -77,7 +78,7 @@ def test_mutated_vhdx_region_table(made: dict[str, Made], sample: Path, changes:
     coherent(inspect_file(sample, "vhdx", qemu_img=False), data, sample)
 
 
-@settings(deadline=3000, max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=3000, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key=st.sampled_from(["qcow2", "vmdk_monolithicSparse", "vdi", "vhd_dynamic"]), changes=flips)
 def test_mutated_images_that_pass_are_opened_by_qemu_img(
     made: dict[str, Made], sample: Path, key: str, changes: list[tuple[int, int]]
