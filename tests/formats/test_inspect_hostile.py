@@ -151,3 +151,24 @@ def test_stream_vmdk_header_on_a_huge_sparse_file_reads_head_and_tail(
     assert report.detected_format == "vmdk"
     assert not report.safe and [f.check for f in report.failures] == ["footer"]
     assert any("last 1 MiB only" in note for note in report.notes)
+
+
+def mbr_disk(boot_flag: int, partition_type: int) -> bytes:
+    """A 4 MiB raw disk with an MBR partition table holding one entry."""
+    entry = struct.pack("<B3BB3BII", boot_flag, 0, 2, 0, partition_type, 0, 0, 0, 2048, 6144)
+    sector = bytes(446) + entry + bytes(48) + b"\x55\xaa"
+    return sector + bytes(4 * 1024**2 - 512)
+
+
+def test_partitioned_raw_disk(write_file: Write) -> None:
+    report = inspect_file(write_file("mbr.raw", mbr_disk(0x80, 0x83)), "raw")
+    assert (report.detected_format, report.inspector_format) == ("raw", "gpt")
+    assert report.safe and report.mismatch is None
+    assert report.virtual_size == 4 * 1024**2
+
+
+def test_partition_table_with_a_bad_boot_flag(write_file: Write) -> None:
+    report = inspect_file(write_file("bad-mbr.raw", mbr_disk(0x42, 0x83)))
+    assert report.detected_format == "raw" and not report.safe
+    assert [f.check for f in report.failures] == ["mbr"]
+    assert "boot flag" in str(report.failures[0])

@@ -136,7 +136,11 @@ def _inspect(handle: BinaryIO, size: int) -> _Found:
             why = f"starts like {magic} but its header is cut short or malformed"
             return _Found(magic, name, None, (Failure.of("incomplete", why),), notes)
         virtual = size
-    elif name in ("gpt", "iso") and virtual is None:
+    elif name == "gpt":
+        virtual = size  # a partitioned raw disk; the inspector counts only what it read
+    elif name == "qed":
+        virtual = None  # banned, and its size is not parsed
+    elif name == "iso" and virtual is None:
         virtual = size
     if name == "vhdx" and virtual is None and not failures:
         # The inspector gives up quietly on a damaged region table or metadata.
