@@ -40,8 +40,14 @@ def test_demo_project_view(demo, cli: Cli) -> None:
     assert listed["build-in-progress"]["status"] == "queued"
     assert listed["cirros-0.6.2"]["status"] == "active"
     assert listed["cirros-0.6.2"]["size"] > 0 and listed["cirros-0.6.2"]["os_hash_value"]
+    # real images: the store's inspector read each one's virtual size from its header
+    assert listed["ubuntu-24.04-server"]["virtual_size"] == int(3.5 * 2**30)
+    assert listed["ubuntu-24.04-server"]["size"] < 2**20  # sparse qcow2
+    assert listed["rocky-9-genericcloud"]["virtual_size"] == 10 * 2**30
 
     shares = cli("shares", "--json", project="demo").json()
+    every = [*listed.values(), *(i for group in shares.values() for i in group)]
+    assert {i["disk_format"] for i in every} == {"qcow2", "raw", "vmdk", "vhd", "iso", "vdi"}
     assert sorted(i["name"] for i in shares["pending"]) == [
         "alpine-3.20-virt", "fedora-40-cloud", "windows-server-2022-eval"
     ]

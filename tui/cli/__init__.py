@@ -20,7 +20,7 @@ from typing import Any
 from .. import __version__
 from ..config import Settings, load_settings
 from ..model import ImageDeckError
-from . import images, sharing
+from . import images, sharing, transfer_commands
 from .context import CliContext
 
 PROG = "imagedeck"
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.global_options = common  # type: ignore[attr-defined]
     images.register(subparsers)
     sharing.register(subparsers)
+    transfer_commands.register(subparsers)
     return parser
 
 

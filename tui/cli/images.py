@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -147,14 +148,19 @@ async def show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 async def inspect(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print the report; exit 1 (with the reason on stderr) when unsafe or mismatched."""
     from ..formats import inspect_file
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise Invalid(f"{path} is not a readable file")
-    report = inspect_file(path, args.disk_format)
+    report = await asyncio.to_thread(inspect_file, Path(args.file), args.disk_format)
     ctx.emit(report, output.inspection(report))
-    return 0 if output.inspection_ok(report) else 1
+    if not report.safe:
+        reasons = "; ".join(map(str, report.failures)) or "format not recognised"
+        ctx.err.write(f"imagedeck: unsafe: {args.file}: {reasons}\n")
+        return 1
+    if report.mismatch:
+        ctx.err.write(f"imagedeck: format mismatch: {args.file}: {report.mismatch}\n")
+        return 1
+    return 0
 
 
 # -- set ----------------------------------------------------------------------------
@@ -283,7 +289,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
 
     p = add_command(subparsers, "inspect", inspect,
-                    help="tell what a disk image file really is and whether it is safe to upload")
+                    help="tell what a disk image file really is and whether it is safe to upload",
+                    description="Inspect a disk image file with the inspector Glance runs. Exit "
+                    "status 0: safe (and as declared); 1: unsafe, or not the declared format.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--disk-format", choices=DISK_FORMATS,
                    help="the format you would declare; a mismatch is reported")

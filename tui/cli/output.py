@@ -10,17 +10,22 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import humanize
 
 from ..model import Image, Member, parse_timestamp
+
+if TYPE_CHECKING:
+    from ..formats import FormatReport
 
 
 def to_plain(data: Any) -> Any:
     """JSON-ready values: images and members in Glance's shape, paths and enums as text."""
     if isinstance(data, (Image, Member)):
         return data.to_glance()
+    if callable(getattr(data, "to_dict", None)):  # e.g. a format inspection report
+        return to_plain(data.to_dict())
     if isinstance(data, dict):
         return {str(k): to_plain(v) for k, v in data.items()}
     if isinstance(data, (list, tuple, set, frozenset)):
@@ -155,17 +160,25 @@ def member_table(members: Sequence[Member], now: datetime | None = None) -> str:
     return table(("Project", "Status", "Shared", "Updated"), rows)
 
 
-def inspection(report: Any) -> str:
-    """A format inspection report as key/value lines (lists joined)."""
-    plain = to_plain(report)
-    if not isinstance(plain, dict):
-        return str(plain)
-    return key_values(plain.items())
-
-
-def inspection_ok(report: Any) -> bool:
-    """Safe and as declared: what a script checks with ``inspect``'s exit status."""
-    return bool(getattr(report, "safe", True)) and not getattr(report, "mismatch", None)
+def inspection(report: FormatReport) -> str:
+    """The verdict line, then the facts and every failed check on its own line."""
+    pairs: list[tuple[str, Any]] = [
+        ("file", report.path),
+        ("detected_format", report.detected_format or "unknown"),
+        ("declared_format", report.declared_format),
+        ("virtual_size", "-" if report.virtual_size is None
+         else f"{size(report.virtual_size)} ({report.virtual_size:,} bytes)"),
+        ("actual_size", f"{size(report.actual_size)} ({report.actual_size:,} bytes)"),
+        ("allocated_size", size(report.allocated_size)),
+        ("suggested_min_disk", None if report.suggested_min_disk_gb is None
+         else f"{report.suggested_min_disk_gb} GiB"),
+        ("safe", report.safe),
+    ]
+    pairs += [("failed check", failure.message) for failure in report.failures]
+    if report.mismatch:
+        pairs.append(("mismatch", report.mismatch))
+    pairs += [("note", note) for note in report.notes]
+    return key_values(pairs)
 
 
 def render(data: Any) -> str:
@@ -189,7 +202,6 @@ __all__ = [
     "age",
     "image_details",
     "inspection",
-    "inspection_ok",
     "image_table",
     "key_values",
     "member_table",

@@ -7,7 +7,6 @@ the demo project made to others. Tests and screenshots use the same data.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from ..config import Settings
 from ..model import MemberStatus
 from ..stores import ImageStore
+from .images import image_bytes
 
 #: The project the demo runs as, and the others that own images shared with it.
 DEMO_PROJECT = "demo"
@@ -28,7 +28,8 @@ class Sample:
     name: str
     owner: str
     disk_format: str
-    size: int
+    #: disk size the VM sees; sparse formats stay small on disk, raw and vhd do not
+    virtual_size: int
     visibility: str = "shared"
     container_format: str = "bare"
     properties: dict[str, str] = field(default_factory=dict)
@@ -53,45 +54,46 @@ def _linux(distro: str, version: str, bus: str = "virtio") -> dict[str, str]:
     }
 
 
-KIB = 1024
+MIB = 1024 * 1024
+GIB = 1024 * MIB
 PENDING, ACCEPTED, REJECTED = MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED
 
 CATALOG: tuple[Sample, ...] = (
-    Sample("ubuntu-24.04-server", "ops", "qcow2", 640 * KIB, visibility="public",
+    Sample("ubuntu-24.04-server", "ops", "qcow2", int(3.5 * GIB), visibility="public",
            properties=_linux("ubuntu", "24.04") | {"hw_qemu_guest_agent": "yes"},
            tags=("lts", "cloud-init"), min_disk=4, min_ram=1024),
-    Sample("debian-12-genericcloud", "ops", "qcow2", 512 * KIB, visibility="public",
+    Sample("debian-12-genericcloud", "ops", "qcow2", 3 * GIB, visibility="public",
            properties=_linux("debian", "12"), tags=("cloud-init",), protected=True,
            min_disk=3, min_ram=512),
-    Sample("cirros-0.6.2", "demo", "qcow2", 96 * KIB, visibility="private",
+    Sample("cirros-0.6.2", "demo", "qcow2", 112 * MIB, visibility="private",
            properties=_linux("cirros", "0.6.2"), tags=("test", "tiny"), min_ram=64),
-    Sample("demo-app-golden", "demo", "qcow2", 768 * KIB,
+    Sample("demo-app-golden", "demo", "qcow2", 8 * GIB,
            properties=_linux("ubuntu", "24.04") | {"app_version": "2.3.1"},
            tags=("golden",), min_disk=8, min_ram=2048,
            shares={"research": PENDING, "ops": ACCEPTED}),
-    Sample("centos-stream-9", "demo", "raw", 384 * KIB, visibility="private",
+    Sample("centos-stream-9", "demo", "raw", 2 * MIB, visibility="private",
            properties=_linux("centos", "9"), tags=("cloud-init",), min_disk=10),
-    Sample("legacy-appliance", "demo", "vmdk", 256 * KIB, visibility="private",
+    Sample("legacy-appliance", "demo", "vmdk", 16 * GIB, visibility="private",
            properties={"architecture": "x86_64", "hw_disk_bus": "scsi",
                        "vmware_adaptertype": "lsiLogic"},
            deactivated=True),
-    Sample("build-in-progress", "demo", "qcow2", 0, visibility="private", queued=True,
+    Sample("build-in-progress", "demo", "qcow2", 20 * GIB, visibility="private", queued=True,
            tags=("wip",)),
-    Sample("windows-server-2022-eval", "research", "vhdx", 896 * KIB,
+    Sample("windows-server-2022-eval", "research", "vhd", 8 * MIB,
            properties={"os_distro": "windows", "os_version": "2022", "os_type": "windows",
                        "architecture": "x86_64", "hw_disk_bus": "sata",
                        "hw_firmware_type": "uefi"},
            tags=("eval",), min_disk=40, min_ram=4096, shares={"demo": PENDING}),
-    Sample("fedora-40-cloud", "research", "raw", 448 * KIB,
+    Sample("fedora-40-cloud", "research", "raw", 3 * MIB,
            properties=_linux("fedora", "40"), tags=("cloud-init",), min_disk=5,
            shares={"demo": PENDING}),
-    Sample("alpine-3.20-virt", "ops", "iso", 320 * KIB,
+    Sample("alpine-3.20-virt", "ops", "iso", 0,
            properties=_linux("alpine", "3.20", bus="ide"), tags=("installer",),
            shares={"demo": PENDING}),
-    Sample("rocky-9-genericcloud", "research", "vmdk", 576 * KIB,
+    Sample("rocky-9-genericcloud", "research", "vmdk", 10 * GIB,
            properties=_linux("rocky", "9", bus="scsi"), tags=("cloud-init",), min_disk=10,
            shares={"demo": ACCEPTED}),
-    Sample("freebsd-14.1", "ops", "vdi", 352 * KIB,
+    Sample("freebsd-14.1", "ops", "vdi", 5 * GIB,
            properties={"os_distro": "freebsd", "os_version": "14.1", "os_type": "bsd",
                        "architecture": "x86_64", "hw_disk_bus": "sata"},
            shares={"demo": REJECTED}),
@@ -112,18 +114,7 @@ class DemoStore:
         return base.replace(store_path=self.path, cloud=None, project=self.project, admin=False)
 
 
-def sample_bytes(sample: Sample) -> bytes:
-    """Deterministic, incompressible-looking bytes so each image has its own hashes."""
-    seed = hashlib.sha512(sample.name.encode()).digest()
-    blocks = []
-    counter = 0
-    while len(blocks) * len(seed) < sample.size:
-        blocks.append(hashlib.sha512(seed + counter.to_bytes(8, "big")).digest())
-        counter += 1
-    return b"".join(blocks)[: sample.size]
-
-
-async def _chunks(data: bytes, size: int = 256 * KIB) -> AsyncIterator[bytes]:
+async def _chunks(data: bytes, size: int = MIB) -> AsyncIterator[bytes]:
     for start in range(0, len(data), size):
         yield data[start : start + size]
 
@@ -168,7 +159,7 @@ async def _add(stores: dict[str, ImageStore], ids: dict[str, str], sample: Sampl
     }
     image = await owner.create_image(fields)
     if not sample.queued:
-        data = sample_bytes(sample)
+        data = image_bytes(sample.disk_format, sample.virtual_size)
         await owner.upload(image.id, _chunks(data), len(data))
     for project, answer in sample.shares.items():
         await owner.add_member(image.id, ids[project])
