@@ -77,18 +77,18 @@ def config_dirs() -> list[Path]:
     return [Path.cwd(), home / "openstack", Path("/etc/openstack")]
 
 
-def _candidates(stem: str, env_var: str) -> list[Path]:
+def _candidates(stem: str, env_var: str, environ: Mapping[str, str]) -> list[Path]:
     paths: list[Path] = []
-    if os.environ.get(env_var):
-        paths.append(Path(os.environ[env_var]).expanduser())
+    if environ.get(env_var):
+        paths.append(Path(environ[env_var]).expanduser())
     for directory in config_dirs():
         paths.extend(directory / f"{stem}.{ext}" for ext in _EXTENSIONS)
     return paths
 
 
-def find_file(stem: str, env_var: str) -> Path | None:
+def find_file(stem: str, env_var: str, environ: Mapping[str, str] | None = None) -> Path | None:
     """The first existing file among the candidates (only that one is read, like openstacksdk)."""
-    for path in _candidates(stem, env_var):
+    for path in _candidates(stem, env_var, os.environ if environ is None else environ):
         if path.is_file():
             return path
     return None
@@ -144,8 +144,8 @@ def _env_entry(environ: Mapping[str, str]) -> dict[str, Any] | None:
 def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Every known cloud's raw entry: clouds.yaml with secure.yaml over it, plus OS_* vars."""
     environ = os.environ if environ is None else environ
-    clouds = _load(find_file("clouds", "OS_CLIENT_CONFIG_FILE"))
-    secure = _load(find_file("secure", "OS_CLIENT_SECURE_FILE"))
+    clouds = _load(find_file("clouds", "OS_CLIENT_CONFIG_FILE", environ))
+    secure = _load(find_file("secure", "OS_CLIENT_SECURE_FILE", environ))
     merged = {name: _normalise(_merge(entry or {}, secure.get(name) or {}))
               for name, entry in clouds.items()}
     env = _env_entry(environ)
@@ -167,14 +167,16 @@ def get_cloud(name: str | None = None, environ: Mapping[str, str] | None = None)
     if name is None:
         name = environ.get("OS_CLOUD_NAME") or ENV_CLOUD
         if name not in clouds:
-            raise NotFound(_no_cloud_message(None, clouds))
+            raise NotFound(_no_cloud_message(None, clouds, environ))
     if name not in clouds:
-        raise NotFound(_no_cloud_message(name, clouds))
+        raise NotFound(_no_cloud_message(name, clouds, environ))
     return _to_config(name, clouds[name])
 
 
-def _no_cloud_message(name: str | None, clouds: Mapping[str, Any]) -> str:
-    where = ", ".join(str(p) for p in _candidates("clouds", "OS_CLIENT_CONFIG_FILE")[::3])
+def _no_cloud_message(name: str | None, clouds: Mapping[str, Any],
+                      environ: Mapping[str, str]) -> str:
+    where = ", ".join(str(p) for p in _candidates("clouds", "OS_CLIENT_CONFIG_FILE", environ)
+                      if p.suffix == ".yaml")
     known = ", ".join(sorted(clouds)) or "none"
     head = f"no cloud named {name!r}" if name else "no cloud selected (use --cloud NAME or OS_CLOUD)"
     return f"{head}; known clouds: {known} (clouds.yaml searched in {where})"

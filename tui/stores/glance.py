@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from pathlib import Path
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -30,7 +31,7 @@ from ..model import (
 )
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 from .clouds import CloudConfig, get_cloud
-from .glance_errors import error_for, transport_error
+from .glance_errors import RangeNotSatisfiable, error_for, transport_error
 from .keystone import KeystoneSession, Token
 from .token_cache import TokenCache
 
@@ -50,7 +51,9 @@ class GlanceStore(ImageStore):
     """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
 
     def __init__(self, cloud: CloudConfig, *, transport: httpx.AsyncBaseTransport | None = None,
-                 token_cache: bool = True, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+                 token_cache: bool | Path = True,
+                 timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+        """``token_cache``: True for the user cache dir, a directory to keep tokens there, False for none."""
         self.cloud = cloud
         self.label = f"cloud:{cloud.name}"
         self._transport = transport
@@ -92,7 +95,10 @@ class GlanceStore(ImageStore):
             transport=self._transport, timeout=self._timeout, verify=self._verify(),
             headers={"Accept": "application/json", "User-Agent": "imagedeck"},
         )
-        cache = TokenCache(self.cloud.name, self.cloud.identity()) if self._use_cache else None
+        cache = None
+        if self._use_cache is not False:
+            directory = None if self._use_cache is True else Path(self._use_cache)
+            cache = TokenCache(self.cloud.name, self.cloud.identity(), directory)
         self._client = client
         self._auth = KeystoneSession(self.cloud, client, cache=cache)
         try:
@@ -291,28 +297,24 @@ class GlanceStore(ImageStore):
         image = await self.get_image(image_id)
         action = f"download image {image.label}"
         path = f"/v2/images/{_seg(image_id)}/file"
-        start = offset
-        if offset and image.size is not None and offset >= image.size:
-            resp = None  # nothing left to send
-        else:
-            resp = await self._open_range(path, action, offset)
-            if resp.status_code != 206:
-                start = 0  # the server sent the whole image again
-        chunks = self._chunks(resp, action, start) if resp is not None else _empty()
+        resp = await self._open_range(path, action, offset)
+        start = offset if resp.status_code == 206 else 0  # 200: the whole image again
         try:
             yield Download(offset=start, size=image.size, checksum=image.checksum,
-                           os_hash_value=image.os_hash_value, chunks=chunks)
+                           os_hash_value=image.os_hash_value,
+                           chunks=self._chunks(resp, action, start))
         finally:
-            if resp is not None:
-                await resp.aclose()
+            await resp.aclose()
 
     async def _open_range(self, path: str, action: str, offset: int) -> httpx.Response:
+        """Ask for the bytes from ``offset``; a store that cannot seek (400) sends them all."""
         if offset:
             try:
                 return await self._send("GET", path, action, stream=True,
                                         headers={"Range": f"bytes={offset}-"})
-            except Invalid:
-                pass  # 400/416: this store cannot seek; fall back to the whole image
+            except Invalid as exc:
+                if isinstance(exc, RangeNotSatisfiable):
+                    raise
         return await self._send("GET", path, action, stream=True)
 
     async def _chunks(self, resp: httpx.Response, action: str, start: int) -> AsyncIterator[bytes]:
@@ -382,6 +384,3 @@ class GlanceStore(ImageStore):
         return list(body.get("tasks") or [])
 
 
-async def _empty() -> AsyncIterator[bytes]:
-    return
-    yield b""  # makes this an async generator

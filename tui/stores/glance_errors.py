@@ -19,9 +19,13 @@ from ..model import (
     Unavailable,
 )
 
+class RangeNotSatisfiable(Invalid):
+    """A download offset at or past the end of the image (HTTP 416)."""
+
+
 _BY_STATUS: dict[int, type[ImageDeckError]] = {
     400: Invalid, 401: AuthFailed, 403: Forbidden, 404: NotFound, 409: Conflict,
-    413: QuotaExceeded, 415: FormatRejected, 416: Invalid,
+    413: QuotaExceeded, 415: FormatRejected, 416: RangeNotSatisfiable,
 }
 
 
