@@ -4,9 +4,11 @@ and times, settings pointing every path at tmp_path, a fixed clock, and app buil
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,10 +16,72 @@ import pytest
 
 from tui.app import ImageDeckApp
 from tui.config import Settings
-from tui.demo.seed import CATALOG, DEMO_PROJECT, OTHER_PROJECTS, Sample, sample_bytes
-from tui.model import MemberStatus
 from tui.stores import local_catalog
 from tui.stores.local import LocalStore
+
+DEMO_PROJECT = "demo"
+OTHER_PROJECTS = ("research", "ops")
+KIB = 1024
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One image of the test catalog and what happens to it after upload."""
+
+    name: str
+    owner: str
+    disk_format: str
+    size: int
+    visibility: str = "shared"
+    tags: tuple[str, ...] = ()
+    properties: dict[str, str] = field(default_factory=dict)
+    protected: bool = False
+    min_disk: int = 0
+    min_ram: int = 0
+    shares: dict[str, str] = field(default_factory=dict)
+    deactivated: bool = False
+    queued: bool = False
+
+
+def _os(distro: str, version: str) -> dict[str, str]:
+    return {"os_distro": distro, "os_version": version, "architecture": "x86_64"}
+
+
+#: Like the demo: own images, public ones, and shares in every state, in both directions.
+CATALOG = (
+    Sample("ubuntu-24.04-server", "ops", "qcow2", 640 * KIB, visibility="public",
+           tags=("lts", "cloud-init"), properties=_os("ubuntu", "24.04"), min_disk=4, min_ram=1024),
+    Sample("debian-12-genericcloud", "ops", "qcow2", 512 * KIB, visibility="public",
+           tags=("cloud-init",), properties=_os("debian", "12"), protected=True),
+    Sample("cirros-0.6.2", "demo", "qcow2", 96 * KIB, visibility="private", tags=("test", "tiny"),
+           properties=_os("cirros", "0.6.2"), min_ram=64),
+    Sample("demo-app-golden", "demo", "qcow2", 768 * KIB, tags=("golden",),
+           properties=_os("ubuntu", "24.04") | {"app_version": "2.3.1"}, min_disk=8, min_ram=2048,
+           shares={"research": "pending", "ops": "accepted"}),
+    Sample("centos-stream-9", "demo", "raw", 384 * KIB, visibility="private", tags=("cloud-init",),
+           properties=_os("centos", "9"), min_disk=10),
+    Sample("legacy-appliance", "demo", "vmdk", 256 * KIB, visibility="private",
+           properties={"hw_disk_bus": "scsi", "vmware_adaptertype": "lsiLogic"}, deactivated=True),
+    Sample("build-in-progress", "demo", "qcow2", 0, visibility="private", tags=("wip",), queued=True),
+    Sample("windows-server-2022-eval", "research", "vhdx", 896 * KIB, tags=("eval",),
+           properties={"os_distro": "windows", "os_type": "windows"}, min_disk=40, min_ram=4096,
+           shares={"demo": "pending"}),
+    Sample("fedora-40-cloud", "research", "raw", 448 * KIB, tags=("cloud-init",),
+           properties=_os("fedora", "40"), shares={"demo": "pending"}),
+    Sample("alpine-3.20-virt", "ops", "iso", 320 * KIB, tags=("installer",),
+           properties=_os("alpine", "3.20"), shares={"demo": "pending"}),
+    Sample("rocky-9-genericcloud", "research", "vmdk", 576 * KIB, tags=("cloud-init",),
+           properties=_os("rocky", "9"), shares={"demo": "accepted"}),
+    Sample("freebsd-14.1", "ops", "vdi", 352 * KIB, properties=_os("freebsd", "14.1"),
+           shares={"demo": "rejected"}),
+)
+
+
+def sample_bytes(sample: Sample) -> bytes:
+    """Deterministic bytes per image, so hashes are the same on every run."""
+    seed = hashlib.sha512(sample.name.encode()).digest()
+    return (seed * (sample.size // len(seed) + 1))[: sample.size]
+
 
 #: "Now" for every test: ages shown in the list are computed against it.
 NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -69,7 +133,7 @@ async def seed(path: Path, samples: tuple[Sample, ...] = CATALOG) -> None:
             owner = stores[sample.owner]
             fields = {
                 "id": image_id(sample.name), "name": sample.name,
-                "disk_format": sample.disk_format, "container_format": sample.container_format,
+                "disk_format": sample.disk_format, "container_format": "bare",
                 "visibility": sample.visibility, "min_disk": sample.min_disk,
                 "min_ram": sample.min_ram, "tags": list(sample.tags),
                 "protected": sample.protected, **sample.properties,
@@ -80,7 +144,7 @@ async def seed(path: Path, samples: tuple[Sample, ...] = CATALOG) -> None:
                 await owner.upload(image.id, _chunks(data), len(data))
             for project, answer in sample.shares.items():
                 await owner.add_member(image.id, project)
-                if answer != MemberStatus.PENDING:
+                if answer != "pending":
                     await stores[project].set_member_status(image.id, project, answer)
             if sample.deactivated:
                 await owner.deactivate(image.id)

@@ -81,23 +81,37 @@ class HelpScreen(ModalScreen[None]):
                          else self.app.get_key_display(Binding(key, "")))
         return " ".join(shown)
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: (keys, what they do) as shown, for tests and for reading without a screen
+        self.rows: list[tuple[str, str]] = []
+
+    def _collect(self) -> list[tuple[str, str, bool]]:
+        """(keys, description, is_heading) for every group, in display order."""
+        rows: list[tuple[str, str, bool]] = []
+        for title, bindings in _groups():
+            rows.append((title, "", True))
+            rows.extend((self._keys(b), b.description or b.action, False) for b in bindings)
+        for title, extra in _EXTRA.items():
+            rows.append((title, "", True))
+            rows.extend((key, text, False) for key, text in extra)
+        rows.append(("Commands (:)", "", True))
+        rows.extend((":" + command, text, False) for command, text in COMMAND_HELP)
+        return rows
+
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True, style="bold", min_width=14)
         table.add_column()
-        for title, bindings in _groups():
-            table.add_row(Text(title, style="bold underline"), "")
-            for binding in bindings:
-                table.add_row(self._keys(binding), binding.description or binding.action)
-            table.add_row("", "")
-        for title, rows in _EXTRA.items():
-            table.add_row(Text(title, style="bold underline"), "")
-            for key, text in rows:
-                table.add_row(key, text)
-            table.add_row("", "")
-        table.add_row(Text("Commands (:)", style="bold underline"), "")
-        for command, text in COMMAND_HELP:
-            table.add_row(":" + command, text)
+        collected = self._collect()
+        self.rows = [(keys, text) for keys, text, heading in collected if not heading]
+        for keys, text, heading in collected:
+            if heading:
+                if table.row_count:
+                    table.add_row("", "")
+                table.add_row(Text(keys, style="bold underline"), "")
+            else:
+                table.add_row(keys, text)
         return table
 
     def on_mount(self) -> None:

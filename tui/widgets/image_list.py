@@ -101,17 +101,15 @@ def haystack(image: Image) -> str:
     return "\x00".join(parts).lower()
 
 
-def sort_value(image: Image, key: str) -> tuple[int, object]:
-    """A comparable value for a sort key; unset values sort last in ascending order."""
-    value = getattr(image, key, None)
-    if value is None:
-        return (1, "")
+def sort_value(image: Image, key: str) -> object:
+    """A comparable value for a set sort key (times as timestamps, text without case)."""
+    value = getattr(image, key)
     if key in ("created_at", "updated_at"):
         stamp = parse_timestamp(value)
-        return (0, stamp.timestamp() if stamp else 0.0)
+        return stamp.timestamp() if stamp else 0.0
     if isinstance(value, str):
-        return (0, value.lower())
-    return (0, value)
+        return value.lower()
+    return value
 
 
 class ImageList(ScrollView, can_focus=True):
@@ -275,7 +273,10 @@ class ImageList(ScrollView, can_focus=True):
         """Stable client-side re-sort of the loaded rows."""
         self.sort_key, self.sort_direction = key, direction
         keep = self.current.id if self.current else None
-        self._images.sort(key=lambda image: sort_value(image, key), reverse=direction == "desc")
+        known = [i for i in self._images if getattr(i, key, None) is not None]
+        unknown = [i for i in self._images if getattr(i, key, None) is None]
+        known.sort(key=lambda image: sort_value(image, key), reverse=direction == "desc")
+        self._images = known + unknown  # unset values last in either direction
         self._rebuild(keep)
 
     def _rebuild(self, keep: str | None) -> None:

@@ -1,0 +1,194 @@
+"""Global keys: help, command line, palette, tab, esc, quit, transfers, theme, unreachable store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import fixed_clock, loaded, notes, wait_for
+
+from tui.app import ImageDeckApp
+from tui.commands import parse_command
+from tui.model import ImageQuery, Invalid, Unavailable
+from tui.screens.help import HelpScreen
+from tui.screens.unreachable import UnreachableScreen
+from tui.stores.local import LocalStore
+
+
+async def test_question_mark_lists_every_binding(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("question_mark")
+        await wait_for(lambda: isinstance(app.screen, HelpScreen), pilot)
+        text = "\n".join(f"{keys} {what}" for keys, what in app.screen.rows)
+        for words in ("Accept", "Reject", "Undo (pending)", "Mark", "Copy id", "Delete", "Upload",
+                      "Filters", "Sort", "Reverse", "Cancel transfer", ":sort KEY", ":cloud NAME"):
+            assert words in text, words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_shows_remapped_keys(make_app) -> None:
+    app = make_app(keymap={"sharing.accept": "A"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("tab", "tab")
+        await wait_for(lambda: app.focused is app.screen.sharing, pilot)
+        await pilot.press("A")
+        await wait_for(lambda: any("Accepted" in n for n in notes(app)), pilot)
+        await pilot.press("question_mark")
+        await wait_for(lambda: isinstance(app.screen, HelpScreen), pilot)
+        assert app.screen._keys(next(b for b in __import__("tui.widgets.sharing_pane", fromlist=["x"])
+                                     .SharingPane.BINDINGS if b.id == "sharing.accept")) == "A"
+
+
+async def test_tab_and_shift_tab_cycle_panes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        screen = app.screen
+        assert app.focused is screen.image_list
+        await pilot.press("tab")
+        assert app.focused is screen.detail
+        await pilot.press("tab")
+        await wait_for(lambda: app.focused is screen.sharing, pilot)
+        await pilot.press("tab")
+        assert app.focused is screen.image_list
+        await pilot.press("shift+tab")
+        await wait_for(lambda: app.focused is screen.sharing, pilot)
+        await pilot.press("escape")
+        assert app.focused is screen.image_list
+
+
+async def test_command_line_sort_theme_and_errors(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("colon", *"sort size desc", "enter")
+        await pilot.pause()
+        sizes = [i.size for i in app.screen.image_list.shown]
+        known = [s for s in sizes if s is not None]
+        assert known == sorted(known, reverse=True) and sizes[-1] is None  # unknown size last
+        await pilot.press("colon", *"theme imagedeck-light", "enter")
+        await pilot.pause()
+        assert app.theme == "imagedeck-light"
+        await pilot.press("colon", *"frobnicate", "enter")
+        await pilot.pause()
+        assert any("unknown command 'frobnicate'" in n for n in notes(app))
+        await pilot.press("colon", *"theme nope", "enter")
+        await pilot.pause()
+        assert any("No theme named 'nope'" in n for n in notes(app))
+        assert app.focused is app.screen.image_list
+
+
+async def test_colon_q_quits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("colon", "q", "enter")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_q_quits_at_once_without_transfers(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running or app._exit_renderables is not None or app.return_code == 0
+    assert app.return_code == 0
+
+
+async def test_q_asks_when_transfers_run(make_app, tmp_path: Path) -> None:
+    from tui.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+
+        class Busy:
+            active_count = 1
+
+        app.transfers = Busy()  # a manager with one job still running
+        await pilot.press("q")
+        await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
+        assert "1 transfer(s) still running" in app.screen.message
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        app.transfers = None
+
+
+async def test_palette_offers_global_actions(make_app) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(lambda: isinstance(app.screen, CommandPalette), pilot)
+        await pilot.press(*"show shares")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(lambda: app.focused is not None and app.focused.id == "sharing", pilot)
+
+
+async def test_t_toggles_transfers_pane(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        pane = app.screen.query_one("#transfers")
+        assert not pane.display
+        await pilot.press("t")
+        assert pane.display and app.focused is pane
+        await pilot.press("t")
+        assert not pane.display and app.focused is app.screen.image_list
+
+
+async def test_unreachable_store_offers_retry(tmp_path: Path, settings) -> None:
+    class FlakyStore(LocalStore):
+        """Fault injection: the first open fails as an unreachable cloud would."""
+
+        fail = True
+
+        async def open(self) -> None:
+            if self.fail:
+                raise Unavailable("cannot reach https://glance.example:9292 (connection refused)")
+            await super().open()
+
+    store = FlakyStore(settings.store_path, settings.project)
+    app = ImageDeckApp(settings, store, clock=fixed_clock, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
+        assert "connection refused" in str(app.screen.query_one("#reason").render())
+        store.fail = False
+        await pilot.press("r")
+        await loaded(app, pilot)
+        assert app.screen.image_list.images
+
+
+async def test_switching_to_the_local_store_by_command(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        first = app.store
+        await pilot.press("colon", *"cloud local", "enter")
+        await wait_for(lambda: app.store is not first, pilot)
+        await loaded(app, pilot)
+        assert app.settings.cloud is None and app.screen.image_list.images
+
+
+def test_parse_command_vocabulary() -> None:
+    base = ImageQuery()
+    assert parse_command("sort size desc", base).args == ("size", "desc")
+    query = parse_command("filter status=active,queued tag=lts format=qcow2", base).query
+    assert query.status == ("active", "queued") and query.tags == ("lts",) and query.disk_format == ("qcow2",)
+    assert parse_command("filter", base).query == ImageQuery()
+    for bad in ("sort colour", "filter status", "filter colour=red", "cloud", "nonsense"):
+        try:
+            parse_command(bad, base)
+        except Invalid:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
