@@ -34,7 +34,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
     external = _qemu(d, "external.qcow2", "qcow2", 16 * MIB, "-o", f"data_file={d / 'external.data'}")
     add("qcow2_data_file", external, "qcow2", 16 * MIB)
     for sub in ("monolithicSparse", "streamOptimized"):
-        add(f"vmdk_{sub}", _qemu(d, f"{sub}.vmdk", "vmdk", 64 * MIB, "-o", f"subformat={sub}"), "vmdk", 64 * MIB)
+        vmdk = _qemu(d, f"{sub}.vmdk", "vmdk", 64 * MIB, "-o", f"subformat={sub}")
+        add(f"vmdk_{sub}", vmdk, "vmdk", 64 * MIB)
     flat = _qemu(d, "flat.vmdk", "vmdk", 8 * MIB, "-o", "subformat=monolithicFlat")
     add("vmdk_monolithicFlat", flat, "vmdk", 8 * MIB)
     for sub, size in (("fixed", 8 * MIB), ("dynamic", 64 * MIB)):

@@ -11,6 +11,8 @@ from formats_kit import MIB, Made, qemu_info
 
 from tui.formats import FormatReport, inspect_file
 
+Write = Callable[[str, bytes], Path]
+
 SAFE = ["raw", "qcow2", "qcow2_v2", "vmdk_monolithicSparse", "vmdk_streamOptimized",
         "vhd_fixed", "vhd_dynamic", "vhdx", "vdi", "iso", "iso_hybrid"]
 
@@ -135,7 +137,7 @@ CUTS = [
 
 @pytest.mark.parametrize(("key", "keep"), CUTS)
 def test_truncated_header_is_unsafe_and_named(
-    made: dict[str, Made], write_file: Callable[[str, bytes], Path], key: str, keep: int
+    made: dict[str, Made], write_file: Write, key: str, keep: int
 ) -> None:
     cut = write_file(f"cut-{key}-{keep}", made[key].path.read_bytes()[:keep])
     report = inspect_file(cut)
@@ -146,7 +148,7 @@ def test_truncated_header_is_unsafe_and_named(
 
 
 def test_data_cut_after_a_complete_header_is_flagged_by_qemu_img(
-    made: dict[str, Made], write_file: Callable[[str, bytes], Path]
+    made: dict[str, Made], write_file: Write
 ) -> None:
     cut = write_file("cut-stream.vmdk", made["vmdk_streamOptimized"].path.read_bytes()[:-4096])
     report = inspect_file(cut)
@@ -154,20 +156,20 @@ def test_data_cut_after_a_complete_header_is_flagged_by_qemu_img(
     assert any("qemu-img could not open it" in note for note in report.notes)
 
 
-def test_truncated_iso_volume_is_noted(made: dict[str, Made], write_file: Callable[[str, bytes], Path]) -> None:
+def test_truncated_iso_volume_is_noted(made: dict[str, Made], write_file: Write) -> None:
     cut = write_file("cut.iso", made["iso"].path.read_bytes()[:40_000])
     report = inspect_file(cut, qemu_img=False)
     assert report.detected_format == "iso"
     assert any("looks truncated" in note for note in report.notes)
 
 
-def test_empty_file(write_file: Callable[[str, bytes], Path]) -> None:
+def test_empty_file(write_file: Write) -> None:
     report = inspect_file(write_file("empty", b""))
     assert (report.detected_format, report.virtual_size, report.actual_size) == ("raw", 0, 0)
     assert report.suggested_min_disk_gb == 0
 
 
-def test_random_bytes_are_raw_and_refused_when_declared_qcow2(write_file: Callable[[str, bytes], Path]) -> None:
+def test_random_bytes_are_raw_and_refused_when_declared_qcow2(write_file: Write) -> None:
     data = bytes((i * 7919 + 13) % 251 for i in range(300_000))
     path = write_file("random.bin", data)
     report = inspect_file(path, "qcow2")

@@ -18,7 +18,9 @@ from .names import QEMU_DRIVER
 TIMEOUT_S = 10.0
 
 
-def qemu_img_info(path: Path, disk_format: str, timeout: float = TIMEOUT_S) -> tuple[dict[str, Any] | None, str | None]:
+def qemu_img_info(
+    path: Path, disk_format: str, timeout: float = TIMEOUT_S
+) -> tuple[dict[str, Any] | None, str | None]:
     """``(info, None)`` from ``qemu-img info --output=json``, or ``(None, why not)``.
 
     ``(None, None)`` means there is nothing to ask: no qemu-img here, or a format qemu

@@ -111,7 +111,9 @@ class FormatReport:
         return line
 
 
-def mismatch_warning(declared: str | None, detected: str | None, *, raw_to_glance: bool = False) -> str | None:
+def mismatch_warning(
+    declared: str | None, detected: str | None, *, raw_to_glance: bool = False
+) -> str | None:
     """A warning when the declared disk format is not what the content is.
 
     ``raw_to_glance`` marks content the image service's inspector takes for raw (a fixed
