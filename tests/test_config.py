@@ -139,3 +139,10 @@ def test_replace_checks_values() -> None:
     assert base.replace(project="q").project == "q"
     with pytest.raises(ConfigError):
         base.replace(max_transfers=-1)
+
+
+def test_sourced_openrc_selects_the_environment_cloud(tmp_path: Path) -> None:
+    openrc = {"OS_AUTH_URL": "http://127.0.0.1:5000/v3", "OS_USERNAME": "alice"}
+    assert load_settings({}, environ=openrc).cloud == "envvars"
+    assert load_settings({}, environ={**openrc, "OS_CLOUD": "named"}).cloud == "named"
+    assert load_settings({"store_path": str(tmp_path)}, environ=openrc).cloud is None

@@ -4,7 +4,8 @@ and the command line, in that order of precedence.
 The file lives at ``platformdirs.user_config_dir("imagedeck")/config.yaml`` unless
 ``IMAGEDECK_CONFIG`` names another one. Environment: ``IMAGEDECK_STORE`` (local store
 directory), ``IMAGEDECK_PROJECT`` and ``OS_CLOUD`` (the same variable the ``openstack``
-command reads). A broken file is reported as a `ConfigError` naming the file and the
+command reads; a sourced openrc, ``OS_AUTH_URL`` without ``OS_CLOUD``, selects the cloud
+those ``OS_*`` variables describe). A broken file is reported as a `ConfigError` naming the file and the
 problem, never as a traceback.
 """
 
@@ -34,6 +35,10 @@ ENV_SETTINGS = {
     "IMAGEDECK_PROJECT": "project",
     "OS_CLOUD": "cloud",
 }
+
+
+#: The cloud name the Glance store gives to a cloud described only by OS_* variables.
+OPENRC_CLOUD = "envvars"
 
 
 class ConfigError(Invalid):
@@ -154,6 +159,8 @@ def load_settings(
     for variable, name in ENV_SETTINGS.items():
         if environ.get(variable):
             values[name] = environ[variable]
+    if not environ.get("OS_CLOUD") and environ.get("OS_AUTH_URL"):
+        values["cloud"] = OPENRC_CLOUD  # a sourced openrc file, as the openstack command reads it
     values = _coerce(values, "the environment")
 
     given = {key: value for key, value in (overrides or {}).items() if value is not None}
@@ -245,6 +252,7 @@ __all__ = [
     "CONFIG_ENV",
     "ConfigError",
     "ENV_SETTINGS",
+    "OPENRC_CLOUD",
     "SETTING_NAMES",
     "Settings",
     "config_path",

@@ -82,3 +82,12 @@ def test_demo_flag_with_a_command_uses_a_throwaway_store(cli: Cli) -> None:
     result = cli("--demo", "ls", "--json", store=False)
     assert result.code == 0, result.err
     assert "cirros-0.6.2" in by_name(result.json())
+
+
+def test_demo_with_another_store_is_a_usage_error(cli: Cli) -> None:
+    result = cli("--demo", "--cloud", "prod", "ls", store=False)
+    assert result.code == 2
+    assert result.err.splitlines()[-1] == (
+        "imagedeck: --demo uses its own throwaway store; leave out --store and --cloud"
+    )
+    assert cli("--demo", "ls").code == 2  # the fixture adds --store

@@ -22,8 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def imagedeck(tmp_path: Path, *argv: str, env: dict[str, str] | None = None):
     environment = {
         key: value for key, value in os.environ.items()
-        if key not in ("IMAGEDECK_CONFIG", "IMAGEDECK_STORE", "IMAGEDECK_PROJECT", "OS_CLOUD",
-                       "IMAGEDECK_DEBUG")
+        if not key.startswith(("IMAGEDECK_", "OS_"))
     }
     environment.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
                        XDG_CACHE_HOME=str(tmp_path / "cache"))

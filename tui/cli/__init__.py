@@ -83,8 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     if getattr(args, "store", None) and getattr(args, "cloud", None):
         return _usage(parser, "--store and --cloud choose different stores; give one")
-    if args.demo and getattr(args, "cloud", None):
-        return _usage(parser, "--demo uses its own local store; it cannot be combined with --cloud")
+    if args.demo and (getattr(args, "cloud", None) or getattr(args, "store", None)):
+        return _usage(parser, "--demo uses its own throwaway store; leave out --store and --cloud")
     try:
         return _run(args)
     except KeyboardInterrupt:

@@ -80,6 +80,7 @@ class CliContext:
             store = open_store(self.settings)
             await store.open()
             self._store = store
+            self._warn_about(store)
         return self._store
 
     async def open_store_for(self, target: str) -> ImageStore:
@@ -102,7 +103,13 @@ class CliContext:
             store = open_store(settings)
             await store.open()
             self._others[target] = store
+            self._warn_about(store)
         return self._others[target]
+
+    def _warn_about(self, store: ImageStore) -> None:
+        """Show what a store wants a person to know, e.g. TLS verification switched off."""
+        for message in getattr(store, "warnings", ()):
+            self.warn(f"{store.label}: {message}")
 
     async def close(self) -> None:
         """Close every store this run opened."""
