@@ -23,6 +23,11 @@ async def test_members_listed_with_status_and_input_focused() -> None:
             ["gamma", "pending"],
             ["delta", "rejected"],
         ]
+        members = app.screen.query_one(OptionList)
+        styles = [
+            {span.style for span in members.get_option_at_index(i).prompt.spans} for i in range(3)
+        ]
+        assert styles == [{"$share-accepted"}, {"$share-pending"}, {"$share-rejected"}]
 
 
 async def test_add_and_remove_by_keyboard() -> None:

@@ -6,13 +6,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..model import Image, Member, Visibility
+from ..model import Image, Member, MemberStatus, Visibility
 from .base import Dialog, labelled
 from .results import MembersResult
+
+_SHARE_STATES = frozenset(MemberStatus)
 
 
 class MembersDialog(Dialog[MembersResult]):
@@ -54,7 +57,7 @@ class MembersDialog(Dialog[MembersResult]):
                 )
             yield labelled("Add project", Input(placeholder="id or name, enter to add", id="project", compact=True))
             yield MembersList(id="members")
-            yield Static("x marks a member for removal", classes="hint")
+            yield Static("x marks a member for removal (again to keep it) · ctrl+s applies", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
@@ -69,12 +72,19 @@ class MembersDialog(Dialog[MembersResult]):
         members.clear_options()
         rows = [
             Option(
-                f"{'- ' if m.member_id in self.to_remove else '  '}{m.member_id:<34} {m.status}",
+                Content.assemble(
+                    "- " if m.member_id in self.to_remove else "  ",
+                    f"{m.member_id:<34} ",
+                    (m.status, f"$share-{m.status}" if m.status in _SHARE_STATES else ""),
+                ),
                 id=f"member:{m.member_id}",
             )
             for m in self.members
         ]
-        rows += [Option(f"+ {project:<34} to add", id=f"add:{project}") for project in self.to_add]
+        rows += [
+            Option(Content.assemble(f"+ {project:<34} ", ("to add", "$text-accent")), id=f"add:{project}")
+            for project in self.to_add
+        ]
         if not rows:
             rows = [Option("not shared with any project", id="none", disabled=True)]
         members.add_options(rows)
