@@ -91,3 +91,9 @@ def test_demo_with_another_store_is_a_usage_error(cli: Cli) -> None:
         "imagedeck: --demo uses its own throwaway store; leave out --store and --cloud"
     )
     assert cli("--demo", "ls").code == 2  # the fixture adds --store
+
+
+def test_demo_as_another_project(cli: Cli) -> None:
+    result = cli("--demo", "--project", "research", "shares", "--json", store=False)
+    assert result.code == 0, result.err
+    assert [i["name"] for i in result.json()["pending"]] == ["demo-app-golden"]

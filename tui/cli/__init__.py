@@ -62,17 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    given = getattr
-    return load_settings(
-        {
-            "store_path": given(args, "store", None),
-            "cloud": given(args, "cloud", None),
-            "project": given(args, "project", None),
-            "admin": given(args, "admin", None),
-            "read_only": given(args, "read_only", None),
-        }
-    )
+#: Global option (argparse dest) -> the setting it overrides.
+OPTION_SETTINGS = {
+    "store": "store_path",
+    "cloud": "cloud",
+    "project": "project",
+    "admin": "admin",
+    "read_only": "read_only",
+}
+
+
+def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the user gave on the command line (absent options stay absent)."""
+    return {setting: getattr(args, option) for option, setting in OPTION_SETTINGS.items()
+            if hasattr(args, option)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
             demo_dir = Path(tempfile.mkdtemp(prefix="imagedeck-demo-"))
             settings = _demo_settings(args, demo_dir)
         else:
-            settings = settings_from_args(args)
+            settings = load_settings(cli_overrides(args))
         ctx = CliContext(settings=settings, json=bool(getattr(args, "json", False)))
         if handler is None:
             return _run_tui(settings)
@@ -133,14 +136,7 @@ def _demo_settings(args: argparse.Namespace, directory: Path) -> Settings:
     from ..demo.seed import seed_demo
 
     demo = asyncio.run(seed_demo(directory))
-    overrides: dict[str, Any] = {}
-    if getattr(args, "project", None):
-        overrides["project"] = args.project
-    if getattr(args, "admin", None):
-        overrides["admin"] = True
-    if getattr(args, "read_only", None):
-        overrides["read_only"] = True
-    return demo.settings(load_settings({})).replace(**overrides)
+    return demo.settings(load_settings({})).replace(**cli_overrides(args))
 
 
 def _run_tui(settings: Settings) -> int:
@@ -174,4 +170,4 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "cli_overrides", "main"]
