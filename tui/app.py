@@ -121,19 +121,14 @@ class ImageDeckApp(App[int]):
     # -- stores --------------------------------------------------------------------
 
     def cloud_names(self) -> list[str]:
-        """Clouds from clouds.yaml, or none when that cannot be read."""
+        """Clouds from clouds.yaml (the environment's OS_* cloud too); none when unreadable."""
+        from .stores.clouds import cloud_names
+
         try:
-            from .stores import clouds
-        except ImportError:
+            return sorted(cloud_names(self._environ))
+        except (ImageDeckError, OSError) as exc:
+            self.notify(f"cannot read clouds.yaml: {exc}", severity="warning")
             return []
-        for name in ("cloud_names", "list_clouds", "names"):
-            function = getattr(clouds, name, None)
-            if callable(function):
-                try:
-                    return sorted(function())
-                except (ImageDeckError, OSError):
-                    return []
-        return []
 
     def use_store(self, cloud: str | None) -> None:
         """Switch to another store built from a copy of the settings; the old one closes."""

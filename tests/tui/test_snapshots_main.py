@@ -1,0 +1,79 @@
+"""SVG snapshots of the main view, detail, sharing pane and help at 80x24 and 120x36.
+
+Deterministic: fixed ids and catalog times, a fixed clock for ages, no cursor blink
+(the panes draw no blinking cursor), and the same theme every run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SIZES = [(80, 24), (120, 36)]
+
+
+@pytest.fixture
+def make_app(make_app):
+    """The app with a store label that does not name the per-run temporary directory."""
+
+    def build(**changes):
+        app = make_app(**changes)
+        app.store.label = "local:demo-store"
+        return app
+
+    return build
+
+
+async def _settle(pilot) -> None:
+    from conftest import loaded
+
+    await loaded(pilot.app, pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+def test_main_view(snap_compare, make_app, size) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+def test_detail_of_a_shared_image(snap_compare, make_app, size) -> None:
+    async def before(pilot) -> None:
+        await _settle(pilot)
+        app = pilot.app
+        from conftest import select, wait_for
+
+        await select(app, pilot, "demo-app-golden")
+        await wait_for(lambda: app.screen.detail.members is not None, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+def test_sharing_pane(snap_compare, make_app, size) -> None:
+    async def before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("tab", "tab", "space")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+def test_help(snap_compare, make_app, size) -> None:
+    async def before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=before)
+
+
+def test_filtered_list_in_mono(snap_compare, make_app) -> None:
+    async def before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.theme = "imagedeck-mono"
+        await pilot.press("slash", *"cloud")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
