@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tui.config import load_settings
-from tui.demo.seed import CATALOG, DEMO_PROJECT, seed_demo
+from tui.demo.seed import CATALOG, DEMO_PROJECT, demo_image_id, seed_demo
 
 Cli = Callable[..., Any]
 
@@ -39,6 +39,7 @@ def test_demo_project_view(demo, cli: Cli) -> None:
     assert listed["legacy-appliance"]["status"] == "deactivated"
     assert listed["build-in-progress"]["status"] == "queued"
     assert listed["cirros-0.6.2"]["status"] == "active"
+    assert listed["cirros-0.6.2"]["id"] == demo_image_id("cirros-0.6.2")  # same on every run
     assert listed["cirros-0.6.2"]["size"] > 0 and listed["cirros-0.6.2"]["os_hash_value"]
     # real images: the store's inspector read each one's virtual size from its header
     assert listed["ubuntu-24.04-server"]["virtual_size"] == int(3.5 * 2**30)

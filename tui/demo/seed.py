@@ -7,6 +7,7 @@ the demo project made to others. Tests and screenshots use the same data.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,11 @@ class DemoStore:
         return base.replace(store_path=self.path, cloud=None, project=self.project, admin=False)
 
 
+def demo_image_id(name: str) -> str:
+    """The same id for the same sample on every run, so screenshots and docs agree."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"imagedeck-demo/{name}"))
+
+
 async def _chunks(data: bytes, size: int = MIB) -> AsyncIterator[bytes]:
     for start in range(0, len(data), size):
         yield data[start : start + size]
@@ -147,6 +153,7 @@ async def seed_demo(path: Path) -> DemoStore:
 async def _add(stores: dict[str, ImageStore], ids: dict[str, str], sample: Sample) -> None:
     owner = stores[sample.owner]
     fields: dict[str, object] = {
+        "id": demo_image_id(sample.name),
         "name": sample.name,
         "disk_format": sample.disk_format,
         "container_format": sample.container_format,
@@ -169,4 +176,4 @@ async def _add(stores: dict[str, ImageStore], ids: dict[str, str], sample: Sampl
         await owner.deactivate(image.id)
 
 
-__all__ = ["CATALOG", "DEMO_PROJECT", "DemoStore", "OTHER_PROJECTS", "Sample", "seed_demo"]
+__all__ = ["CATALOG", "DEMO_PROJECT", "DemoStore", "demo_image_id", "OTHER_PROJECTS", "Sample", "seed_demo"]
