@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from ..model import FormatRejected, Image, ImageDeckError, ImageStatus, Invalid, NotFound
+from ..model import Conflict, FormatRejected, Image, ImageDeckError, ImageStatus, Invalid, NotFound
 from ..stores import ImageStore
 from .errors import FormatMismatch, UnsafeImage, VerificationFailed
 from .events import TransferKind, TransferState
@@ -24,8 +24,10 @@ from .verify import check_recorded, has_hashes
 
 CancelChoice = Literal["delete", "keep"]
 
-#: How long to wait for an interrupted upload's image to settle back to ``queued``.
+#: How long to wait for an interrupted upload's image to settle back to ``queued``
+#: (Glance notices a dropped connection only when its server side times out or reads EOF).
 SETTLE_SECONDS = 5.0
+RETRY_SETTLE_SECONDS = 60.0
 
 
 def inspect(path: Path, declared: str | None, *, allow_unsafe: bool, force_format: bool) -> Any:
@@ -89,6 +91,8 @@ class UploadJob(Transfer):
             allow_unsafe=self.allow_unsafe,
             force_format=self.force_format,
         )
+        if self.image_id is not None:
+            await self._reuse_or_forget(self.image_id)
         if self.image_id is None:
             image = await self.store.create_image(self.create_fields())
             self.image_id = image.id
@@ -97,6 +101,15 @@ class UploadJob(Transfer):
         self.result = image
         if has_hashes(image):
             self.message = f"uploaded as {image.id}; checksums match"
+
+    async def _reuse_or_forget(self, image_id: str) -> None:
+        """Before a retry: upload into the same image once the store has let go of it."""
+        self.say(f"waiting for image {image_id} to be queued again")
+        status = await settled_status(self.store, image_id, RETRY_SETTLE_SECONDS)
+        if status is None:
+            self.image_id = None  # deleted meanwhile: create a new one
+        elif status != ImageStatus.QUEUED:
+            raise Conflict(f"image {image_id} is {status}, not queued: it cannot take the data again yet")
 
     def create_fields(self) -> dict[str, Any]:
         fields = dict(self.fields)
@@ -120,6 +133,8 @@ class UploadJob(Transfer):
         status = await settled_status(self.store, image_id)
         if status == ImageStatus.QUEUED:
             return f"image {image_id} is queued again: retry uploads into it"
+        if status in (ImageStatus.SAVING, ImageStatus.UPLOADING):
+            return f"image {image_id} is still {status}: retry uploads into it once it is queued again"
         return await self._delete(f"{status or 'unknown'} image")
 
     async def _delete(self, what: str) -> str:
@@ -133,10 +148,10 @@ class UploadJob(Transfer):
         return f"image {image_id} deleted; a retry creates a new one"
 
 
-async def settled_status(store: ImageStore, image_id: str) -> str | None:
+async def settled_status(store: ImageStore, image_id: str, within: float = SETTLE_SECONDS) -> str | None:
     """The image's status once an interrupted upload has let go of it (None if gone)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + SETTLE_SECONDS
+    deadline = loop.time() + within
     while True:
         try:
             image = await store.get_image(image_id)

@@ -1,0 +1,207 @@
+"""Transfers against the real Glance of the test lab: round trips, faults on the wire,
+resume with Range, retry into the same image, web-download import, copies both ways."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import MIB, Recorder, make_raw
+from glance_faults import FaultyTransport
+from tests.lab import Lab
+from tests.lab.plugin import lab_cloud
+from tui.model import ImageQuery, ImageStatus, NotFound
+from tui.stores.glance import GlanceStore
+from tui.stores.local import LocalStore
+from tui.transfers import (
+    CopyJob,
+    DownloadJob,
+    ImportJob,
+    TransferState,
+    UploadJob,
+    VerificationFailed,
+    part_path,
+)
+
+pytestmark = pytest.mark.lab
+
+Opener = Callable[..., "asyncio.Future[GlanceStore]"]
+
+
+@pytest.fixture
+def uid() -> str:
+    return f"xfer-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Callable[..., GlanceStore]]:
+    """``await open_glance(transport=None)``: alice's store; images tagged ``uid`` are deleted after."""
+    opened: list[GlanceStore] = []
+
+    async def open_glance(transport: httpx.AsyncBaseTransport | None = None) -> GlanceStore:
+        store = GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=lab_token_dir, transport=transport)
+        await store.open()
+        opened.append(store)
+        return store
+
+    yield open_glance  # type: ignore[misc]
+    if opened:
+        store = opened[0]
+        for image in await store.all_images(ImageQuery(tags=(uid,))):
+            try:
+                await store.delete_image(image.id)
+            except NotFound:
+                pass
+    for store in opened:
+        await store.close()
+
+
+def fields(uid: str, name: str, **more: object) -> dict[str, object]:
+    return {"name": f"{uid}-{name}", "tags": [uid], **more}
+
+
+@pytest.mark.parametrize("fmt", ["raw", "qcow2", "vmdk", "vdi", "vhdx"])
+async def test_glance_round_trip_is_byte_exact(fmt, glance, uid, rec: Recorder, image_file, tmp_path) -> None:
+    store = await glance()
+    src = image_file(fmt, mib=3)
+    up = await rec.run(UploadJob(store, src, fields(uid, fmt)))
+    assert up.state == TransferState.DONE, up.message
+    assert up.result.status == ImageStatus.ACTIVE and up.result.disk_format == fmt
+    dest = tmp_path / f"back.{fmt}"
+    down = await rec.run(DownloadJob(store, up.result.id, dest))
+    assert down.state == TransferState.DONE, down.message
+    assert dest.read_bytes() == src.read_bytes()
+
+
+async def test_glance_download_resumes_with_range_after_a_cut(glance, uid, rec, image_file, tmp_path) -> None:
+    plain = await glance()
+    src = image_file("raw", mib=8)
+    up = await rec.run(UploadJob(plain, src, fields(uid, "resume")))
+    cut = 3 * MIB + 777
+    wire = FaultyTransport(cut_after=cut)
+    flaky = await glance(transport=wire)
+    dest = tmp_path / "resumed.raw"
+    job = await rec.run(DownloadJob(flaky, up.result.id, dest))
+    assert job.state == TransferState.DONE, job.message
+    first, resumed = job.requested_offsets
+    assert first == 0 and 0 < resumed <= cut  # whole chunks received before the cut are kept
+    assert wire.downloads == [(None, 200), (f"bytes={resumed}-", 206)]
+    assert dest.read_bytes() == src.read_bytes()
+
+
+async def test_glance_corrupted_stream_is_caught(glance, uid, rec, image_file, tmp_path) -> None:
+    plain = await glance()
+    up = await rec.run(UploadJob(plain, image_file("qcow2"), fields(uid, "bent")))
+    bent = await glance(transport=FaultyTransport(flip_at=MIB + 1))
+    dest = tmp_path / "bent.qcow2"
+    job = await rec.run(DownloadJob(bent, up.result.id, dest))
+    assert job.state == TransferState.FAILED and isinstance(job.error, VerificationFailed)
+    assert not dest.exists() and not part_path(dest).exists()
+
+
+async def test_glance_dropped_upload_retries_into_the_same_image(glance, uid, rec, image_file) -> None:
+    wire = FaultyTransport(upload_cut_after=2 * MIB)
+    store = await glance(transport=wire)
+    src = image_file("qcow2", mib=6)
+    job = await rec.run(UploadJob(store, src, fields(uid, "retry")))
+    assert job.state == TransferState.FAILED
+    first = job.image_id
+    assert first is not None and "retry uploads into it" in job.message
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 90
+    while (status := (await store.get_image(first)).status) != ImageStatus.QUEUED:
+        assert status == ImageStatus.SAVING and loop.time() < deadline, status
+        await asyncio.sleep(0.5)
+    rec.manager.retry(job.id)
+    await rec.manager.wait(job.id)
+    assert job.state == TransferState.DONE, job.message
+    assert job.result.id == first and job.result.status == ImageStatus.ACTIVE
+
+
+async def test_glance_format_rejection_deletes_the_image(glance, uid, rec, tmp_path) -> None:
+    store = await glance()
+    junk = make_raw(tmp_path / "junk.bin", MIB)
+    job = await rec.run(UploadJob(store, junk, fields(uid, "junk", disk_format="qcow2"), force_format=True))
+    assert job.state == TransferState.FAILED
+    assert "deleted" in job.message
+    assert await store.all_images(ImageQuery(tags=(uid,))) == []
+
+
+async def test_glance_cancelled_upload_can_stay_queued(glance, uid, rec, image_file) -> None:
+    from transfer_faults import Stalling
+
+    store = await glance()
+    stalling = Stalling(store, after=MIB)
+    job = UploadJob(stalling, image_file("raw", mib=4), fields(uid, "keep"), on_cancel="keep")
+    rec.manager.submit(job)
+    await asyncio.wait_for(stalling.reached.wait(), 30)
+    rec.manager.cancel(job.id)
+    await rec.manager.wait(job.id)
+    assert job.state == TransferState.CANCELLED
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while (status := (await store.get_image(job.image_id)).status) != ImageStatus.QUEUED:
+        assert status == ImageStatus.SAVING and loop.time() < start + 90, status
+        await asyncio.sleep(0.5)
+
+
+async def test_copy_local_to_glance_and_back(glance, uid, rec, store: LocalStore, cache: LocalStore, image_file) -> None:
+    cloud = await glance()
+    meta = fields(uid, "copied", min_disk=1, min_ram=256, os_distro="cirros")
+    up = await rec.run(UploadJob(store, image_file("qcow2"), meta))
+    there = await rec.run(CopyJob(store, up.result.id, cloud))
+    assert there.state == TransferState.DONE, there.message
+    remote = await cloud.get_image(there.result.id)
+    assert (remote.name, remote.min_disk, remote.min_ram) == (f"{uid}-copied", 1, 256)
+    assert remote.properties["os_distro"] == "cirros" and uid in remote.tags
+    assert remote.os_hash_value == up.result.os_hash_value
+    back = await rec.run(CopyJob(cloud, remote.id, cache))
+    assert back.state == TransferState.DONE, back.message
+    local = await cache.get_image(back.result.id)
+    assert local.os_hash_value == up.result.os_hash_value and local.properties["os_distro"] == "cirros"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "www"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_glance_web_download_import(glance, uid, rec, image_file, web) -> None:
+    store = await glance()
+    base, root = web
+    src = image_file("qcow2")
+    (root / "web.qcow2").write_bytes(src.read_bytes())
+    job = await rec.run(ImportJob(store, f"{base}/web.qcow2", fields(uid, "web", disk_format="qcow2"),
+                                  timeout=120))
+    assert job.state == TransferState.DONE, job.message
+    assert "fetched here" not in job.message
+    image = await store.get_image(job.result.id)
+    assert image.status == ImageStatus.ACTIVE and image.size == src.stat().st_size
+
+    failed = await rec.run(ImportJob(store, f"{base}/missing.qcow2", fields(uid, "gone", disk_format="qcow2"),
+                                     timeout=120))
+    assert failed.state == TransferState.FAILED, failed.message
+    assert "could not import" in failed.message
