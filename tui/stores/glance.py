@@ -26,6 +26,7 @@ from ..model import (
     ImageQuery,
     Invalid,
     Member,
+    NotFound,
     Schema,
     Unavailable,
 )
@@ -41,6 +42,9 @@ READ_ATTEMPTS = 3
 BACKOFF_S = 0.2
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 CHUNK = 1024 * 1024
+#: How long a failed upload waits for Glance to put the image back to ``queued``.
+SETTLE_S = 5.0
+SETTLE_STEADY_S = 0.5
 
 
 def _seg(value: str) -> str:
@@ -268,8 +272,35 @@ class GlanceStore(ImageStore):
 
     async def upload(self, image_id: str, data: AsyncIterable[bytes],
                      size: int | None = None) -> Image:
-        await self._put_data(image_id, "file", data, size, f"upload data to image {image_id}")
+        try:
+            await self._put_data(image_id, "file", data, size, f"upload data to image {image_id}")
+        except BaseException:
+            await self._settle_after_failed_upload(image_id)
+            raise
         return await self.get_image(image_id)
+
+    async def _settle_after_failed_upload(self, image_id: str) -> None:
+        """Wait until Glance has finished with a broken upload and put the image back.
+
+        The server may still be starting on the aborted request (``queued``), busy with it
+        (``saving``) or done (``queued`` again): wait for a status that holds steady.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_S
+        steady_since: float | None = None
+        while loop.time() < deadline:
+            try:
+                status = (await self.get_image(image_id)).status
+            except ImageDeckError:
+                return
+            now = loop.time()
+            if status in ("saving", "uploading"):
+                steady_since = None
+            elif steady_since is None:
+                steady_since = now
+            elif now - steady_since >= SETTLE_STEADY_S:
+                return
+            await asyncio.sleep(0.1)
 
     async def stage(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> None:
         await self._put_data(image_id, "stage", data, size, f"stage data for image {image_id}")
@@ -284,8 +315,9 @@ class GlanceStore(ImageStore):
             headers["Content-Length"] = str(size)
         # Authenticate (and renew) before the body starts: a streamed body cannot be resent.
         await self._ready()[1].token()
+        body = data if size is None else _exactly(data, size, action)
         await self._send("PUT", f"/v2/images/{_seg(image_id)}/{target}", action,
-                         content=data, headers=headers)
+                         content=body, headers=headers)
 
     def download(self, image_id: str, offset: int = 0) -> AbstractAsyncContextManager[Download]:
         return self._download(image_id, offset)
@@ -298,6 +330,9 @@ class GlanceStore(ImageStore):
         action = f"download image {image.label}"
         path = f"/v2/images/{_seg(image_id)}/file"
         resp = await self._open_range(path, action, offset)
+        if resp.status_code == 204:  # Glance's answer for an image without data
+            await resp.aclose()
+            raise NotFound(f"{self.label}: image {image.label} has no data (status {image.status})")
         start = offset if resp.status_code == 206 else 0  # 200: the whole image again
         try:
             yield Download(offset=start, size=image.size, checksum=image.checksum,
@@ -384,3 +419,13 @@ class GlanceStore(ImageStore):
         return list(body.get("tasks") or [])
 
 
+async def _exactly(data: AsyncIterable[bytes], size: int, action: str) -> AsyncIterator[bytes]:
+    """Pass ``data`` through, refusing to send more or fewer bytes than were declared."""
+    sent = 0
+    async for chunk in data:
+        sent += len(chunk)
+        if sent > size:
+            raise Invalid(f"{action}: the data is longer than the declared {size} bytes")
+        yield chunk
+    if sent != size:
+        raise Invalid(f"{action}: the data ended after {sent} of the declared {size} bytes")
