@@ -137,3 +137,22 @@ async def test_rejected_format_is_deleted_and_recreated_on_retry(store, rec, ima
     assert again.state == TransferState.DONE, again.message
     assert again.result.id != rejected_id
     assert (await store.get_image(again.result.id)).status == ImageStatus.ACTIVE
+
+
+async def test_download_into_a_missing_directory_fails_clearly(store, rec, image_file, tmp_path) -> None:
+    image_id = await uploaded(store, rec, image_file("raw", mib=1))
+    dest = tmp_path / "no" / "such" / "dir" / "x.raw"
+    job = await rec.run(DownloadJob(store, image_id, dest))
+    assert job.state == TransferState.FAILED
+    assert job.message.startswith(f"cannot write {part_path(dest)}")
+
+
+async def test_full_disk_is_reported_and_leaves_nothing(store, rec, image_file, tmp_path) -> None:
+    image_id = await uploaded(store, rec, image_file("raw", mib=2))
+    dest = tmp_path / "full.raw"
+    part_path(dest).symlink_to("/dev/full")  # every write there fails with ENOSPC
+    job = await rec.run(DownloadJob(store, image_id, dest))
+    assert job.state == TransferState.FAILED
+    assert "is full" in job.message and "partial file was deleted" in job.message
+    assert type(job.error).__name__ == "QuotaExceeded"
+    assert not dest.exists() and not part_path(dest).is_symlink()

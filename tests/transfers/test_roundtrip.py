@@ -75,4 +75,5 @@ async def test_one_gib_sparse_round_trip(store: LocalStore, rec: Recorder, tmp_p
     down = await rec.run(DownloadJob(store, up.result.id, dest))
     assert down.state == TransferState.DONE, down.message
     assert dest.stat().st_size == GIB
-    assert sha512_of(dest) == sha512_of(src) == up.result.os_hash_value
+    # the upload already proved the store's sha512 is the source's; the copy back must match it
+    assert sha512_of(dest) == up.result.os_hash_value

@@ -124,7 +124,10 @@ class DownloadJob(Transfer):
                 self.advance(len(chunk))
 
     async def _write(self, chunks, offset: int, hasher: Hasher) -> None:  # type: ignore[no-untyped-def]
-        file = await asyncio.to_thread(_open_at, self.part, offset)
+        try:
+            file = await asyncio.to_thread(_open_at, self.part, offset)
+        except OSError as exc:
+            raise self._disk_error(exc) from None
         writer = SerialWorker()
         try:
             async with contextlib.aclosing(prefetch(coalesce(chunks))) as queued, contextlib.aclosing(
@@ -196,7 +199,9 @@ def _size_or_zero(path: Path) -> int:
 
 
 def _open_at(path: Path, offset: int):  # type: ignore[no-untyped-def]
-    file = open(path, "r+b" if offset else "wb")
+    if not offset:
+        return open(path, "wb")
+    file = open(path, "r+b")
     file.seek(offset)
     file.truncate()
     return file
