@@ -160,3 +160,31 @@ def test_progress_bar_redraws_in_place_and_ends_the_line() -> None:
     bar.update(event(state=TransferState.DONE, done=4 * MIB, message="saved"))
     text = screen.getvalue()
     assert text.count("\r") == 2 and text.endswith("\n") and "100%" in text
+
+
+@pytest.mark.lab
+def test_copy_to_a_cloud_and_download_from_it(cli, tmp_path: Path, monkeypatch, lab) -> None:
+    import asyncio
+
+    from tests.lab.plugin import lab_cloud
+    from tui.stores.glance import GlanceStore
+
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    src = qcow2(tmp_path)
+    name = f"cli-copy-{tmp_path.name}"
+    assert cli("upload", str(src), "--name", name, "--property", "os_distro=alpine").code == 0
+    done = cli("copy", name, "--to", "cloud:lab-alice", "--json")
+    assert done.code == 0, done.err
+    image = done.json()["image"]
+    try:
+        assert image["name"] == name and image["os_distro"] == "alpine" and image["status"] == "active"
+        out = tmp_path / "from-cloud.qcow2"
+        code = main(["--cloud", "lab-alice", "download", image["id"], "-o", str(out)])
+        assert code == 0 and out.read_bytes() == src.read_bytes()
+    finally:
+        async def remove() -> None:
+            async with GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as store:
+                await store.delete_image(image["id"])
+
+        asyncio.run(remove())
