@@ -1,0 +1,117 @@
+"""Write SVG screenshots of the real app on the demo store into screenshots/.
+
+Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. Each picture
+is the app driven by keys through Textual's Pilot at 120x36, the size README shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui.app import ImageDeckApp  # noqa: E402
+from tui.config import Settings  # noqa: E402
+from tui.demo.seed import seed_demo  # noqa: E402
+from tui.screens.main import MainScreen  # noqa: E402
+from tui.stores.local import LocalStore  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZE = (120, 36)
+THEMES = ("imagedeck-dark", "imagedeck-light", "imagedeck-high-contrast", "imagedeck-mono")
+
+Step = Callable[[ImageDeckApp, object], Awaitable[None]]
+
+
+async def ready(app: ImageDeckApp, pilot) -> None:
+    """Until the list and the shares have loaded."""
+    for _ in range(500):
+        screen = app.screen
+        if isinstance(screen, MainScreen) and screen.all_loaded and screen.sharing.loaded:
+            break
+        await pilot.pause(0.02)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def shoot(settings: Settings, name: str, step: Step | None = None, theme: str | None = None) -> Path:
+    store = LocalStore(settings.store_path, settings.project)
+    app = ImageDeckApp(settings, store, environ={})
+    path = OUT / f"{name}.svg"
+    async with app.run_test(size=SIZE) as pilot:
+        if theme:
+            app.theme = theme
+        await ready(app, pilot)
+        store.label = "local:demo"  # the temporary directory's name means nothing to a reader
+        app.screen.query_one("#header").set_store("local:demo")
+        app.screen.query_one("#header").set_identity(app.screen.identity)
+        if step is not None:
+            await step(app, pilot)
+        await pilot.pause(0.2)
+        app.save_screenshot(path.name, str(OUT))
+    return path
+
+
+async def sharing(app: ImageDeckApp, pilot) -> None:
+    await pilot.press("tab", "tab")
+    await pilot.pause()
+
+
+async def detail(app: ImageDeckApp, pilot) -> None:
+    screen = app.screen
+    golden = next(i for i in screen.image_list.images if i.name == "demo-app-golden")
+    screen.image_list.select_id(golden.id)
+    await app.workers.wait_for_complete()
+    await pilot.press("enter")
+
+
+async def help_screen(app: ImageDeckApp, pilot) -> None:
+    await pilot.press("question_mark")
+
+
+async def filtered(app: ImageDeckApp, pilot) -> None:
+    await pilot.press("slash", *"cloud")
+
+
+async def upload(app: ImageDeckApp, pilot) -> None:
+    """An upload of a small raw file through the transfers engine, shown in its pane."""
+    from tui.dialogs import UploadRequest
+
+    source = Path(tempfile.mkdtemp(prefix="imagedeck-shot-")) / "appliance-1.4.raw"
+    source.write_bytes(bytes(3 * 1024 * 1024))
+    app.start_upload(UploadRequest(path=source, fields={
+        "name": "appliance-1.4", "disk_format": "raw", "container_format": "bare"}))
+    for _ in range(500):
+        if app.transfers is not None and app.transfers.active_count == 0:
+            break
+        await pilot.pause(0.02)
+    await ready(app, pilot)
+
+
+async def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="imagedeck-demo-") as directory:
+        demo = await seed_demo(Path(directory) / "store")
+        settings = demo.settings(Settings(themes_dir=Path(directory) / "themes", token_cache=False))
+        shots = [
+            await shoot(settings, "main"),
+            await shoot(settings, "detail", detail),
+            await shoot(settings, "sharing", sharing),
+            await shoot(settings, "filter", filtered),
+            await shoot(settings, "help", help_screen),
+        ]
+        for theme in THEMES:
+            shots.append(await shoot(settings, f"theme-{theme.removeprefix('imagedeck-')}", theme=theme))
+        shots.append(await shoot(settings, "upload", upload))
+    for shot in shots:
+        print(shot.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
