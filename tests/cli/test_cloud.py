@@ -1,0 +1,83 @@
+"""The CLI with ``--cloud`` against the real Keystone + Glance of the test lab.
+
+alice (project alpha) uploads, edits and shares an image; bob (project beta) finds the
+pending share, accepts it by name and downloads it byte-exact; alice cleans up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.lab import Lab
+from tui.demo.images import write_image
+
+pytestmark = pytest.mark.lab
+
+Cli = Callable[..., Any]
+
+
+def test_share_flow_on_real_glance(
+    lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
+    name = f"cli-{uuid.uuid4().hex[:8]}"
+    source = write_image(tmp_path / "disk.qcow2", "qcow2", 64 << 20)
+
+    def alice(*argv: str) -> Any:
+        return cli("--cloud", "lab-alice", *argv, store=False)
+
+    def bob(*argv: str) -> Any:
+        return cli("--cloud", "lab-bob", *argv, store=False)
+
+    uploaded = alice("upload", str(source), "--name", name, "--visibility", "shared", "--json")
+    assert uploaded.code == 0, uploaded.err
+    image_id = uploaded.json()["image"]["id"]
+    try:
+        shown = alice("show", name, "--json").json()
+        assert shown["status"] == "active" and shown["disk_format"] == "qcow2"
+        assert shown["owner"] == lab.project_ids["alpha"]
+        assert shown["virtual_size"] == 64 << 20
+
+        edited = alice("set", name, "--property", "os_distro=cirros", "--tag", "cli", "--json")
+        assert edited.code == 0, edited.err
+        assert edited.json()["os_distro"] == "cirros" and edited.json()["tags"] == ["cli"]
+        assert [i["id"] for i in alice("ls", "--tag", "cli", "--name", name, "--json").json()] == [
+            image_id
+        ]
+
+        beta = lab.project_ids["beta"]
+        shared = alice("share", name, beta, "--json")
+        assert shared.code == 0, shared.err
+        assert shared.json()["status"] == "pending"
+
+        pending = bob("shares", "--status", "pending", "--json").json()["pending"]
+        assert image_id in [i["id"] for i in pending]
+        assert name not in [i["name"] for i in bob("ls", "--json").json()]
+        accepted = bob("accept", name)
+        assert accepted.code == 0, accepted.err
+        assert name in [i["name"] for i in bob("ls", "--json").json()]
+        assert {m["member_id"]: m["status"] for m in alice("members", name, "--json").json()} == {
+            beta: "accepted"
+        }
+
+        target = tmp_path / "back.qcow2"
+        downloaded = bob("download", name, "-o", str(target))
+        assert downloaded.code == 0, downloaded.err
+        assert target.read_bytes() == source.read_bytes()
+
+        refused = bob("delete", name)
+        assert refused.code == 1 and "cannot delete" in refused.err
+        assert "Traceback" not in refused.err
+        assert alice("unshare", name, beta).code == 0
+        assert bob("show", image_id).code == 1
+    finally:
+        deleted = alice("delete", image_id)
+    assert deleted.code == 0, deleted.err
+    missing = alice("show", image_id)
+    assert missing.code == 1
+    assert missing.err.startswith("imagedeck: not found:")
