@@ -4,11 +4,8 @@ resume with Range, retry into the same image, web-download import, copies both w
 from __future__ import annotations
 
 import asyncio
-import functools
-import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -33,7 +30,6 @@ from tui.transfers import (
 
 pytestmark = pytest.mark.lab
 
-Opener = Callable[..., "asyncio.Future[GlanceStore]"]
 
 
 @pytest.fixture
@@ -167,26 +163,6 @@ async def test_copy_local_to_glance_and_back(glance, uid, rec, store: LocalStore
     assert back.state == TransferState.DONE, back.message
     local = await cache.get_image(back.result.id)
     assert local.os_hash_value == up.result.os_hash_value and local.properties["os_distro"] == "cirros"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    root = tmp_path / "www"
-    root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 async def test_glance_web_download_import(glance, uid, rec, image_file, web) -> None:

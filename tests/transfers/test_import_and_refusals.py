@@ -3,39 +3,14 @@ inspector refuses before anything is created."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import subprocess
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tui.model import Invalid
 from tui.transfers import FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An HTTP server on 127.0.0.1 serving a directory: (base URL, directory)."""
-    root = tmp_path / "www"
-    root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 async def test_import_without_web_download_fetches_here(store, rec, image_file, web) -> None:
