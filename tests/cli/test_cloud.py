@@ -81,3 +81,23 @@ def test_share_flow_on_real_glance(
     missing = alice("show", image_id)
     assert missing.code == 1
     assert missing.err.startswith("imagedeck: not found:")
+
+
+def test_sharing_by_an_unresolvable_name_warns(
+    lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
+    source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
+    name = f"cli-{uuid.uuid4().hex[:8]}"
+    up = cli("--cloud", "lab-alice", "upload", str(source), "--name", name, "--json", store=False)
+    assert up.code == 0, up.err
+    try:
+        shared = cli("--cloud", "lab-alice", "share", name, "no-such-project", store=False)
+        assert shared.code == 0
+        assert shared.err.splitlines() == [
+            "imagedeck: warning: could not look up a project named 'no-such-project' (this user "
+            "may not list projects); sharing with it as a literal project id - use the project's "
+            "id if that is not what you meant"
+        ]
+    finally:
+        assert cli("--cloud", "lab-alice", "delete", name, store=False).code == 0

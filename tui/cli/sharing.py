@@ -7,6 +7,7 @@ receiving project answers, with its own project id from ``whoami``.
 from __future__ import annotations
 
 import argparse
+import re
 
 from ..model import ImageQuery, MemberStatus
 from . import output
@@ -21,10 +22,21 @@ async def members(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+#: What a Keystone project id looks like (a uuid4 without dashes).
+_KEYSTONE_ID = re.compile(r"[0-9a-f]{32}")
+
+
 async def share(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
     project_id = await store.resolve_project(args.member)
+    if ctx.settings.cloud and project_id == args.member and not _KEYSTONE_ID.fullmatch(project_id):
+        # Glance takes any text as a member: a name nobody could look up shares with no one.
+        ctx.warn(
+            f"could not look up a project named {args.member!r} (this user may not list "
+            "projects); sharing with it as a literal project id - use the project's id if "
+            "that is not what you meant"
+        )
     member = await store.add_member(image.id, project_id)
     ctx.emit(
         member,
