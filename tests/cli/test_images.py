@@ -252,3 +252,13 @@ def test_ls_visibility_owner_and_container_filters(cli: Cli, make_image: Maker) 
     assert names("--visibility", "all", "--member-status", "all") == ["priv", "pub", "theirs"]
     assert names("--owner", "beta", "--visibility", "all", "--member-status", "all") == ["theirs"]
     assert names(project="beta") == ["pub", "theirs"]
+
+
+def test_help_lists_every_command_and_exits_0(cli: Cli, tmp_path) -> None:
+    result = cli("--help", store=False)
+    assert result.code == 0
+    for command in ("ls", "show", "inspect", "set", "delete", "deactivate", "reactivate",
+                    "members", "share", "unshare", "accept", "reject", "pending", "shares",
+                    "upload", "download", "import", "copy", "convert"):
+        assert f"\n    {command} " in result.out
+    assert str(tmp_path / "xdg-config" / "imagedeck" / "config.yaml") in result.out

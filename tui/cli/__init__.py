@@ -18,13 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..config import Settings, load_settings
+from ..config import Settings, config_path, load_settings
 from ..model import ImageDeckError
 from . import images, sharing, transfer_commands
 from .context import CliContext
 
 PROG = "imagedeck"
 DEBUG_ENV = "IMAGEDECK_DEBUG"
+
+
+def epilog() -> str:
+    """Help text after the commands: where settings come from, what exit codes mean."""
+    return f"""\
+IMAGE is an image id or a name that matches exactly one image.
+
+settings: defaults < config file < environment < command line
+  config file       {config_path()} (or $IMAGEDECK_CONFIG)
+  IMAGEDECK_STORE   local store directory      IMAGEDECK_PROJECT  local project
+  OS_CLOUD          cloud from clouds.yaml     OS_AUTH_URL...     a sourced openrc
+
+exit status: 0 done, 1 failed (one line on stderr), 2 usage error, 130 interrupted.
+{DEBUG_ENV}=1 shows a traceback for an internal error.
+"""
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -47,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Browse and manage virtual-machine images in OpenStack Glance or a local store. "
         "With no command, opens the terminal UI.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
