@@ -47,8 +47,7 @@ async def test_cursor_moves_detail(make_app) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         await pilot.press("j")
-        await pilot.pause()
-        assert app.screen.detail.image.id == app.screen.image_list.current.id
+        await wait_for(lambda: app.screen.detail.image.id == app.screen.image_list.current.id, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert app.focused is app.screen.detail

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
@@ -54,6 +55,9 @@ from ..widgets.transfers_pane import TransfersPane
 
 #: Images per page asked of the store; the first page shows as soon as it arrives.
 PAGE_SIZE = 500
+
+#: Seconds the cursor must rest before the detail pane renders the image under it.
+DETAIL_DELAY = 0.06
 
 #: Width below which the detail and sharing panes sit under the list, one at a time.
 NARROW = 110
@@ -105,6 +109,8 @@ class MainScreen(Screen):
         self.all_loaded = False
         self._last_pane: Widget | None = None
         self._transfers_pane: TransfersPane | None = None
+        self._pending_detail: Image | None = None
+        self._detail_timer: Timer | None = None
 
     # -- layout --------------------------------------------------------------------
 
@@ -327,7 +333,15 @@ class MainScreen(Screen):
 
     @on(ImageList.Highlighted)
     def _highlighted(self, event: ImageList.Highlighted) -> None:
-        image = event.image
+        """Show the image once the cursor rests: holding page-down renders the detail once."""
+        self._pending_detail = event.image
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        image = self._pending_detail
         same = self.detail.image is not None and image is not None and self.detail.image.id == image.id
         self.detail.show(image, self.detail.members if same else None)
         if image is not None and not same:
