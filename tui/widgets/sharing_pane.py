@@ -114,8 +114,8 @@ class SharingPane(VerticalScroll, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         if line < self.scroll_y:
             self.scroll_to(y=line, animate=False)
-        elif line >= self.scroll_y + height:
-            self.scroll_to(y=line - height + 1, animate=False)
+        elif line + 1 >= self.scroll_y + height:
+            self.scroll_to(y=line - height + 2, animate=False)
 
     def _redraw(self) -> None:
         if self.is_mounted:
@@ -133,8 +133,8 @@ class SharingPane(VerticalScroll, can_focus=True):
             line += 1
         n = 0
         width = self.scrollable_content_region.width
-        compact = width < 56
-        name_width = max(8, width - (22 if compact else 35))
+        two_lines = width < 60  # a side pane: details go on a second line
+        name_width = max(8, width - 3 if two_lines else width - 37)
         for group in GROUPS:
             images = self.groups[group]
             text.append(f"{group.capitalize()} ({len(images)})\n", style=f"bold {self._colour(group)}")
@@ -144,19 +144,21 @@ class SharingPane(VerticalScroll, can_focus=True):
                 line += 1
             for image in images:
                 mark = "*" if image.id in self.marked else " "
-                cursor = n == self.cursor and self.has_focus
                 here = n == self.cursor
                 if here:
                     self._cursor_line = line
-                pointer = ">" if here else " "
-                row = (f"{pointer}{mark} {image.label[:name_width]:<{name_width}} {(image.owner or '-')[:10]:<10} "
-                       f"{short_size(image.size):>7}")
-                if not compact:
-                    row += f" {(image.disk_format or '-'):<6} {age(image.created_at, now):>4}"
-                row += "\n"
-                text.append(row, style="reverse" if cursor else "")
+                style = "reverse" if here and self.has_focus else ""
+                name = f"{'>' if here else ' '}{mark} {image.label[:name_width]:<{name_width}}"
+                facts = (f"{(image.owner or '-')[:10]:<10} {short_size(image.size):>7} "
+                         f"{(image.disk_format or '-'):<6} {age(image.created_at, now):>4}")
+                if two_lines:
+                    text.append(name + "\n", style=style)
+                    text.append(f"   {facts}\n", style=style or "dim")
+                    line += 2
+                else:
+                    text.append(f"{name} {facts}\n", style=style)
+                    line += 1
                 n += 1
-                line += 1
         return text
 
     def _colour(self, group: str) -> str:
