@@ -96,6 +96,10 @@ class ImageDeckApp(App[int]):
             self.notify(error, title="Theme not loaded", severity="warning", timeout=8)
 
     async def on_unmount(self) -> None:
+        if self.transfers is not None:  # the person agreed to stop them when quitting
+            for job in self.transfers.jobs():
+                if job.state.active:
+                    self.transfers.cancel(job.id)
         try:
             await self.store.close()
         except ImageDeckError:

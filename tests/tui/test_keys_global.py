@@ -101,24 +101,36 @@ async def test_q_quits_at_once_without_transfers(make_app) -> None:
     assert app.return_code == 0
 
 
-async def test_q_asks_when_transfers_run(make_app, tmp_path: Path) -> None:
-    from tui.dialogs import ConfirmDialog
+async def test_q_asks_when_transfers_run(settings, tmp_path: Path) -> None:
+    import asyncio
 
-    app = make_app()
+    from tui.dialogs import ConfirmDialog, UploadRequest
+
+    class StalledStore(LocalStore):
+        """Fault injection: the upload stalls, as on a link that stopped moving."""
+
+        async def upload(self, image_id, data, size=None):
+            await asyncio.Event().wait()
+
+    app = ImageDeckApp(settings, StalledStore(settings.store_path, settings.project),
+                       clock=fixed_clock, environ={})
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
-
-        class Busy:
-            active_count = 1
-
-        app.transfers = Busy()  # a manager with one job still running
+        source = tmp_path / "disk.raw"
+        source.write_bytes(bytes(4096))
+        app.start_upload(UploadRequest(path=source, fields={"name": "stalled", "disk_format": "raw",
+                                                            "container_format": "bare"}))
+        await wait_for(lambda: app.running_transfers == 1, pilot)
         await pilot.press("q")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
         assert "1 transfer(s) still running" in app.screen.message
         await pilot.press("n")
         await pilot.pause()
-        assert app.is_running
-        app.transfers = None
+        assert app.is_running and app.running_transfers == 1
+        await pilot.press("q")
+        await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
+        await pilot.press("y")
+    assert app.return_code == 0
 
 
 async def test_palette_offers_global_actions(make_app) -> None:
