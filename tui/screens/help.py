@@ -40,6 +40,11 @@ def _groups() -> list[tuple[str, list[Binding]]]:
     return groups
 
 
+def _describe(binding: Binding) -> str:
+    text = binding.description or binding.action
+    return f"{text} ({binding.tooltip})" if binding.tooltip else text
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists every binding; esc, q or ? closes it."""
 
@@ -91,7 +96,7 @@ class HelpScreen(ModalScreen[None]):
         rows: list[tuple[str, str, bool]] = []
         for title, bindings in _groups():
             rows.append((title, "", True))
-            rows.extend((self._keys(b), b.description or b.action, False) for b in bindings)
+            rows.extend((self._keys(b), _describe(b), False) for b in bindings)
         for title, extra in _EXTRA.items():
             rows.append((title, "", True))
             rows.extend((key, text, False) for key, text in extra)

@@ -81,9 +81,9 @@ class MainScreen(Screen):
         Binding("tab", "next_pane", "Next pane", show=False, id="main.next_pane"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="main.previous_pane"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
-        Binding("ctrl+r", "reload", "Refresh", id="main.refresh"),
-        Binding("f", "filters", "Filters", id="main.filters"),
-        Binding("colon", "command_line", "Command", key_display=":", id="main.command"),
+        Binding("ctrl+r", "reload", "Refresh", show=False, id="main.refresh"),
+        Binding("f", "filters", "Filters", show=False, id="main.filters"),
+        Binding("colon", "command_line", "Command", key_display=":", show=False, id="main.command"),
         Binding("u", "upload", "Upload", id="main.upload"),
         Binding("i", "import_url", "Import", show=False, id="main.import"),
         Binding("d", "download", "Download", show=False, id="main.download"),
@@ -125,7 +125,7 @@ class MainScreen(Screen):
         yield self._make_transfers_pane()
         yield FilterLine(id="filter")
         yield CommandLine(id="command")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _make_transfers_pane(self) -> Widget:
         self._transfers_pane = TransfersPane(id="transfers")

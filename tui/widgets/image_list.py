@@ -122,7 +122,7 @@ class ImageList(ScrollView, can_focus=True):
         Binding("G,end", "bottom", "Bottom", show=False, id="list.bottom"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Detail", id="list.open"),
+        Binding("enter", "open", "Detail", show=False, id="list.open"),
         Binding("slash", "filter", "Filter", key_display="/", id="list.filter"),
         Binding("s", "cycle_sort", "Sort", id="list.sort"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="list.reverse"),

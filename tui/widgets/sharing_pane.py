@@ -32,7 +32,7 @@ class SharingPane(VerticalScroll, can_focus=True):
         Binding("G,end", "bottom", "Bottom", show=False, id="sharing.bottom"),
         Binding("a", "answer('accepted')", "Accept", id="sharing.accept"),
         Binding("r", "answer('rejected')", "Reject", id="sharing.reject"),
-        Binding("z", "answer('pending')", "Undo (pending)", id="sharing.undo"),
+        Binding("z", "answer('pending')", "Undo", tooltip="set back to pending", id="sharing.undo"),
         Binding("space", "mark", "Mark", id="sharing.mark"),
         Binding("enter", "open", "Detail", show=False, id="sharing.open"),
     ]
