@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from .commands import ImageDeckCommands
 from .config import Settings
+from .dialogs import LOCAL_STORE, CloudPickerDialog
 from .messages import TransferEvent
 from .model import Image, ImageDeckError
 from .stores import ImageStore, open_store
@@ -107,16 +108,25 @@ class ImageDeckApp(App[int]):
 
     def show_unreachable(self, message: str) -> None:
         """The store did not answer at start (or after a switch): retry, pick another, or quit."""
+        from .screens.main import MainScreen
         from .screens.unreachable import UnreachableScreen
 
-        def chosen(answer: str | None) -> None:
-            from .screens.main import MainScreen
+        def main_screen() -> MainScreen | None:
+            return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
-            main = self.screen if isinstance(self.screen, MainScreen) else None
+        def picked(name: str | None) -> None:
+            main = main_screen()
+            if name is None or main is None:  # nothing chosen: back to the same question
+                self.show_unreachable(message)
+            else:
+                main.switch_to(None if name == LOCAL_STORE else name)
+
+        def chosen(answer: str | None) -> None:
+            main = main_screen()
             if answer == "quit":
-                self.exit(1)
-            elif answer == "cloud" and main is not None:
-                main.action_switch_cloud()
+                self.exit(return_code=1)
+            elif answer == "cloud":
+                self.push_screen(CloudPickerDialog(self.cloud_names(), self.settings.cloud or LOCAL_STORE), picked)
             elif main is not None:
                 main.connect()
 
@@ -221,13 +231,13 @@ class ImageDeckApp(App[int]):
         """Quit at once, or ask first when transfers would be cut off."""
         running = self.running_transfers
         if not running:
-            self.exit(0)
+            self.exit()
             return
         from .dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.exit(0)
+                self.exit()
 
         self.push_screen(
             ConfirmDialog("Quit imagedeck", f"{running} transfer(s) still running will be stopped. Quit anyway?",

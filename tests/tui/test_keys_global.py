@@ -204,3 +204,40 @@ def test_parse_command_vocabulary() -> None:
         except Invalid:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+async def test_unreachable_store_offers_another_store(tmp_path: Path, settings) -> None:
+    from tui.dialogs import LOCAL_STORE, CloudPickerDialog
+
+    class DownStore(LocalStore):
+        """Fault injection: this store never answers."""
+
+        async def open(self) -> None:
+            raise Unavailable("cannot reach https://glance.example:9292 (timed out)")
+
+    app = ImageDeckApp(settings.replace(cloud=None), DownStore(settings.store_path, settings.project),
+                       clock=fixed_clock, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
+        await pilot.press("c")
+        await wait_for(lambda: isinstance(app.screen, CloudPickerDialog), pilot)
+        app.screen.dismiss(None)  # changed their mind: asked again
+        await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
+        await pilot.press("c")
+        await wait_for(lambda: isinstance(app.screen, CloudPickerDialog), pilot)
+        app.screen.dismiss(LOCAL_STORE)
+        await loaded(app, pilot)
+        assert not isinstance(app.store, DownStore) and app.screen.image_list.images
+
+
+async def test_unreachable_quit(settings) -> None:
+    class DownStore(LocalStore):
+        async def open(self) -> None:
+            raise Unavailable("cannot reach the cloud")
+
+    app = ImageDeckApp(settings, DownStore(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 1
