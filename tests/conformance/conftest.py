@@ -22,7 +22,7 @@ from conformance_kit import Images, new_uid
 from tui.stores.base import ImageStore
 from tui.stores.local import LocalStore
 
-BACKENDS = ["local"]
+BACKENDS = ["local", "glance"]
 
 IDENTITIES = ("alpha", "beta", "admin")
 

@@ -79,12 +79,18 @@ READ_ONLY_VALUES = {
 }
 
 
-@pytest.mark.parametrize("field", ["status", "size", "checksum", "os_hash_value", "created_at"])
+@pytest.mark.parametrize("field", ["status", "size", "checksum", "created_at"])
 async def test_create_refuses_read_only_fields(
     alpha: ImageStore, images: Images, field: str
 ) -> None:
     with pytest.raises(Forbidden):
         await images.create(alpha, **{field: READ_ONLY_VALUES[field]})
+
+
+async def test_create_drops_a_given_os_hash_value(alpha: ImageStore, images: Images) -> None:
+    image = await images.create(alpha, os_hash_value=READ_ONLY_VALUES["os_hash_value"])
+    assert image.os_hash_value is None
+    assert (await alpha.get_image(image.id)).os_hash_value is None
 
 
 async def test_only_admin_creates_public_images(

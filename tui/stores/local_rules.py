@@ -66,6 +66,9 @@ class Actor:
 # -- seeing and owning ----------------------------------------------------------------
 
 
+#: Read-only fields Glance accepts in a create body and silently drops (it answers 201).
+IGNORED_AT_CREATE = frozenset({"os_hash_value"})
+
 def can_see(conn: sqlite3.Connection, actor: Actor, row: Sequence[Any]) -> bool:
     """Glance's rule for reading one image by id: admin, owner, public, community,
     or a member of a shared image whatever its answer (pending and rejected too)."""
@@ -211,6 +214,8 @@ def new_image(fields: Mapping[str, Any], actor: Actor, now: str) -> Image:
             if value != actor.project and not actor.admin:
                 raise Forbidden(f"project {actor.project} cannot create images owned by {value!r}")
             image.owner = _text(value, "owner", allow_empty=False)
+        elif key in IGNORED_AT_CREATE:
+            continue
         elif key in READ_ONLY_FIELDS:
             raise Forbidden(f"{key!r} is read-only: the image service sets it")
         elif key in SETTABLE_FIELDS:
