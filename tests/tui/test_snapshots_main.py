@@ -77,3 +77,42 @@ def test_filtered_list_in_mono(snap_compare, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
+
+
+def test_unreachable_store(snap_compare, settings) -> None:
+    from conftest import fixed_clock
+
+    from tui.app import ImageDeckApp
+    from tui.model import Unavailable
+    from tui.stores.local import LocalStore
+
+    class DownStore(LocalStore):
+        """Fault injection: the cloud does not answer."""
+
+        label = "cloud:lab"
+
+        async def open(self) -> None:
+            raise Unavailable("cannot reach https://glance.lab.example:9292 (connection refused)")
+
+    store = DownStore(settings.store_path, settings.project)
+    store.label = "cloud:lab"
+
+    async def before(pilot) -> None:
+        from conftest import wait_for
+
+        from tui.screens.unreachable import UnreachableScreen
+
+        await wait_for(lambda: isinstance(pilot.app.screen, UnreachableScreen), pilot)
+        await pilot.pause()
+
+    app = ImageDeckApp(settings, store, clock=fixed_clock, environ={})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_read_only_header_and_refusal(snap_compare, make_app) -> None:
+    async def before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(make_app(read_only=True), terminal_size=(80, 24), run_before=before)
