@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from conftest import MIB, Recorder, make_raw
-from glance_faults import FaultyTransport
+from glance_transfer_faults import FaultyTransport
 from tests.lab import Lab
 from tests.lab.plugin import lab_cloud
 from tui.model import ImageQuery, ImageStatus, NotFound
