@@ -116,7 +116,7 @@ async def test_refresh_keeps_cursor_and_shows_changes(make_app) -> None:
         await pilot.press("ctrl+r")
         await wait_for(lambda: app.screen.image_list.current.min_ram == 777, pilot)
         assert app.screen.image_list.current.name == "centos-stream-9"
-        assert app.screen.detail.image.min_ram == 777
+        await wait_for(lambda: app.screen.detail.image.min_ram == 777, pilot)
 
 
 async def test_poll_runs_only_while_transitional_rows_are_visible(make_app) -> None:

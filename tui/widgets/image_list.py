@@ -90,8 +90,8 @@ EXTRA_COLUMNS = (
     Column("hash", "Hash", 16, lambda i, p: (i.os_hash_value or i.checksum or "-")[:16]),
 )
 
-#: Narrowest the name column may get before extra columns stop being added.
-MIN_NAME = 18
+#: Narrowest the name column may get before extra columns stop being added (unless toggled).
+MIN_NAME = 30
 
 
 def haystack(image: Image) -> str:
@@ -424,8 +424,8 @@ class ImageList(ScrollView, can_focus=True):
         """The columns that fit ``width`` and their widths; extra ones when wide or toggled."""
         chosen = list(BASE_COLUMNS)
         used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
-        min_name = 12 if self.wide else MIN_NAME + 12
-        for extra in EXTRA_COLUMNS if (self.wide or width >= 130) else ():
+        min_name = 12 if self.wide else MIN_NAME
+        for extra in EXTRA_COLUMNS:
             if width - used - extra.width - 1 >= min_name:
                 chosen.append(extra)
                 used += extra.width + 1
