@@ -92,3 +92,19 @@ async def test_upload_request_becomes_an_image(make_app, tmp_path) -> None:
         await wait_for(lambda: app.screen.query_one("#transfers").display, pilot)
         await wait_for(lambda: any(i.name == "fresh-upload" and i.status == "active"
                                    for i in app.screen.image_list.images), pilot, timeout=20)
+
+
+async def test_a_failed_import_is_reported(make_app) -> None:
+    from tui.dialogs import ImportRequest
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        app.start_import(ImportRequest(url="http://127.0.0.1:9/disk.qcow2",  # nothing listens
+                                       fields={"name": "from-url", "disk_format": "qcow2",
+                                               "container_format": "bare"}))
+        await wait_for(lambda: any("cannot fetch http://127.0.0.1:9/disk.qcow2" in n for n in notes(app)),
+                       pilot, timeout=20)
+        assert app.is_running and not any(i.name == "from-url" for i in app.screen.image_list.images)
+        pane = app.screen.query_one("#transfers")
+        assert pane.display and pane.job_ids
