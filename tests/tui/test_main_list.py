@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from conftest import loaded, notes, select, wait_for
 
-from tui.model import ImageQuery
-from tui.widgets.image_list import ImageList, age, short_size
-from datetime import datetime, timezone
+from tui.widgets.image_list import age, short_size
 
 
 async def test_list_shows_visible_images_and_header(make_app) -> None:
@@ -39,7 +39,7 @@ async def test_moving_and_jumping(make_app) -> None:
         await pilot.press("g")
         assert images.cursor == 0
         await pilot.press("pagedown")
-        assert images.cursor == total - 1 or images.cursor > 0
+        assert images.cursor == min(total - 1, images.size.height - 2)
 
 
 async def test_cursor_moves_detail(make_app) -> None:
@@ -169,5 +169,3 @@ def test_sizes_and_ages_are_short() -> None:
     assert age("2026-05-31T23:59:00Z", now) == "1m"
     assert age("2026-05-29T00:00:00Z", now) == "3d"
     assert age(None, now) == "-"
-    assert ImageQuery().sort[0].key == "created_at"
-    assert ImageList.BINDINGS
