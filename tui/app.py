@@ -22,6 +22,7 @@ from .dialogs import LOCAL_STORE, CloudPickerDialog
 from .messages import TransferEvent
 from .model import Image, ImageDeckError
 from .stores import ImageStore, open_store
+from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs
 
 
 class ImageDeckApp(App[int]):
@@ -58,11 +59,7 @@ class ImageDeckApp(App[int]):
     # -- themes --------------------------------------------------------------------
 
     def _register_themes(self) -> None:
-        try:
-            from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs
-        except ImportError:
-            return
-        self._variable_defaults = THEME_VARIABLE_DEFAULTS
+        """Shipped and user themes; a broken file is kept as a message shown once mounted."""
         themes, self.theme_errors = load_themes(theme_dirs(self.settings.themes_dir))
         for theme in themes:
             self.register_theme(theme)
@@ -71,10 +68,6 @@ class ImageDeckApp(App[int]):
             self.theme = pick_theme(self.settings.theme, self._environ, names)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        try:
-            from .themes import THEME_VARIABLE_DEFAULTS
-        except ImportError:
-            return {}
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def switch_theme(self, name: str) -> None:

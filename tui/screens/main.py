@@ -37,6 +37,7 @@ from ..dialogs import (
 )
 from ..messages import CommandEntered, FilterChanged
 from ..model import (
+    Change,
     Identity,
     Image,
     ImageDeckError,
@@ -61,11 +62,6 @@ DETAIL_DELAY = 0.06
 
 #: Width below which the detail and sharing panes sit under the list, one at a time.
 NARROW = 110
-
-#: Actions that change something; all refused in read-only mode.
-WRITE_ACTIONS = frozenset({"upload", "import_url", "edit", "toggle_protected", "visibility",
-                           "members", "delete"})
-
 
 def describe_error(error: BaseException) -> str:
     """One line a person can act on; never a traceback."""
@@ -122,14 +118,11 @@ class MainScreen(Screen):
             with Container(id="side"):
                 yield DetailPane(clock=app.clock, id="detail")
                 yield SharingPane(clock=app.clock, id="sharing")
-        yield self._make_transfers_pane()
+        self._transfers_pane = TransfersPane(id="transfers")
+        yield self._transfers_pane
         yield FilterLine(id="filter")
         yield CommandLine(id="command")
         yield Footer(compact=True)
-
-    def _make_transfers_pane(self) -> Widget:
-        self._transfers_pane = TransfersPane(id="transfers")
-        return self._transfers_pane
 
     @property
     def image_list(self) -> ImageList:
@@ -480,14 +473,13 @@ class MainScreen(Screen):
 
     # -- image actions -------------------------------------------------------------
 
-    def _run(self, label: str, call: Callable[[], Awaitable[Any]], *, refresh: bool = True) -> None:
+    def _run(self, label: str, call: Callable[[], Awaitable[Any]]) -> None:
         """Run one store call in a worker; the result notifies, a failure reaches one handler."""
 
         async def job() -> Any:
             result = await call()
             self.notify(label, timeout=3)
-            if refresh:
-                self.load_images(keep_rows=True)
+            self.load_images(keep_rows=True)
             return result
 
         self.run_worker(job, name=label, group="write", exit_on_error=False)
@@ -504,8 +496,6 @@ class MainScreen(Screen):
         image = self._owned_image("protect or unprotect")
         if image is None:
             return
-        from ..model import Change
-
         wanted = not image.protected
         self._run(f"{'Protected' if wanted else 'Unprotected'} {image.label}",
                   lambda: self.app.store.update_image(image.id, [Change.replace("protected", wanted)]))
@@ -565,9 +555,7 @@ class MainScreen(Screen):
 
         def chosen(value: str | None) -> None:
             if value and value != image.visibility:
-                from ..model import Change
-
-                self._run(f"{image.label} is now {value}",
+                        self._run(f"{image.label} is now {value}",
                           lambda: self.app.store.update_image(image.id, [Change.replace("visibility", value)]))
 
         self.app.push_screen(VisibilityDialog(image.visibility, [str(v) for v in allowed]), chosen)
