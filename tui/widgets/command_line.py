@@ -8,6 +8,13 @@ from textual.widgets import Input
 from ..messages import CommandEntered, FilterChanged
 
 
+def _back_to_pane(line: Input) -> None:
+    """Return focus to the pane the person was in before the line opened."""
+    back = getattr(line.screen, "focus_previous_pane", None)
+    if back is not None:
+        back()
+
+
 class CommandLine(Input):
     """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:theme NAME``, ``:q``."""
 
@@ -37,7 +44,7 @@ class CommandLine(Input):
     def action_close(self) -> None:
         self.remove_class("-open")
         self.value = ""
-        self.screen.focus_previous_pane() if hasattr(self.screen, "focus_previous_pane") else None
+        _back_to_pane(self)
 
     async def action_submit(self) -> None:
         text = self.value.strip()
@@ -79,12 +86,10 @@ class FilterLine(Input):
         self.value = ""
         self.remove_class("-open")
         self.post_message(FilterChanged(""))
-        if hasattr(self.screen, "focus_previous_pane"):
-            self.screen.focus_previous_pane()
+        _back_to_pane(self)
 
     async def action_submit(self) -> None:
         """Enter keeps the filter and returns to the list."""
         if not self.value:
             self.remove_class("-open")
-        if hasattr(self.screen, "focus_previous_pane"):
-            self.screen.focus_previous_pane()
+        _back_to_pane(self)
