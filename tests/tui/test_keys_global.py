@@ -239,3 +239,13 @@ async def test_unreachable_quit(settings) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_switching_to_an_unknown_cloud_explains(make_app, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "no-clouds.yaml"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("colon", *"cloud nosuchcloud", "enter")
+        await wait_for(lambda: any("no cloud named 'nosuchcloud'" in n for n in notes(app)), pilot)
+        assert app.settings.cloud is None and app.screen.image_list.images  # still on the local store
