@@ -169,3 +169,23 @@ def test_sizes_and_ages_are_short() -> None:
     assert age("2026-05-31T23:59:00Z", now) == "1m"
     assert age("2026-05-29T00:00:00Z", now) == "3d"
     assert age(None, now) == "-"
+
+
+async def test_many_pages_stream_in_and_filter_applies_to_them(make_app, settings) -> None:
+    from tui.screens.main import PAGE_SIZE
+    from tui.stores.local import LocalStore
+
+    extra = PAGE_SIZE * 2 + 37
+    store = LocalStore(settings.store_path, settings.project)
+    for n in range(extra):
+        await store.create_image({"name": f"bulk-{n:04d}", "disk_format": "raw",
+                                  "container_format": "bare", "visibility": "private"})
+    await store.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"bulk-00")  # typed while pages are still arriving
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        assert sum(i.name.startswith("bulk-") for i in images.images) == extra
+        assert len({i.id for i in images.images}) == len(images.images)
+        assert [i.name for i in images.shown] == sorted(f"bulk-{n:04d}" for n in range(100))[::-1]
