@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -104,20 +103,21 @@ class HelpScreen(ModalScreen[None]):
         rows.extend((":" + command, text, False) for command, text in COMMAND_HELP)
         return rows
 
-    def _table(self) -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(no_wrap=True, style="bold", min_width=14)
-        table.add_column()
+    def _table(self) -> Text:
+        """Headings, then one ``keys  what`` line per binding."""
         collected = self._collect()
         self.rows = [(keys, text) for keys, text, heading in collected if not heading]
+        width = max(len(keys) for keys, _ in self.rows) + 2
+        out = Text()
         for keys, text, heading in collected:
             if heading:
-                if table.row_count:
-                    table.add_row("", "")
-                table.add_row(Text(keys, style="bold underline"), "")
+                if out:
+                    out.append("\n")
+                out.append(keys + "\n", style="bold underline")
             else:
-                table.add_row(keys, text)
-        return table
+                out.append(f"{keys:<{width}}", style="bold")
+                out.append(text + "\n")
+        return out
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

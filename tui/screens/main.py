@@ -76,7 +76,7 @@ class MainScreen(Screen):
     BINDINGS = [
         Binding("tab", "next_pane", "Next pane", show=False, id="main.next_pane"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="main.previous_pane"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("escape", "back", "Clear filter, back to list", show=False, id="main.back"),
         Binding("ctrl+r", "reload", "Refresh", show=False, id="main.refresh"),
         Binding("f", "filters", "Filters", show=False, id="main.filters"),
         Binding("colon", "command_line", "Command", key_display=":", show=False, id="main.command"),
