@@ -50,6 +50,18 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
         assert pane.row("job-1").has_class("-verifying")
 
 
+async def test_events_arriving_while_a_row_mounts_show_the_newest() -> None:
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        first = transfer("job-1")
+        pane.update(first)
+        pane.update(replace(first, state=TransferState.DONE, done=1_073_741_824, rate=None, eta=None))
+        await pilot.pause()
+        assert _texts(pane, "job-1")["state"] == "done"
+        assert pane.row("job-1").has_class("-done")
+
+
 async def test_unknown_total_counts_bytes_without_a_bar() -> None:
     app = PaneHost()
     async with app.run_test(size=(80, 24)) as pilot:

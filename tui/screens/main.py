@@ -217,10 +217,6 @@ class MainScreen(Screen):
         pane = self._transfers_pane
         if pane is None:
             return
-        if progress.job_id in pane.job_ids and not list(pane.row(progress.job_id).query(".transfer-label")):
-            # the row for this job is still being mounted: show the newer event once it is
-            self.call_after_refresh(self.transfer_progress, progress)
-            return
         pane.update(progress)
         state = str(getattr(progress.state, "value", progress.state))
         if state == "done" and str(getattr(progress.kind, "value", progress.kind)) != "download":

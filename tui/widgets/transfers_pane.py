@@ -68,6 +68,8 @@ class TransferRow(Vertical):
 
     def show(self, progress: TransferProgress) -> None:
         self.progress = progress
+        if not self.query(".transfer-label"):
+            return  # still mounting: on_mount shows the newest event
         state = str(progress.state)
         label = f"{progress.kind}  {short_place(progress.source)} → {short_place(progress.destination)}"
         self.query_one(".transfer-label", Static).update(label)
