@@ -31,7 +31,10 @@ async def _probe(lateness: list[float], stop: asyncio.Event) -> None:
         lateness.append(time.perf_counter() - start - PERIOD)
 
 
-async def _run(store_path: Path, work: Path, sources: list[Path], images: int, timeout: float) -> tuple[list[float], int, float]:
+async def _run(store_path: Path, work: Path, sources: list[Path], images: int, timeout: float,
+               transfers: bool = True, press: bool = True,
+               duration: float = 3.0) -> tuple[list[float], int, float]:
+    """One probe run: with the four transfers (until they finish) and/or keys (else for ``duration``)."""
     settings = Settings(store_path=store_path, project=PROJECT, max_transfers=4,
                         themes_dir=work / "themes", token_cache=False)
     store = LocalStore(store_path, PROJECT)
@@ -45,10 +48,10 @@ async def _run(store_path: Path, work: Path, sources: list[Path], images: int, t
             await pilot.pause(0.05)
         listed = screen.image_list.images
         with_data = [image for image in listed if image.size]
-        for index, source in enumerate(sources[:2]):
+        for index, source in enumerate(sources[:2] if transfers else []):
             app.start_upload(SimpleNamespace(path=source, allow_unsafe=False, force_format=False, fields={
                 "name": f"bench-up-{index}", "disk_format": "raw", "container_format": "bare"}))
-        for index, image in enumerate(with_data[:2]):
+        for index, image in enumerate(with_data[:2] if transfers else []):
             app.start_download(image, work / f"responsive-{index}.raw")
         lateness: list[float] = []
         stop = asyncio.Event()
@@ -57,23 +60,49 @@ async def _run(store_path: Path, work: Path, sources: list[Path], images: int, t
         start = time.perf_counter()
         while True:
             jobs = app.transfers.jobs() if app.transfers is not None else []
-            if len(jobs) == 4 and all(job.state in FINISHED_STATES for job in jobs):
+            if transfers and len(jobs) == 4 and all(job.state in FINISHED_STATES for job in jobs):
+                break
+            if not transfers and time.perf_counter() - start > duration:
                 break
             if time.perf_counter() - start > timeout:
                 raise BenchError("the four transfers did not finish in time")
-            app.simulate_key(KEYS[keys % len(KEYS)])  # a user pressing keys at 20 Hz, not waiting
-            keys += 1
+            if press:
+                app.simulate_key(KEYS[keys % len(KEYS)])  # a user pressing keys at 20 Hz, not waiting
+                keys += 1
             await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - start
         stop.set()
         await probe
-        failed = [job for job in app.transfers.jobs() if job.state.value != "done"]
+        failed = [job for job in (app.transfers.jobs() if app.transfers else []) if job.state.value != "done"]
         if failed:
             raise BenchError(f"transfers failed during the responsiveness run: {[j.message for j in failed]}")
     return lateness, keys, elapsed
 
 
-def measure(section: Section, work: Path, size: int, images: int) -> None:
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 100 else max(values)
+
+
+def _clean(work: Path, store: Path) -> None:
+    """Drop what a probe run made (downloaded files, uploaded images) before the next one."""
+    for path in work.glob("responsive-[0-9]*.raw"):
+        path.unlink()
+
+    async def drop() -> None:
+        local = LocalStore(store, PROJECT)
+        await local.open()
+        try:
+            async for page in local.list_images():
+                for image in page:
+                    if image.name and image.name.startswith("bench-up-"):
+                        await local.delete_image(image.id)
+        finally:
+            await local.close()
+
+    asyncio.run(drop())
+
+
+def measure(section: Section, work: Path, size: int, images: int, duration: float = 3.0) -> None:
     store = work / "responsive-store"
     seed_local(store, 0, images)
     sources = []
@@ -101,15 +130,22 @@ def measure(section: Section, work: Path, size: int, images: int) -> None:
             await local.close()
 
     _asyncio.run(add_data())
+    # the same run without keys, then keys without transfers, to tell where stalls come from
+    for transfers, press, what in ((False, True, "keys only, no transfers"),
+                                   (True, False, "transfers only, no keys")):
+        lateness, keys, elapsed = asyncio.run(_run(store, work, sources, images + 2, timeout=600,
+                                                   transfers=transfers, press=press, duration=duration))
+        _clean(work, store)
+        section.rows.append([f"{what}: {keys} keys over {elapsed:.1f} s, {len(lateness)} ticks",
+                             f"{max(lateness) * 1000:.0f} ms", f"{_p99(lateness) * 1000:.1f} ms"])
     lateness, keys, elapsed = asyncio.run(_run(store, work, sources, images + 2, timeout=600))
     for path in sources + list(work.glob("responsive-*.raw")):
         path.unlink(missing_ok=True)
     if not lateness:
         raise BenchError("the probe timer never ran")
     worst = section.number("worst_stall_ms", max(lateness) * 1000)
-    p99 = section.number("p99_stall_ms", statistics.quantiles(lateness, n=100)[98] * 1000
-                         if len(lateness) >= 100 else worst)
-    section.rows.append([f"2 uploads + 2 verified downloads of {size >> 20} MiB (local store), "
+    p99 = section.number("p99_stall_ms", _p99(lateness) * 1000)
+    section.rows.insert(0, [f"2 uploads + 2 verified downloads of {size >> 20} MiB (local store), "
                          f"{keys} keys sent over {elapsed:.1f} s, {len(lateness)} timer ticks",
                          f"{worst:.0f} ms", f"{p99:.1f} ms"])
     section.targets.append(Target("worst event-loop stall during transfers", f"{worst:.0f} ms", "<= 50 ms",

@@ -76,7 +76,8 @@ def measure_startup(section: Section, deck: Imagedeck, store: Path, sizes: list[
         term.wait_for(f"bench-{size - 1:05d}")
         pages = [term.time_key("PageDown") for _ in range(keys_runs)]
         term.keys("/")
-        time.sleep(0.5)
+        term.wait_for("Clear filter", timeout=30)  # the filter line is open and focused
+        time.sleep(0.3)
         typed = []
         for _ in range(keys_runs):
             typed.append(term.time_key("z", styled=False))
