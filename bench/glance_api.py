@@ -53,9 +53,17 @@ async def _create_many(held: Held, names: list[str], concurrency: int) -> list[s
     async with httpx.AsyncClient(timeout=60) as client:
         async def one(name: str) -> str:
             async with gate:
-                response = await client.post(f"{held.glance}/v2/images", headers=held.headers, json={
-                    "name": name, "disk_format": "qcow2", "container_format": "bare"})
-                return response.raise_for_status().json()["id"]
+                for attempt in range(3):  # a busy lab may drop a connection; records are cheap to retry
+                    try:
+                        response = await client.post(f"{held.glance}/v2/images", headers=held.headers, json={
+                            "name": name, "disk_format": "qcow2", "container_format": "bare"})
+                        if response.status_code < 500 or attempt == 2:
+                            return response.raise_for_status().json()["id"]
+                    except httpx.TransportError:
+                        if attempt == 2:
+                            raise
+                    await asyncio.sleep(0.5)
+                raise AssertionError("unreachable")
         return await asyncio.gather(*(one(name) for name in names))
 
 
