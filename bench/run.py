@@ -63,8 +63,12 @@ def sections() -> dict[str, Section]:
             "2. TUI", "Measured in a real terminal: imagedeck runs in a 120x36 tmux pane on a private tmux "
             "server; the bench polls `tmux capture-pane` (a few ms per poll). Start to rows: from just "
             "before `tmux new-session` (process start) until an image row is in the list. Keys: from "
-            "`tmux send-keys` until the list's rows on screen differ (filter: `/` opened first, then `z`, "
-            "which no image matches, and backspace alternately: each keystroke filters every loaded row).", ["measurement", "time"]),
+            "`tmux send-keys` until the image names in the list change (page-down, with the cursor already "
+            "on the last row shown, so each press scrolls a page), or until the list empties and refills "
+            "(filter: `/` opened first, then `z`, which no image matches, and backspace alternately: each "
+            "keystroke filters every loaded row). Names are compared, not the raw screen, so the ticking "
+            "age column cannot pass for a key's effect. tmux starts a fresh server for each session "
+            "(included in start-to-rows, a few ms).", ["measurement", "time"]),
         "transfers": Section(
             "3. Transfers on loopback", "A file of random 1 MiB blocks (each numbered, so not repetitive), "
             "uploaded as raw and downloaded with verification. curl: `curl -T FILE -H 'Expect:'` with a "

@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .common import BenchError
@@ -58,23 +59,27 @@ class Tmux:
             time.sleep(0.003)
         raise BenchError(f"no image rows on screen after {timeout} s:\n" + "\n".join(self.screen()))
 
-    def time_key(self, key: str, timeout: float = 10, styled: bool = True) -> float:
-        """Seconds from sending ``key`` until the screen differs from before it.
+    def names(self) -> list[str]:
+        """The image names in the list's rows on screen (ages and styles ignored)."""
+        return [found.group(0) for line in self.list_area() if (found := ROW.search(line))]
 
-        ``styled`` also counts colour changes (a moved cursor); turn it off while a blinking
-        text cursor is on screen and compare only the list's text.
+    def time_key(self, key: str, done: Callable[[list[str], list[str]], bool] | None = None,
+                 timeout: float = 10) -> float:
+        """Seconds from sending ``key`` until ``done(names_before, names_now)`` holds.
+
+        By default: until the names on screen differ. Names, not the raw screen, so that a
+        ticking age column cannot pass for the key's effect.
         """
-        def look() -> list[str]:
-            return self.screen(styled=True) if styled else self.list_area()
-
-        before = look()
+        done = done or (lambda before, now: now != before)
+        before = self.names()
         start = time.perf_counter()
         self.keys(key)
         deadline = start + timeout
         while time.perf_counter() < deadline:
-            if look() != before:
+            if done(before, self.names()):
                 return time.perf_counter() - start
-        raise BenchError(f"key {key!r} changed nothing on screen in {timeout} s")
+        raise BenchError(f"key {key!r} did not change the list on screen in {timeout} s:\n"
+                         + "\n".join(self.screen()))
 
     def wait_for(self, text: str, timeout: float = 180, poke: str | None = None) -> None:
         deadline = time.perf_counter() + timeout
