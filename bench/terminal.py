@@ -111,7 +111,9 @@ class Tmux:
             self._tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(path))}")
 
     def close(self) -> None:
+        socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        Path(socket_path).unlink(missing_ok=True)  # tmux leaves the socket file behind
 
     def __enter__(self) -> Tmux:
         return self
