@@ -66,35 +66,6 @@ def remove_member(conn: sqlite3.Connection, actor: Actor, image_id: str, member_
             raise NotFound(f"image {image_id} is not shared with {member_id}")
 
 
-def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
-        def answer(conn: sqlite3.Connection) -> Member:
-            with catalog.write(conn):
-                row = visible_row(conn, actor, image_id)
-                require_shared(row)
-                if not actor.admin:
-                    if catalog.row_value(row, "owner") == actor.project:
-                        raise Forbidden(
-                            f"the owner of image {image_id} cannot answer its shares; "
-                            f"project {member_id} accepts or rejects it"
-                        )
-                    if member_id != actor.project:
-                        raise Forbidden(
-                            f"only project {member_id} can answer its share of {image_id}"
-                        )
-                current = conn.execute(
-                    "SELECT 1 FROM image_members WHERE image_id = ? AND member = ?",
-                    (row[0], member_id),
-                ).fetchone()
-                if current is None:
-                    raise NotFound(f"image {image_id} is not shared with {member_id}")
-                conn.execute(
-                    "UPDATE image_members SET status = ?, updated_at = ?"
-                    " WHERE image_id = ? AND member = ?",
-                    (check_member_status(status), catalog.now_stamp(), row[0], member_id),
-                )
-                return catalog.fetch_member(conn, row[0], member_id)
-
-
 def set_member_status(
     conn: sqlite3.Connection, actor: Actor, image_id: str, member_id: str, status: str
 ) -> Member:
