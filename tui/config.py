@@ -89,10 +89,6 @@ class Settings:
     #: The config file that was read, if any (shown in error messages and help).
     config_file: Path | None = None
 
-    @property
-    def uses_cloud(self) -> bool:
-        return self.cloud is not None
-
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed (values are checked like the file's)."""
         return dataclasses.replace(self, **_coerce(changes, "settings"))
