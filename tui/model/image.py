@@ -78,58 +78,23 @@ class MemberStatus(StrEnum):
     REJECTED = "rejected"
 
 
-#: Fields a client may never set; Glance answers 403 when a patch touches them.
-READ_ONLY_FIELDS = frozenset(
-    {
-        "id",
-        "status",
-        "size",
-        "virtual_size",
-        "checksum",
-        "os_hash_algo",
-        "os_hash_value",
-        "owner",
-        "created_at",
-        "updated_at",
-        "file",
-        "schema",
-        "self",
-        "direct_url",
-        "locations",
-        "stores",
-    }
-)
+#: Glance's links and locations: part of its JSON, never image data imagedeck keeps.
+_LINK_FIELDS = frozenset({"file", "schema", "self", "direct_url", "locations"})
 
-#: Core fields that are not free-form properties.
-CORE_FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "status",
-        "disk_format",
-        "container_format",
-        "size",
-        "virtual_size",
-        "checksum",
-        "os_hash_algo",
-        "os_hash_value",
-        "visibility",
-        "protected",
-        "os_hidden",
-        "owner",
-        "min_disk",
-        "min_ram",
-        "tags",
-        "created_at",
-        "updated_at",
-        "stores",
-        "file",
-        "schema",
-        "self",
-        "direct_url",
-        "locations",
-    }
-)
+#: Fields a client may never set; Glance answers 403 when a patch touches them.
+READ_ONLY_FIELDS = _LINK_FIELDS | {
+    "id",
+    "status",
+    "size",
+    "virtual_size",
+    "checksum",
+    "os_hash_algo",
+    "os_hash_value",
+    "owner",
+    "created_at",
+    "updated_at",
+    "stores",
+}
 
 
 def utcnow_iso() -> str:
@@ -184,7 +149,7 @@ class Image:
         for key, value in data.items():
             if key in known:
                 core[key] = value
-            elif key in CORE_FIELDS:
+            elif key in _LINK_FIELDS:
                 continue  # links (self, file, schema) and locations are not kept
             elif value is not None:
                 properties[key] = value if isinstance(value, str) else str(value)
@@ -216,6 +181,10 @@ class Image:
         if key != "properties" and key in self.__dataclass_fields__:
             return getattr(self, key)
         return self.properties.get(key)
+
+
+#: Core fields that are not free-form properties.
+CORE_FIELDS = frozenset(f.name for f in fields(Image) if f.name != "properties") | _LINK_FIELDS
 
 
 @dataclass(slots=True)
