@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,26 +31,10 @@ BUSY_TIMEOUT_S = 10.0
 
 SCHEMA_VERSION = 1
 
-#: Image columns in the order ``SELECT`` returns them.
-IMAGE_COLUMNS = (
-    "id",
-    "name",
-    "status",
-    "disk_format",
-    "container_format",
-    "size",
-    "virtual_size",
-    "checksum",
-    "os_hash_algo",
-    "os_hash_value",
-    "visibility",
-    "protected",
-    "os_hidden",
-    "owner",
-    "min_disk",
-    "min_ram",
-    "created_at",
-    "updated_at",
+#: Image columns in the order ``SELECT`` returns them: every Image field but tags and
+#: properties (tables of their own) and stores (the Glance backends holding the data).
+IMAGE_COLUMNS = tuple(
+    f.name for f in fields(Image) if f.name not in {"tags", "properties", "stores"}
 )
 SELECT_IMAGE = "SELECT " + ", ".join(f"i.{c}" for c in IMAGE_COLUMNS) + " FROM images i"
 
