@@ -28,7 +28,8 @@ class Dialog(ModalScreen[ResultT]):
 
     Subclasses compose a ``#dialog`` container holding a ``Static`` with id
     ``error``; `show_error` writes there so a failure appears in place, next to the
-    fields the person just filled in, and nothing typed is lost.
+    fields the person just filled in, and nothing typed is lost. Buttons run the
+    dialog's actions (``action="screen.apply"``), the same ones its keys run.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]

@@ -47,15 +47,14 @@ class ConfirmDialog(Dialog[bool]):
             yield Static("", id="error")
             yield Static("y confirms, n or esc cancels", classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    self.confirm_label, id="confirm", variant="error", action="screen.answer(True)",
+                    compact=True,
+                )
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "confirm")

@@ -59,8 +59,10 @@ class DownloadDialog(Dialog[Path]):
             yield Static("→ completes; written as NAME.part until verified", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Download", id="download", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    "Download", id="download", variant="primary", action="screen.download", compact=True
+                )
 
     def target(self) -> Path:
         """The file to write, or a ValueError saying why the input cannot be used."""
@@ -82,13 +84,6 @@ class DownloadDialog(Dialog[Path]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_download()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "download":
-            self.action_download()
-        else:
-            self.action_cancel()
 
     def action_download(self) -> None:
         try:

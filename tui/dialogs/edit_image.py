@@ -111,8 +111,10 @@ class EditImageDialog(Dialog[list[Change]]):
             yield Static("no changes", id="preview")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
+                )
 
     def changes(self) -> list[Change]:
         """The changes the form holds now; raises FieldError for a value that cannot be used."""
@@ -161,13 +163,6 @@ class EditImageDialog(Dialog[list[Change]]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_apply()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "apply":
-            self.action_apply()
-        else:
-            self.action_cancel()
 
     def action_apply(self) -> None:
         try:

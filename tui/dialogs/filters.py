@@ -87,9 +87,11 @@ class FilterDialog(Dialog[ImageQuery]):
                 yield labelled("Hidden", Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden", compact=True))
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Clear", id="clear", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Clear", id="clear", action="screen.clear", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
+                )
 
     def _select(self, widget_id: str) -> str | None:
         value = self.query_one(f"#{widget_id}", Select).value
@@ -124,17 +126,12 @@ class FilterDialog(Dialog[ImageQuery]):
     def _submitted(self) -> None:
         self.action_apply()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "apply":
-            self.action_apply()
-        elif event.button.id == "clear":
-            for field in self.query(Input):
-                field.value = ""
-            for select in self.query(Select):
-                select.clear()
-        else:
-            self.action_cancel()
+    def action_clear(self) -> None:
+        """Empty every field; applying an empty form asks for the default view."""
+        for field in self.query(Input):
+            field.value = ""
+        for select in self.query(Select):
+            select.clear()
 
     def action_apply(self) -> None:
         try:

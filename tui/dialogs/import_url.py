@@ -79,9 +79,14 @@ class ImportUrlDialog(Dialog[ImportRequest]):
                 yield MetadataForm(self.schema, id="form")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
                 yield Button(
-                    "Import", id="import", variant="primary", disabled=not self.supported, compact=True
+                    "Import",
+                    id="import",
+                    variant="primary",
+                    disabled=not self.supported,
+                    action="screen.submit",
+                    compact=True,
                 )
 
     @on(Input.Changed, "#url")
@@ -93,13 +98,6 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "import":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def action_submit(self) -> None:
         if not self.supported:

@@ -60,8 +60,10 @@ class MembersDialog(Dialog[MembersResult]):
             yield Static("x marks a member for removal (again to keep it) · ctrl+s applies", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
+                )
 
     def on_mount(self) -> None:
         self._render_list()
@@ -123,13 +125,6 @@ class MembersDialog(Dialog[MembersResult]):
             else:
                 self.to_remove.append(project)
         self._render_list()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "apply":
-            self.action_apply()
-        else:
-            self.action_cancel()
 
     def action_apply(self) -> None:
         self.dismiss(MembersResult(add=list(self.to_add), remove=list(self.to_remove)))

@@ -112,8 +112,11 @@ class UploadDialog(Dialog[UploadRequest]):
                 yield Checkbox("Keep my disk format", id="force_format", classes="override", compact=True)
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Upload", id="upload", variant="primary", disabled=True, compact=True)
+                yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
+                yield Button(
+                    "Upload", id="upload", variant="primary", disabled=True, action="screen.upload",
+                    compact=True,
+                )
 
     # -- step one: the file ----------------------------------------------------------
 
@@ -217,13 +220,6 @@ class UploadDialog(Dialog[UploadRequest]):
     def _field_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "path":
             self.action_upload()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "upload":
-            self.action_upload()
-        else:
-            self.action_cancel()
 
     def action_upload(self) -> None:
         if self.path is None or self.report is None:
