@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tui.cli import main
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
+from tests.cli_kit import Cli, Result, isolate, run
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real config, store, cloud or project of the developer running the tests."""
-    for name in list(os.environ):
-        if name.startswith(("IMAGEDECK_", "OS_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -42,19 +23,16 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], store_dir: Path) -> Callable[..., Result]:
+def cli(capsys: pytest.CaptureFixture[str], store_dir: Path) -> Cli:
     """``cli("ls", project="alpha")`` runs ``imagedeck --store DIR --project alpha ls``."""
 
-    def run(*argv: str, project: str = "alpha", admin: bool = False, store: bool = True) -> Result:
-        capsys.readouterr()
+    def imagedeck(*argv: str, project: str = "alpha", admin: bool = False, store: bool = True) -> Result:
         prefix = ["--store", str(store_dir), "--project", project] if store else []
         if admin:
             prefix.append("--admin")
-        code = main([*prefix, *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return run(capsys, [*prefix, *argv])
 
-    return run
+    return imagedeck
 
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:

@@ -7,18 +7,17 @@ pending share, accepts it by name and downloads it byte-exact; alice cleans up.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli_kit import Cli
 from tests.lab import Lab
 from tui.demo.images import write_image
 
 pytestmark = pytest.mark.lab
 
-Cli = Callable[..., Any]
 
 
 def test_share_flow_on_real_glance(

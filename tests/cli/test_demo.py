@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.cli_kit import Cli
 from tui.config import load_settings
 from tui.demo.seed import CATALOG, DEMO_PROJECT, demo_image_id, seed_demo
 
-Cli = Callable[..., Any]
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-Cli = Callable[..., Any]
+from tests.cli_kit import Cli
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-Result = Any  # tests/cli/conftest.py's Result: code, out, err, json()
-Cli = Callable[..., Result]
+from tests.cli_kit import Cli, Result
+
 Maker = Callable[..., str]
 
 GLANCE_FIELDS = {

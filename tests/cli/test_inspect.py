@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from tests.cli_kit import Cli
 from tui.demo.images import image_bytes, write_image
 
-Cli = Callable[..., Any]
 GIB = 1 << 30
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-Cli = Callable[..., Any]
+from tests.cli_kit import Cli
+
 Maker = Callable[..., str]
 
 

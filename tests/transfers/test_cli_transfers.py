@@ -3,50 +3,32 @@
 from __future__ import annotations
 
 import io
-import json
 import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import MIB, make_raw
+from tests.cli_kit import Cli, Result, isolate, run
 from tui.cli import main
 from tui.cli.transfer_commands import ProgressBar, render_progress
 from tui.transfers import TransferKind, TransferProgress, TransferState
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("IMAGEDECK_CONFIG", "IMAGEDECK_STORE", "IMAGEDECK_PROJECT", "OS_CLOUD", "IMAGEDECK_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Callable[..., Result]:
+def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Cli:
     """``cli("upload", FILE)`` runs ``imagedeck --store tmp/store --project alpha upload FILE``."""
 
-    def run(*argv: str, store: Path | None = None) -> Result:
-        capsys.readouterr()
-        code = main(["--store", str(store or tmp_path / "store"), "--project", "alpha", *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+    def imagedeck(*argv: str, store: Path | None = None) -> Result:
+        return run(capsys, ["--store", str(store or tmp_path / "store"), "--project", "alpha", *argv])
 
-    return run
+    return imagedeck
 
 
 def qcow2(tmp_path: Path, name: str = "disk.qcow2") -> Path:
@@ -170,7 +152,6 @@ def test_copy_to_a_cloud_and_download_from_it(cli, tmp_path: Path, monkeypatch, 
     from tui.stores.glance import GlanceStore
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     src = qcow2(tmp_path)
     name = f"cli-copy-{tmp_path.name}"
     assert cli("upload", str(src), "--name", name, "--property", "os_distro=alpine").code == 0
