@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,19 @@ from ..model import (
     SortKey,
     TimeFilter,
     Visibility,
+    parse_byte_size,
 )
 from . import output
 from .context import CliContext, add_command
 
 # -- argument types (a ValueError or ArgumentTypeError becomes a usage error, exit 2) --
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.IGNORECASE)
-_UNITS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
-
-
 def byte_size(value: str) -> int:
     """``1G``, ``512M``, ``1.5GiB`` or plain bytes; units are powers of 1024."""
-    match = _SIZE.match(value)
-    if not match:
+    size = parse_byte_size(value)
+    if size is None:
         raise argparse.ArgumentTypeError(f"not a size: {value!r} (examples: 1048576, 512M, 1G)")
-    number, unit = match.groups()
-    return int(float(number) * 1024 ** _UNITS[unit.lower()])
+    return size
 
 
 def key_value(value: str) -> tuple[str, str]:

@@ -6,16 +6,11 @@ dialog reports bad input the same way and tests can reach the rules directly.
 
 from __future__ import annotations
 
-import re
-
-from ..model import CORE_FIELDS
+from ..model import CORE_FIELDS, parse_byte_size
 
 #: Glance keeps property names with this prefix for itself.
 RESERVED_PROPERTY_PREFIX = "os_glance"
 MAX_INT = 2**31 - 1
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
 
 
 class FieldError(ValueError):
@@ -36,11 +31,10 @@ def parse_size(text: str, label: str) -> int | None:
     """Bytes from ``1073741824``, ``512M``, ``1.5G`` or ``2GiB`` (binary units); blank is None."""
     if not text.strip():
         return None
-    match = _SIZE.match(text)
-    if not match:
+    size = parse_byte_size(text)
+    if size is None:
         raise FieldError(f"{label} must be a size such as 512M or 2G, not {text.strip()!r}")
-    number, unit, _ = match.groups()
-    return int(float(number) * _UNITS[unit.lower()])
+    return size
 
 
 def parse_list(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from .image import (
     parse_timestamp,
     utcnow_iso,
 )
-from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter
+from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter, parse_byte_size
 
 __all__ = [
     "AuthFailed",
@@ -57,6 +57,7 @@ __all__ = [
     "TimeFilter",
     "Unavailable",
     "Visibility",
+    "parse_byte_size",
     "parse_timestamp",
     "utcnow_iso",
 ]

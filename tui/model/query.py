@@ -6,6 +6,7 @@ evaluated in SQL by the local store, so a filter means the same thing everywhere
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,22 @@ SORT_KEYS = ("name", "status", "size", "created_at", "updated_at", "disk_format"
 
 #: Comparison operators Glance accepts on created_at / updated_at.
 TIME_OPERATORS = ("gt", "gte", "lt", "lte", "eq", "neq")
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.IGNORECASE)
+_UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
+
+
+def parse_byte_size(text: str) -> int | None:
+    """Bytes from ``1073741824``, ``512M``, ``1.5G`` or ``2GiB`` (units are powers of 1024).
+
+    None when ``text`` is not a size, so the CLI and the filter form each word the error
+    their own way.
+    """
+    match = _SIZE.match(text)
+    if not match:
+        return None
+    number, unit = match.groups()
+    return int(float(number) * 1024 ** _UNIT_POWERS[unit.lower()])
 
 
 @dataclass(frozen=True, slots=True)
