@@ -55,12 +55,8 @@ def inspect_file(
     st = _regular_file(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - the inspector's wrapper closes it
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such file") from None
-    except PermissionError:
-        raise Invalid(f"{path}: permission denied; check the file's owner and mode") from None
     except OSError as exc:
-        raise Invalid(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc, "check the file's owner and mode") from None
     try:
         found = _inspect(handle, st.st_size)
     except Exception as exc:  # a hostile file must never take the caller down
@@ -93,17 +89,22 @@ def _regular_file(path: Path) -> os.stat_result:
     """Stat first: a directory, FIFO or device would fail or block the read loop."""
     try:
         st = path.stat()
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such file") from None
-    except PermissionError:
-        raise Invalid(f"{path}: permission denied; check the directory's permissions") from None
     except OSError as exc:
-        raise Invalid(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc, "check the directory's permissions") from None
     if stat.S_ISDIR(st.st_mode):
         raise Invalid(f"{path} is a directory; give an image file")
     if not stat.S_ISREG(st.st_mode):
         raise Invalid(f"{path} is not a regular file; copy the image to a file first")
     return st
+
+
+def _unreadable(path: Path, exc: OSError, permission_hint: str) -> NotFound | Invalid:
+    """The typed error for a file that cannot be statted or opened."""
+    if isinstance(exc, FileNotFoundError):
+        return NotFound(f"{path}: no such file")
+    if isinstance(exc, PermissionError):
+        return Invalid(f"{path}: permission denied; {permission_hint}")
+    return Invalid(f"{path}: cannot be read ({exc.strerror or exc})")
 
 
 def _inspect(handle: BinaryIO, size: int) -> _Found:
