@@ -7,16 +7,16 @@ bytes that went by, and the destination's recorded hashes must all agree.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Conflict, Image, ImageDeckError, ImageStatus, NotFound
+from ..model import Conflict, Image, ImageStatus
 from ..stores import ImageStore
 from .errors import VerificationFailed
 from .events import TransferKind, TransferState
 from .job import Transfer
-from .streams import Hasher, coalesce, hashed, prefetch
+from .streams import Hasher, coalesce
+from .upload import discard_image, upload_hashed
 from .verify import recorded_mismatches
 
 #: Property name prefixes a store manages itself and refuses from clients.
@@ -79,13 +79,7 @@ class CopyJob(Transfer):
         async with self.src_store.download(source.id) as data:
             size = data.size if data.size is not None else source.size
             self.begin(size, "copying")
-            async with contextlib.aclosing(prefetch(coalesce(data.chunks))) as queued, contextlib.aclosing(
-                hashed(queued, hasher, self.advance)
-            ) as stream:
-                try:
-                    copied = await self.dst_store.upload(created.id, stream, size)
-                finally:
-                    await hasher.settle()
+            copied = await upload_hashed(self, self.dst_store, created.id, coalesce(data.chunks), size, hasher)
         self.set_state(TransferState.VERIFYING, "comparing checksums end to end")
         md5, sha512 = await hasher.digests()
         if copied.checksum is None and copied.os_hash_value is None:
@@ -102,10 +96,7 @@ class CopyJob(Transfer):
         new_id, self.new_id = self.new_id, None
         if new_id is None:
             return None
-        try:
-            await self.dst_store.delete_image(new_id)
-        except NotFound:
-            pass
-        except ImageDeckError as exc:
-            return f"could not delete the incomplete copy {new_id}: {exc}"
+        error = await discard_image(self.dst_store, new_id)
+        if error is not None:
+            return f"could not delete the incomplete copy {new_id}: {error}"
         return f"incomplete copy {new_id} deleted"

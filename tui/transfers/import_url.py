@@ -5,18 +5,17 @@ imagedeck fetches and uploads it where it cannot (the local store).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
 
-from ..model import ImageDeckError, ImageStatus, Invalid, NotFound, Unavailable
+from ..model import ImageStatus, Invalid, Unavailable
 from ..stores import ImageStore
 from .events import TransferKind
 from .job import Transfer
-from .streams import Hasher, coalesce, hashed, prefetch
-from .upload import verify_upload
+from .streams import Hasher, coalesce
+from .upload import discard_image, upload_hashed, verify_upload
 
 WEB_DOWNLOAD = "web-download"
 #: Seconds between two looks at an importing image, and the overall limit.
@@ -109,13 +108,9 @@ class ImportJob(Transfer):
                     length = response.headers.get("content-length")
                     size = int(length) if length and length.isdigit() else None
                     self.begin(size, f"fetching {self.url} here (no web-download in {self.store.label})")
-                    async with contextlib.aclosing(prefetch(coalesce(_body(response)))) as queued, (
-                        contextlib.aclosing(hashed(queued, hasher, self.advance))
-                    ) as stream:
-                        try:
-                            image = await self.store.upload(image_id, stream, size)
-                        finally:
-                            await hasher.settle()
+                    image = await upload_hashed(
+                        self, self.store, image_id, coalesce(_body(response)), size, hasher
+                    )
             except httpx.HTTPError as exc:
                 raise Unavailable(f"cannot fetch {self.url}: {exc}") from None
         image = await verify_upload(self, self.store, image, hasher)
@@ -126,12 +121,9 @@ class ImportJob(Transfer):
         image_id, self.image_id = self.image_id, None
         if image_id is None:
             return None
-        try:
-            await self.store.delete_image(image_id)
-        except NotFound:
-            pass
-        except ImageDeckError as exc:
-            return f"could not delete image {image_id}: {exc}"
+        error = await discard_image(self.store, image_id)
+        if error is not None:
+            return f"could not delete image {image_id}: {error}"
         return f"image {image_id} deleted"
 
     def prepare_retry(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,7 +97,10 @@ class UploadJob(Transfer):
             image = await self.store.create_image(self.create_fields())
             self.image_id = image.id
         self.destination = f"{self.store.label}: {self.image_id}"
-        image = await send_file(self, self.store, self.image_id, self.path, size)
+        self.begin(size, "uploading")
+        hasher = Hasher()
+        image = await upload_hashed(self, self.store, self.image_id, read_file(self.path), size, hasher)
+        image = await verify_upload(self, self.store, image, hasher)
         self.result = image
         if has_hashes(image):
             self.message = f"uploaded as {image.id}; checksums match"
@@ -139,12 +142,9 @@ class UploadJob(Transfer):
 
     async def _delete(self, what: str) -> str:
         image_id, self.image_id = self.image_id, None
-        try:
-            await self.store.delete_image(image_id)  # type: ignore[arg-type]
-        except NotFound:
-            pass
-        except ImageDeckError as exc:
-            return f"could not delete the {what} {image_id}: {exc}"
+        error = await discard_image(self.store, image_id)  # type: ignore[arg-type]
+        if error is not None:
+            return f"could not delete the {what} {image_id}: {error}"
         return f"image {image_id} deleted; a retry creates a new one"
 
 
@@ -162,18 +162,33 @@ async def settled_status(store: ImageStore, image_id: str, within: float = SETTL
         await asyncio.sleep(0.25)
 
 
-async def send_file(job: Transfer, store: ImageStore, image_id: str, path: Path, size: int) -> Image:
-    """Stream ``path`` into the image, then check the store's hashes against ours."""
-    job.begin(size, "uploading")
-    hasher = Hasher()
-    async with contextlib.aclosing(read_file(path)) as chunks, contextlib.aclosing(
-        prefetch(chunks)
-    ) as queued, contextlib.aclosing(hashed(queued, hasher, job.advance)) as data:
+async def discard_image(store: ImageStore, image_id: str) -> ImageDeckError | None:
+    """Delete an image a failed or cancelled transfer made; the error if it stays behind."""
+    try:
+        await store.delete_image(image_id)
+    except NotFound:
+        pass
+    except ImageDeckError as exc:
+        return exc
+    return None
+
+
+async def upload_hashed(
+    job: Transfer,
+    store: ImageStore,
+    image_id: str,
+    chunks: AsyncIterable[bytes],
+    size: int | None,
+    hasher: Hasher,
+) -> Image:
+    """Stream ``chunks`` into the image, read ahead, through ``hasher``, counted on ``job``."""
+    async with contextlib.aclosing(prefetch(chunks)) as queued, contextlib.aclosing(
+        hashed(queued, hasher, job.advance)
+    ) as data:
         try:
-            image = await store.upload(image_id, data, size)
+            return await store.upload(image_id, data, size)
         finally:
             await hasher.settle()
-    return await verify_upload(job, store, image, hasher)
 
 
 async def verify_upload(job: Transfer, store: ImageStore, image: Image, hasher: Hasher) -> Image:
