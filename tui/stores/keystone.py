@@ -17,6 +17,7 @@ import httpx
 
 from ..model import AuthFailed, Invalid, NotFound, Unavailable
 from .clouds import CloudConfig
+from .glance_errors import glance_message
 from .token_cache import TokenCache
 
 #: Renew a token this long before Keystone says it expires.
@@ -236,14 +237,14 @@ class KeystoneSession:
                               f"({type(exc).__name__}); check auth_url and the network") from None
         if resp.status_code in (401, 403):
             raise AuthFailed(f"cloud {self.cloud.name!r}: Keystone refused the credentials "
-                             f"({resp.status_code}: {_error_text(resp)}); check clouds.yaml")
+                             f"({resp.status_code}: {glance_message(resp)}); check clouds.yaml")
         if resp.status_code == 404:
             raise AuthFailed(f"cloud {self.cloud.name!r}: Keystone at {url} answered 404 "
-                             f"({_error_text(resp)}); the project, domain or user may not exist")
+                             f"({glance_message(resp)}); the project, domain or user may not exist")
         if resp.status_code >= 400:
             err = Unavailable if resp.status_code >= 500 else Invalid
             raise err(f"cloud {self.cloud.name!r}: Keystone answered {resp.status_code}: "
-                      f"{_error_text(resp)}")
+                      f"{glance_message(resp)}")
         value = resp.headers.get("X-Subject-Token")
         try:
             body = resp.json()
@@ -254,14 +255,3 @@ class KeystoneSession:
                               "unreadable token response")
         return Token.from_body(value, body)
 
-
-def _error_text(resp: httpx.Response) -> str:
-    try:
-        body = resp.json()
-    except ValueError:
-        return resp.reason_phrase or "no detail"
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        if isinstance(err, dict) and err.get("message"):
-            return str(err["message"])
-    return resp.reason_phrase or "no detail"
