@@ -25,7 +25,6 @@ from .image import (
     Schema,
     Visibility,
     parse_timestamp,
-    utcnow_iso,
 )
 from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter, parse_byte_size
 
@@ -59,5 +58,4 @@ __all__ = [
     "Visibility",
     "parse_byte_size",
     "parse_timestamp",
-    "utcnow_iso",
 ]

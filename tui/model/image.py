@@ -97,11 +97,6 @@ READ_ONLY_FIELDS = _LINK_FIELDS | {
 }
 
 
-def utcnow_iso() -> str:
-    """The current time in Glance's timestamp format (seconds, trailing Z)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def parse_timestamp(value: str | None) -> datetime | None:
     """Parse a Glance timestamp ("2026-11-23T21:37:50Z", with or without fraction)."""
     if not value:
