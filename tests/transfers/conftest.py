@@ -44,6 +44,10 @@ class Recorder:
         job_id = self.manager.submit(job)
         return await self.manager.wait(job_id)
 
+    async def run_again(self, job: Transfer) -> Transfer:
+        self.manager.retry(job.id)
+        return await self.manager.wait(job.id)
+
     def of(self, job: Transfer) -> list[TransferProgress]:
         return [e for e in self.events if e.job_id == job.id]
 
@@ -67,6 +71,17 @@ def make_raw(path: Path, size: int, seed: int = 1) -> Path:
     return path
 
 
+def qcow2_backed_by(base: Path) -> Path:
+    """An unsafe image: ``child.qcow2`` beside ``base``, with ``base`` (raw) as its backing file."""
+    child = base.with_name("child.qcow2")
+    subprocess.run(
+        ["qemu-img", "create", "-f", "qcow2", "-F", "raw", "-b", str(base), str(child)],
+        check=True,
+        capture_output=True,
+    )
+    return child
+
+
 @pytest.fixture
 def image_file(tmp_path: Path) -> Callable[..., Path]:
     """``image_file("qcow2", mib=4)``: a real image of that format holding random data."""
@@ -85,7 +100,6 @@ def image_file(tmp_path: Path) -> Callable[..., Path]:
         return out
 
     return make
-
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -107,10 +121,3 @@ def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.shutdown()
         server.server_close()
         thread.join()
-
-async def _run_again(self: Recorder, job: Transfer) -> Transfer:
-    self.manager.retry(job.id)
-    return await self.manager.wait(job.id)
-
-
-Recorder.run_again = _run_again  # type: ignore[attr-defined]

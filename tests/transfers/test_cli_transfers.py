@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MIB, make_raw
+from conftest import MIB, make_raw, qcow2_backed_by
 from tests.cli_kit import Cli, Result, isolate, run
 from tui.cli import main
 from tui.cli.transfer_commands import ProgressBar, render_progress
@@ -62,10 +62,7 @@ def test_upload_then_download(cli, tmp_path: Path) -> None:
 
 
 def test_upload_refuses_unsafe_and_mismatched_files(cli, tmp_path: Path) -> None:
-    base = make_raw(tmp_path / "base.raw", MIB)
-    child = tmp_path / "child.qcow2"
-    subprocess.run(["qemu-img", "create", "-f", "qcow2", "-F", "raw", "-b", str(base), str(child)],
-                   check=True, capture_output=True)
+    child = qcow2_backed_by(make_raw(tmp_path / "base.raw", MIB))
     unsafe = cli("upload", str(child))
     assert unsafe.code == 1
     assert unsafe.err.startswith("imagedeck: unsafe image: ") and "backing file" in unsafe.err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MIB
+from conftest import MIB, qcow2_backed_by
 from tui.formats import inspect_file
 from tui.model import Invalid
 from tui.transfers import (
@@ -63,10 +63,7 @@ async def test_missing_qemu_img_names_the_package(rec, image_file, tmp_path) -> 
 
 
 async def test_unsafe_source_is_refused(rec, image_file, tmp_path) -> None:
-    base = image_file("raw", mib=1)
-    child = tmp_path / "child.qcow2"
-    subprocess.run(["qemu-img", "create", "-f", "qcow2", "-F", "raw", "-b", str(base), str(child)],
-                   check=True, capture_output=True)
+    child = qcow2_backed_by(image_file("raw", mib=1))
     out = tmp_path / "o.raw"
     job = await rec.run(ConvertJob(child, "raw", out))
     assert job.state == TransferState.FAILED and isinstance(job.error, UnsafeImage)

@@ -4,10 +4,10 @@ inspector refuses before anything is created."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
 
 import pytest
 
+from conftest import qcow2_backed_by
 from tui.model import Invalid
 from tui.transfers import FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 
@@ -40,11 +40,8 @@ async def test_import_needs_a_disk_format_and_an_http_url(store, rec) -> None:
         ImportJob(store, "file:///etc/passwd", {"disk_format": "raw"})
 
 
-async def test_unsafe_image_is_refused_and_nothing_created(store, rec, image_file, tmp_path) -> None:
-    base = image_file("raw", mib=1)
-    child = tmp_path / "child.qcow2"
-    subprocess.run(["qemu-img", "create", "-f", "qcow2", "-F", "raw", "-b", str(base), str(child)],
-                   check=True, capture_output=True)
+async def test_unsafe_image_is_refused_and_nothing_created(store, rec, image_file) -> None:
+    child = qcow2_backed_by(image_file("raw", mib=1))
     job = await rec.run(UploadJob(store, child, {"name": "evil"}))
     assert job.state == TransferState.FAILED and isinstance(job.error, UnsafeImage)
     assert "backing file" in job.message and "nothing was created" in job.message
