@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MIB, make_raw, qcow2_backed_by
+from conftest import MIB, qcow2_backed_by
 from tests.cli_kit import Cli, Result, isolate, run
 from tui.cli import main
 from tui.cli.transfer_commands import ProgressBar, render_progress
@@ -31,15 +31,8 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Cli:
     return imagedeck
 
 
-def qcow2(tmp_path: Path, name: str = "disk.qcow2") -> Path:
-    raw = make_raw(tmp_path / f"{name}.raw", 3 * MIB)
-    out = tmp_path / name
-    subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", str(raw), str(out)], check=True)
-    return out
-
-
-def test_upload_then_download(cli, tmp_path: Path) -> None:
-    src = qcow2(tmp_path)
+def test_upload_then_download(cli, image_file, tmp_path: Path) -> None:
+    src = image_file("qcow2", mib=3)
     up = cli("upload", str(src), "--name", "cli-disk", "--property", "os_distro=debian",
              "--tag", "gold", "--min-disk", "1", "--json")
     assert up.code == 0, up.err
@@ -61,14 +54,14 @@ def test_upload_then_download(cli, tmp_path: Path) -> None:
     assert (tmp_path / "cli-disk").read_bytes() == src.read_bytes()
 
 
-def test_upload_refuses_unsafe_and_mismatched_files(cli, tmp_path: Path) -> None:
-    child = qcow2_backed_by(make_raw(tmp_path / "base.raw", MIB))
+def test_upload_refuses_unsafe_and_mismatched_files(cli, image_file, tmp_path: Path) -> None:
+    child = qcow2_backed_by(image_file("raw", mib=1))
     unsafe = cli("upload", str(child))
     assert unsafe.code == 1
     assert unsafe.err.startswith("imagedeck: unsafe image: ") and "backing file" in unsafe.err
     assert len(unsafe.err.strip().splitlines()) == 1
 
-    src = qcow2(tmp_path)
+    src = image_file("qcow2", mib=3)
     mismatch = cli("upload", str(src), "--disk-format", "raw")
     assert mismatch.code == 1 and mismatch.err.startswith("imagedeck: format mismatch: ")
     assert cli("ls", "--json").json() == []
@@ -79,8 +72,8 @@ def test_upload_refuses_unsafe_and_mismatched_files(cli, tmp_path: Path) -> None
     assert allowed.code == 0 and allowed.json()["image"]["status"] == "active"
 
 
-def test_copy_to_another_local_store(cli, tmp_path: Path) -> None:
-    src = qcow2(tmp_path)
+def test_copy_to_another_local_store(cli, image_file, tmp_path: Path) -> None:
+    src = image_file("qcow2", mib=3)
     assert cli("upload", str(src), "--name", "to-copy", "--property", "os_type=linux").code == 0
     other = tmp_path / "other-store"
     done = cli("copy", "to-copy", "--to", str(other), "--json")
@@ -91,8 +84,8 @@ def test_copy_to_another_local_store(cli, tmp_path: Path) -> None:
     assert listed[0]["name"] == "to-copy" and listed[0]["os_type"] == "linux"
 
 
-def test_convert_file_and_store_image(cli, tmp_path: Path) -> None:
-    src = qcow2(tmp_path)
+def test_convert_file_and_store_image(cli, image_file, tmp_path: Path) -> None:
+    src = image_file("qcow2", mib=3)
     out = tmp_path / "disk.vmdk"
     done = cli("convert", str(src), "--to-format", "vmdk", "-o", str(out))
     assert done.code == 0, done.err
@@ -142,14 +135,14 @@ def test_progress_bar_redraws_in_place_and_ends_the_line() -> None:
 
 
 @pytest.mark.lab
-def test_copy_to_a_cloud_and_download_from_it(cli, tmp_path: Path, monkeypatch, lab) -> None:
+def test_copy_to_a_cloud_and_download_from_it(cli, image_file, tmp_path: Path, monkeypatch, lab) -> None:
     import asyncio
 
     from tests.lab.plugin import lab_cloud
     from tui.stores.glance import GlanceStore
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
-    src = qcow2(tmp_path)
+    src = image_file("qcow2", mib=3)
     name = f"cli-copy-{tmp_path.name}"
     assert cli("upload", str(src), "--name", name, "--property", "os_distro=alpine").code == 0
     done = cli("copy", name, "--to", "cloud:lab-alice", "--json")
