@@ -47,6 +47,13 @@ def openstack_command(lab_venv: Path) -> Path:
     return command
 
 
+#: Names for ``--only``, and the step each named measurement belongs to.
+STEP_OF = {"listing": "listing", "tui": "tui", "transfers (Glance) and memory": "glance-transfers",
+           "transfers (local)": "local-transfers", "responsiveness": "responsiveness",
+           "terminal traffic": "traffic"}
+STEPS = list(STEP_OF.values())
+
+
 def sections() -> dict[str, Section]:
     return {
         "listing": Section(
@@ -101,11 +108,17 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
                         "produced a number; writes to a temporary file unless --out is given")
     parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS.md)")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a new temporary one)")
+    parser.add_argument("--only", metavar="STEP[,STEP]", type=lambda text: set(text.split(",")),
+                        help=f"run only these steps ({', '.join(STEPS)}); writes to a temporary file "
+                        "unless --out is given")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
     work = args.work or Path(tempfile.mkdtemp(prefix="imagedeck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    default_out = (Path(tempfile.gettempdir()) / "imagedeck-bench-smoke.md" if args.smoke
+    if args.only and not args.only <= set(STEPS):
+        parser.error(f"--only takes {', '.join(STEPS)}")
+    partial = args.smoke or bool(args.only)
+    default_out = (Path(tempfile.gettempdir()) / "imagedeck-bench-partial.md" if partial
                    else REPO / "bench" / "RESULTS.md")
     out = args.out or default_out
     began = time.perf_counter()
@@ -113,6 +126,8 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
     errors: list[str] = []
 
     def attempt(name: str, step: Callable[[], None]) -> None:
+        if args.only and STEP_OF[name] not in args.only:
+            return
         print(f"bench: {name} ...", flush=True)
         start = time.perf_counter()
         try:
@@ -155,13 +170,19 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     for section in secs.values():
+        if args.only and not section.numbers:
+            continue  # a step that was not asked for
         bad = [name for name, value in section.numbers.items() if not finite(value)]
         if not section.numbers:
             errors.append(f"{section.title}: produced no numbers")
         elif bad:
             errors.append(f"{section.title}: not numbers: {bad}")
     command = "python -m bench.run" + (" --smoke" if args.smoke else "")
-    text = report.render(description, list(secs.values()), "smoke" if args.smoke else "full", command,
+    mode = "smoke" if args.smoke else "full"
+    if args.only:
+        command += f" --only {','.join(sorted(args.only))}"
+        mode = f"partial {mode}"
+    text = report.render(description, list(secs.values()), mode, command,
                          time.perf_counter() - began, errors)
     out.write_text(text)
     print(text)
