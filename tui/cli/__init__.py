@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import shutil
 import sys
@@ -20,11 +21,20 @@ from typing import Any
 from .. import __version__
 from ..config import Settings, config_path, load_settings
 from ..model import ImageDeckError
-from . import images, sharing, transfer_commands
 from .context import CliContext
 
 PROG = "imagedeck"
 DEBUG_ENV = "IMAGEDECK_DEBUG"
+
+#: The module that registers each subcommand, in the order ``--help`` lists them. A run
+#: imports only the modules of the commands named on its command line: ``ls`` need not
+#: load the transfer engine.
+COMMAND_MODULES = {
+    **dict.fromkeys(("ls", "show", "inspect", "set", "delete", "deactivate", "reactivate"), "images"),
+    **dict.fromkeys(("members", "share", "unshare", "accept", "reject", "pending", "shares"), "sharing"),
+    **dict.fromkeys(("upload", "download", "import", "copy", "convert"), "transfer_commands"),
+}
+ALL_MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 
 
 def epilog() -> str:
@@ -55,7 +65,18 @@ def global_options() -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
+    """The modules whose commands ``argv`` may run; every module when it names no command.
+
+    Any word that is a command name counts (even an option's value), so the command
+    argparse picks is always among those registered.
+    """
+    named = {COMMAND_MODULES[word] for word in argv if word in COMMAND_MODULES}
+    return tuple(m for m in ALL_MODULES if m in named) or ALL_MODULES
+
+
+def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
+    """The command line parser with the subcommands of ``modules`` (default: all of them)."""
     common = global_options()
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -73,9 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     subparsers.global_options = common  # type: ignore[attr-defined]
-    images.register(subparsers)
-    sharing.register(subparsers)
-    transfer_commands.register(subparsers)
+    for name in modules:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 
@@ -96,7 +116,7 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(command_modules(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage error (2), --help or --version (0)
@@ -187,4 +207,4 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-__all__ = ["build_parser", "cli_overrides", "main"]
+__all__ = ["COMMAND_MODULES", "build_parser", "cli_overrides", "command_modules", "main"]
