@@ -66,3 +66,14 @@ def test_json_keeps_glance_names() -> None:
     assert "properties" not in data["image"]
     assert data["members"] == [{"image_id": "i", "member_id": "p", "status": "pending",
                                 "created_at": None, "updated_at": None}]
+
+
+def test_json_list_prints_one_image_per_line() -> None:
+    images = [Image(id="a", name="x", tags=["t"], properties={"os_distro": "debian"}),
+              Image(id="b", protected=True)]
+    text = output.to_json(images)
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4
+    assert json.loads(lines[1].rstrip(",")) == images[0].to_glance()
+    assert json.loads(text) == [image.to_glance() for image in images]
+    assert output.to_json([]) == "[]"

@@ -39,8 +39,17 @@ def to_plain(data: Any) -> Any:
     return data
 
 
+#: One value per call, with the C encoder (``indent`` would switch to the pure-Python one).
+_compact = json.JSONEncoder(default=str).encode
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(to_plain(data), indent=2, sort_keys=False, default=str)
+    """A list prints one item per line, as listings of thousands of images print fast that way
+    and stay easy to grep; anything else is indented."""
+    plain = to_plain(data)
+    if isinstance(plain, list) and plain:
+        return "[\n" + ",\n".join(f"  {_compact(item)}" for item in plain) + "\n]"
+    return json.dumps(plain, indent=2, default=str)
 
 
 # -- small formatters --------------------------------------------------------------

@@ -138,11 +138,10 @@ class Image:
     @classmethod
     def from_glance(cls, data: dict[str, Any]) -> Image:
         """Build an image from a Glance v2 JSON body (unknown keys become properties)."""
-        known = {f.name for f in fields(cls)} - {"properties"}
         core: dict[str, Any] = {}
         properties: dict[str, str] = {}
         for key, value in data.items():
-            if key in known:
+            if key in _IMAGE_FIELDS:
                 core[key] = value
             elif key in _LINK_FIELDS:
                 continue  # links (self, file, schema) and locations are not kept
@@ -157,12 +156,8 @@ class Image:
 
     def to_glance(self) -> dict[str, Any]:
         """The flat JSON shape Glance uses: core fields then properties at top level."""
-        data: dict[str, Any] = {}
-        for f in fields(self):
-            if f.name == "properties":
-                continue
-            value = getattr(self, f.name)
-            data[f.name] = list(value) if f.name == "tags" else value
+        data = {name: getattr(self, name) for name in _IMAGE_FIELDS}
+        data["tags"] = list(self.tags)
         data.update(self.properties)
         return data
 
@@ -178,8 +173,12 @@ class Image:
         return self.properties.get(key)
 
 
+#: Image's own fields in declaration order (Glance's JSON order), properties aside; looked up
+#: once here rather than per record, as listings build and print thousands of them.
+_IMAGE_FIELDS = tuple(f.name for f in fields(Image) if f.name != "properties")
+
 #: Core fields that are not free-form properties.
-CORE_FIELDS = frozenset(f.name for f in fields(Image) if f.name != "properties") | _LINK_FIELDS
+CORE_FIELDS = frozenset(_IMAGE_FIELDS) | _LINK_FIELDS
 
 
 @dataclass(slots=True)
