@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from ..config import Settings
 from ..model import Forbidden, Image, ImageQuery, Invalid, NotFound
 from ..stores import ImageStore, open_store
+from ..stores.targets import open_target
 from . import output
 
 Handler = Callable[[argparse.Namespace, "CliContext"], Awaitable[int]]
@@ -86,22 +87,10 @@ class CliContext:
     async def open_store_for(self, target: str) -> ImageStore:
         """A second store named on the command line (e.g. ``copy --to``), opened once.
 
-        ``local:PATH``, or anything that looks like a path (``./x``, ``/x``, ``~/x``), is a
-        local store acting as the same project; ``cloud:NAME`` or a bare name is a cloud
-        from clouds.yaml.
+        The word is read by `open_target`: ``local:PATH`` or a path, ``cloud:NAME`` or a name.
         """
         if target not in self._others:
-            kind, sep, rest = target.partition(":")
-            if sep and kind == "local":
-                settings = self.settings.replace(store_path=rest, cloud=None)
-            elif sep and kind == "cloud":
-                settings = self.settings.replace(cloud=rest)
-            elif target.startswith(("/", ".", "~")):
-                settings = self.settings.replace(store_path=target, cloud=None)
-            else:
-                settings = self.settings.replace(cloud=target)
-            store = open_store(settings)
-            await store.open()
+            store = await open_target(self.settings, target)
             self._others[target] = store
             self._warn_about(store)
         return self._others[target]

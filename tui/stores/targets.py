@@ -1,0 +1,59 @@
+"""A second store named by one word: ``local:PATH`` or a path, ``cloud:NAME`` or a cloud name.
+
+The CLI's ``copy --to`` and the app's copy dialog name destinations the same way, so a
+word means the same store in both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import ImageDeckError
+from . import open_store
+from .base import ImageStore
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+
+def local_target(path: Path | str) -> str:
+    """The word naming the local store in directory ``path``."""
+    return f"local:{path}"
+
+
+def cloud_target(name: str) -> str:
+    """The word naming a cloud of clouds.yaml."""
+    return f"cloud:{name}"
+
+
+def target_settings(settings: Settings, target: str) -> Settings:
+    """``settings`` pointed at ``target``; a local store acts as the same project.
+
+    ``local:PATH``, or anything that looks like a path (``./x``, ``/x``, ``~/x``), is a
+    local store; ``cloud:NAME`` or a bare name is a cloud from clouds.yaml.
+    """
+    kind, sep, rest = target.partition(":")
+    if sep and kind == "local":
+        return settings.replace(store_path=rest, cloud=None)
+    if sep and kind == "cloud":
+        return settings.replace(cloud=rest)
+    if target.startswith(("/", ".", "~")):
+        return settings.replace(store_path=target, cloud=None)
+    return settings.replace(cloud=target)
+
+
+async def open_target(settings: Settings, target: str) -> ImageStore:
+    """Build and open the store ``target`` names; nothing stays open when that fails."""
+    store = open_store(target_settings(settings, target))
+    try:
+        await store.open()
+    except BaseException:
+        with contextlib.suppress(ImageDeckError, OSError):
+            await store.close()
+        raise
+    return store
+
+
+__all__ = ["cloud_target", "local_target", "open_target", "target_settings"]
