@@ -54,6 +54,8 @@ class ImageDeckApp(App[int]):
         self._environ = dict(os.environ if environ is None else environ)
         self.theme_errors: list[str] = []
         self.transfers: Any = None
+        #: Stores opened as copy destinations, by the word that names them; closed on exit.
+        self._destinations: dict[str, ImageStore] = {}
         self._register_themes()
 
     # -- themes --------------------------------------------------------------------
@@ -94,10 +96,11 @@ class ImageDeckApp(App[int]):
             for job in self.transfers.jobs():
                 if job.state.active:
                     self.transfers.cancel(job.id)
-        try:
-            await self.store.close()
-        except ImageDeckError:
-            pass
+        for store in (self.store, *self._destinations.values()):
+            try:
+                await store.close()
+            except ImageDeckError:
+                pass
 
     def show_unreachable(self, message: str) -> None:
         """The store did not answer at start (or after a switch): retry, pick another, or quit."""
@@ -195,6 +198,47 @@ class ImageDeckApp(App[int]):
         from .transfers import ImportJob
 
         self._submit(lambda: ImportJob(self.store, request.url, request.fields))
+
+    def start_copy(self, image: Image, destination_target: str, name: str | None) -> None:
+        """Open the destination in a worker (a cloud may be slow or refuse us), then queue the copy."""
+        from .screens.main import describe_error
+        from .transfers import CopyJob
+
+        source = self.store
+
+        async def open_then_copy() -> None:
+            try:
+                destination = await self._destination(destination_target)
+            except Exception as exc:  # wrong password, unreachable, unknown cloud: say so, go on
+                self.notify(describe_error(exc), title="Cannot open the destination", severity="error", timeout=8)
+                return
+            self._submit(lambda: CopyJob(source, image.id, destination, name=name))
+
+        self.run_worker(open_then_copy, group="destination", exit_on_error=False)
+
+    async def _destination(self, target: str) -> ImageStore:
+        """The store ``target`` names, opened once and kept for the next copy there."""
+        from .stores.targets import open_target
+
+        if target not in self._destinations:
+            store = await open_target(self.settings, target)
+            if target in self._destinations:  # another copy opened it meanwhile
+                await store.close()
+            else:
+                self._destinations[target] = store
+                for warning in getattr(store, "warnings", ()):
+                    self.notify(f"{store.label}: {warning}", severity="warning", timeout=8)
+        return self._destinations[target]
+
+    def start_convert(self, image: Image, out_format: str, path: Path | None, name: str | None = None) -> None:
+        """Convert into the file ``path`` or, when None, back into this store as image ``name``."""
+        from .transfers import ConvertJob, carried_fields
+
+        source = (self.store, image.id)
+        if path is not None:
+            self._submit(lambda: ConvertJob(source, out_format, path))
+        else:
+            self._submit(lambda: ConvertJob(source, out_format, self.store, fields=carried_fields(image, name)))
 
     def cancel_transfer(self, job_id: str) -> None:
         if self.transfers is not None and self.transfers.cancel(job_id):

@@ -19,6 +19,8 @@ COMMAND_HELP = (
     ("sort KEY [asc|desc]", f"sort by one of {', '.join(SORT_KEYS)}"),
     ("filter KEY=VALUE …", "server-side filter: status, visibility, format, member_status, owner, "
      "tag, name, protected, hidden; `:filter` alone clears"),
+    ("convert FORMAT [PATH]", "convert the selected image with qemu-img into a file "
+     "(default NAME.FORMAT in the current directory)"),
     ("theme NAME", "switch theme"),
     ("refresh", "reload from the store"),
     ("help", "show every key"),
@@ -101,7 +103,22 @@ def parse_command(text: str, query: ImageQuery) -> Command:
         return Command("sort", (key.key, key.direction))
     if name == "filter":
         return Command("filter", tuple(args), parse_filter(args, query))
-    raise Invalid(f"unknown command {name!r}; known: cloud, sort, filter, theme, refresh, help, q")
+    if name == "convert":
+        return Command("convert", parse_convert(args))
+    raise Invalid(f"unknown command {name!r}; known: cloud, sort, filter, convert, theme, refresh, help, q")
+
+
+def parse_convert(args: list[str]) -> tuple[str, ...]:
+    """``FORMAT [PATH]`` with FORMAT one qemu-img can produce for Glance."""
+    from .transfers.convert import OUTPUT_FORMATS  # here, so starting the app does not load the engine
+
+    formats = ", ".join(OUTPUT_FORMATS)
+    if not args or len(args) > 2:
+        raise Invalid(f"usage: :convert FORMAT [PATH] with FORMAT one of {formats}")
+    out_format = args[0].lower()
+    if out_format not in OUTPUT_FORMATS:
+        raise Invalid(f"cannot convert to {args[0]!r}: choose one of {formats}")
+    return (out_format, *args[1:])
 
 
 #: Palette entries: title, help, the app action to run.
@@ -109,6 +126,9 @@ PALETTE_ACTIONS = (
     ("Refresh", "Reload images and shares from the store", "screen.reload"),
     ("Upload image", "Upload a local disk image file", "screen.upload"),
     ("Import from URL", "Create an image from a URL (web-download)", "screen.import_url"),
+    ("Copy image…", "Copy the selected image into another cloud or store (C)", "screen.copy_image"),
+    ("Convert image…", "Convert the selected image with qemu-img, to a file or a new image",
+     "screen.convert_image"),
     ("Switch cloud or store", "Pick another cloud from clouds.yaml or the local store", "screen.switch_cloud"),
     ("Structured filters", "Filter by visibility, status, format, member status, tag, size", "screen.filters"),
     ("Show shares", "Focus the sharing pane", "screen.focus_sharing"),

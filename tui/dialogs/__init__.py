@@ -2,6 +2,8 @@
 
 from .cloud_picker import LOCAL_STORE, CloudPickerDialog
 from .confirm import ConfirmDialog
+from .convert import ConvertDialog, ConvertRequest
+from .copy import CopyDialog, CopyRequest, Destination
 from .download import DownloadDialog
 from .edit_image import EditImageDialog
 from .filters import FilterDialog
@@ -15,6 +17,11 @@ __all__ = [
     "LOCAL_STORE",
     "CloudPickerDialog",
     "ConfirmDialog",
+    "ConvertDialog",
+    "ConvertRequest",
+    "CopyDialog",
+    "CopyRequest",
+    "Destination",
     "DownloadDialog",
     "EditImageDialog",
     "FilterDialog",

@@ -27,6 +27,9 @@ from ..dialogs import (
     LOCAL_STORE,
     CloudPickerDialog,
     ConfirmDialog,
+    ConvertDialog,
+    CopyDialog,
+    Destination,
     DownloadDialog,
     EditImageDialog,
     FilterDialog,
@@ -35,6 +38,8 @@ from ..dialogs import (
     UploadDialog,
     VisibilityDialog,
 )
+from ..dialogs.convert import ConvertRequest, output_path
+from ..dialogs.copy import CopyRequest
 from ..messages import CommandEntered, FilterChanged
 from ..model import (
     Change,
@@ -42,6 +47,7 @@ from ..model import (
     Image,
     ImageDeckError,
     ImageQuery,
+    ImageStatus,
     MemberStatus,
     Schema,
     SortKey,
@@ -52,6 +58,7 @@ from ..widgets.detail_pane import DetailPane
 from ..widgets.image_list import ImageList
 from ..widgets.sharing_pane import SharingPane
 from ..widgets.status_header import StatusHeader
+from ..stores.targets import cloud_target, local_target
 from ..widgets.transfers_pane import TransfersPane
 
 #: Images per page asked of the store; the first page shows as soon as it arrives.
@@ -83,6 +90,8 @@ class MainScreen(Screen):
         Binding("u", "upload", "Upload", id="main.upload"),
         Binding("i", "import_url", "Import", show=False, id="main.import"),
         Binding("d", "download", "Download", show=False, id="main.download"),
+        Binding("C", "copy_image", "Copy", tooltip="to another cloud or store, e.g. the local store as a cache",
+                id="main.copy"),
         Binding("e", "edit", "Edit", id="main.edit"),
         Binding("p", "toggle_protected", "Protect", show=False, id="main.protect"),
         Binding("v", "visibility", "Visibility", show=False, id="main.visibility"),
@@ -94,8 +103,8 @@ class MainScreen(Screen):
     ]
 
     #: Actions that act on the image under the list cursor (not on a share).
-    IMAGE_ACTIONS = frozenset({"download", "edit", "toggle_protected", "visibility", "members",
-                               "delete", "copy_id"})
+    IMAGE_ACTIONS = frozenset({"download", "copy_image", "convert_image", "edit", "toggle_protected",
+                               "visibility", "members", "delete", "copy_id"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -424,6 +433,8 @@ class MainScreen(Screen):
             self.notify(f"Sorted by {key} {direction}", timeout=2)
         elif command.name == "filter" and command.query is not None:
             self.set_query(command.query)
+        elif command.name == "convert":
+            self.convert_to_file(*command.args)
 
     def set_query(self, query: ImageQuery) -> None:
         """A new server-side filter: reload from the first page."""
@@ -593,6 +604,10 @@ class MainScreen(Screen):
 
         self.app.push_screen(FilterDialog(self.image_query), chosen)
 
+    def download_dir(self) -> Path:
+        """Where downloads and converted files land unless a path says otherwise."""
+        return Path.cwd()
+
     def action_download(self) -> None:
         image = self.image_list.current
         if image is None:
@@ -603,7 +618,77 @@ class MainScreen(Screen):
             if path is not None:
                 self.app.start_download(image, path)
 
-        self.app.push_screen(DownloadDialog(image, Path.cwd()), chosen)
+        self.app.push_screen(DownloadDialog(image, self.download_dir()), chosen)
+
+    def _active_image(self, what: str) -> Image | None:
+        """The image under the cursor if its data can be read, else explain and None."""
+        image = self.image_list.current
+        if image is None:
+            self.notify("No image selected", severity="warning")
+            return None
+        if image.status != ImageStatus.ACTIVE:
+            self.notify(f"'{image.label}' is {image.status}: only an active image has data to {what}.",
+                        title="Not active", severity="warning")
+            return None
+        return image
+
+    def copy_destinations(self) -> list[Destination]:
+        """The local store (unless it is the one open), then every other cloud of clouds.yaml."""
+        settings = self.app.settings
+        found = []
+        if settings.cloud is not None:
+            found.append(Destination(local_target(settings.store_path),
+                                     f"this machine's local store (cache): {settings.store_path}"))
+        found += [Destination(cloud_target(name), f"cloud {name}")
+                  for name in self.app.cloud_names() if name != settings.cloud]
+        return found
+
+    def action_copy_image(self) -> None:
+        if self._refuse_write("copy images (a copy writes to the destination)"):
+            return
+        image = self._active_image("copy")
+        if image is None:
+            return
+        settings = self.app.settings
+
+        def chosen(request: CopyRequest | None) -> None:
+            if request is not None:
+                self.app.start_copy(image, request.destination.target, request.name)
+                self.notify(f"Copying {image.label} to {request.destination.label}", timeout=3)
+
+        current = settings.store_path if settings.cloud is None else None
+        self.app.push_screen(CopyDialog(image, self.copy_destinations(), self.app.store.label, current), chosen)
+
+    def action_convert_image(self) -> None:
+        from ..transfers.convert import OUTPUT_FORMATS
+
+        image = self._active_image("convert")
+        if image is None:
+            return
+
+        def chosen(request: ConvertRequest | None) -> None:
+            if request is not None:
+                self.app.start_convert(image, request.out_format, request.path, request.name)
+
+        into_store = not self.app.settings.read_only
+        self.app.push_screen(ConvertDialog(image, OUTPUT_FORMATS, self.download_dir(), into_store=into_store),
+                             chosen)
+
+    def convert_to_file(self, out_format: str, path_text: str = "") -> None:
+        """``:convert FORMAT [PATH]``: the selected image into a file, default NAME.FORMAT here."""
+        image = self._active_image("convert")
+        if image is None:
+            return
+        try:
+            path = output_path(path_text, image, out_format, self.download_dir())
+        except ValueError as exc:
+            self.notify(str(exc), title="Convert", severity="error")
+            return
+        if path.exists():
+            self.notify(f"{path} exists; give another path, or use the palette's Convert image… to replace it",
+                        title="Convert", severity="warning")
+            return
+        self.app.start_convert(image, out_format, path)
 
     def action_upload(self) -> None:
         if self._refuse_write("upload images"):
