@@ -16,13 +16,14 @@ def _back_to_pane(line: Input) -> None:
 
 
 class CommandLine(Input):
-    """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:theme NAME``, ``:q``."""
+    """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:convert raw``, ``:theme NAME``, ``:q``."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="command.close")]
 
     DEFAULT_CSS = """
     CommandLine {
         dock: bottom;
+        margin-bottom: 1;  /* above the footer, which docks at the bottom too */
         height: 1;
         border: none;
         padding: 0 1;
@@ -30,6 +31,9 @@ class CommandLine(Input):
     }
     CommandLine.-open {
         display: block;
+    }
+    CommandLine:focus {
+        border: none;
     }
     """
 
@@ -61,6 +65,7 @@ class FilterLine(Input):
     DEFAULT_CSS = """
     FilterLine {
         dock: bottom;
+        margin-bottom: 1;  /* above the footer, which docks at the bottom too */
         height: 1;
         border: none;
         padding: 0 1;
@@ -68,6 +73,9 @@ class FilterLine(Input):
     }
     FilterLine.-open {
         display: block;
+    }
+    FilterLine:focus {
+        border: none;
     }
     """
 
