@@ -95,6 +95,10 @@ VISIBILITIES = tuple(Visibility)
 
 # -- ls -----------------------------------------------------------------------------
 
+#: Images asked for per request: Glance's default ``api_limit_max`` (a server with a lower
+#: maximum sends fewer and a ``next`` link), so a listing of 1,000 takes one round trip.
+LIST_PAGE_SIZE = 1000
+
 
 def query_from_args(args: argparse.Namespace) -> ImageQuery:
     extra: dict[str, Any] = {"sort": tuple(args.sort)} if args.sort else {}
@@ -122,7 +126,7 @@ async def ls(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     query = query_from_args(args)
     found: list[Image] = []
-    page_size = min(args.limit, 1000) if args.limit else 200
+    page_size = min(args.limit, LIST_PAGE_SIZE) if args.limit else LIST_PAGE_SIZE
     async for page in store.list_images(query, page_size=page_size):
         found.extend(page)
         if args.limit and len(found) >= args.limit:
