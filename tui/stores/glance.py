@@ -242,17 +242,24 @@ class GlanceStore(ImageStore):
         if page_size < 1:
             raise Invalid(f"page size must be at least 1, not {page_size}")
         params = [*(query or ImageQuery()).to_glance_params(), ("limit", str(page_size))]
-        path: str | None = "/v2/images"
-        first = True
-        while path:
-            body = await self._json("GET", path, "list images",
-                                    params=params if first else None)
-            first = False
-            images = [Image.from_glance(i) for i in (body.get("images") or [])]
-            if images:
-                yield images
-            nxt = body.get("next")
-            path = nxt if nxt and images else None
+        body = await self._json("GET", "/v2/images", "list images", params=params)
+        following: asyncio.Task[Any] | None = None
+        try:
+            while True:
+                records = body.get("images") or []
+                nxt = body.get("next")
+                if not (nxt and records):
+                    if records:
+                        yield [Image.from_glance(i) for i in records]
+                    return
+                # Ask for the next page first, and build this one's records in a thread
+                # while Glance answers: pages follow markers, one at a time by nature.
+                following = asyncio.ensure_future(self._json("GET", nxt, "list images"))
+                yield await asyncio.to_thread(_images_from_glance, records)
+                body, following = await following, None
+        finally:
+            if following is not None and not following.cancel() and not following.cancelled():
+                following.exception()  # it failed before the consumer stopped: nobody wants it
 
     async def get_image(self, image_id: str) -> Image:
         return await self._image_json("GET", f"/v2/images/{_seg(image_id)}", f"show image {image_id}")
@@ -417,6 +424,10 @@ class GlanceStore(ImageStore):
         body = await self._json("GET", f"/v2/images/{_seg(image_id)}/tasks",
                                 f"list tasks of image {image_id}")
         return list(body.get("tasks") or [])
+
+
+def _images_from_glance(records: list[dict[str, Any]]) -> list[Image]:
+    return [Image.from_glance(record) for record in records]
 
 
 async def _exactly(data: AsyncIterable[bytes], size: int, action: str) -> AsyncIterator[bytes]:
