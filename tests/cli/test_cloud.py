@@ -100,3 +100,30 @@ def test_sharing_by_an_unresolvable_name_warns(
         ]
     finally:
         assert cli("--cloud", "lab-alice", "delete", name, store=False).code == 0
+
+
+def test_ls_limit_stops_paging_cleanly(
+    lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``--limit`` under the number of matches stops after the first page, while the store has
+    already asked for the next one; nothing is left failing behind the output."""
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
+    tag = f"cli-{uuid.uuid4().hex[:8]}"
+
+    def alice(*argv: str) -> Any:
+        return cli("--cloud", "lab-alice", *argv, store=False)
+
+    source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
+    uploads = [alice("upload", str(source), "--name", f"{tag}-{n}", "--tag", tag, "--json")
+               for n in range(3)]
+    created = [result.json()["image"]["id"] for result in uploads]
+    try:
+        listed = alice("ls", "--tag", tag, "--sort", "name:asc", "--limit", "2", "--json")
+        assert listed.code == 0 and listed.err == ""
+        assert [i["name"] for i in listed.json()] == [f"{tag}-0", f"{tag}-1"]
+        everything = alice("ls", "--tag", tag, "--json")
+        assert sorted(i["id"] for i in everything.json()) == sorted(created)
+        assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
+    finally:
+        assert alice("delete", *created).code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +128,13 @@ async def ls(args: argparse.Namespace, ctx: CliContext) -> int:
     query = query_from_args(args)
     found: list[Image] = []
     page_size = min(args.limit, LIST_PAGE_SIZE) if args.limit else LIST_PAGE_SIZE
-    async for page in store.list_images(query, page_size=page_size):
-        found.extend(page)
-        if args.limit and len(found) >= args.limit:
-            del found[args.limit :]
-            break
+    # Closed on the way out, so a page the store already asks for is dropped before the store closes.
+    async with aclosing(store.list_images(query, page_size=page_size)) as pages:
+        async for page in pages:
+            found.extend(page)
+            if args.limit and len(found) >= args.limit:
+                del found[args.limit :]
+                break
     ctx.emit(found, output.image_table(found) if not ctx.json else None)
     return 0
 
