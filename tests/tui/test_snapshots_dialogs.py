@@ -27,6 +27,9 @@ from textual.widgets import Input, Select, TextArea
 from tui.dialogs import (
     CloudPickerDialog,
     ConfirmDialog,
+    ConvertDialog,
+    CopyDialog,
+    Destination,
     DownloadDialog,
     EditImageDialog,
     FilterDialog,
@@ -96,6 +99,18 @@ async def mismatch(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+s")
 
 
+#: What the copy dialog lists when browsing a cloud: the local store first, then the other clouds.
+COPY_DESTINATIONS = [
+    Destination("local:store", "this machine's local store (cache): store"),
+    Destination("cloud:beta-cloud", "cloud beta-cloud"),
+    Destination("cloud:gamma-cloud", "cloud gamma-cloud"),
+]
+
+
+async def copy_into_itself(pilot: Pilot[Any]) -> None:
+    await pilot.press(*"store", "enter")
+
+
 async def filter_error(pilot: Pilot[Any]) -> None:
     pilot.app.screen.query_one("#status", Input).value = "active, sleeping"
     await pilot.press("ctrl+s")
@@ -116,6 +131,9 @@ DIALOGS: dict[str, tuple[Callable[[], Any], Before | None]] = {
     "upload_mismatch": (lambda: UploadDialog(SCHEMA, Path(".")), mismatch),
     "import_url": (lambda: ImportUrlDialog(SCHEMA), None),
     "download": (lambda: DownloadDialog(sample_image(), Path("downloads")), None),
+    "copy_from_cloud": (lambda: CopyDialog(sample_image(), COPY_DESTINATIONS, "cloud:alpha-cloud"), None),
+    "copy_path_error": (lambda: CopyDialog(sample_image(), [], "local:store", Path("store")), copy_into_itself),
+    "convert": (lambda: ConvertDialog(sample_image(), ["qcow2", "raw", "vmdk"], Path("downloads")), None),
 }
 
 #: The dialogs people meet most, shown in every theme and in a wide terminal.

@@ -101,7 +101,7 @@ class ConvertDialog(Dialog[ConvertRequest]):
             ))
             yield labelled("Image name", Input(converted_image_name(self.image, self._format), id="name",
                                                compact=True)).set_class(True, "-hidden")
-            hint = "qemu-img converts; a store image is downloaded to a temporary file first"
+            hint = "qemu-img converts; the image is first downloaded to a temporary file"
             if not self.into_store:
                 hint += "; read-only mode: files only"
             yield Static(hint, classes="hint")

@@ -91,8 +91,8 @@ class CopyDialog(Dialog[CopyRequest]):
                 compact=True,
             ))
             yield labelled("Name of copy", Input(self.image.name or "", id="name", compact=True))
-            yield Static("enter copies to the highlighted store, or to the path once one is typed",
-                         classes="hint")
+            yield Static("enter copies to the highlighted store, or to the path once typed" if options
+                         else "enter copies into the store in that directory", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
