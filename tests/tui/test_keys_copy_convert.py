@@ -108,6 +108,37 @@ async def test_copy_dialog_refuses_the_store_being_browsed_and_inactive_images(m
         assert app.transfers is None
 
 
+async def test_an_unreachable_destination_cloud_is_a_notification(
+    settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clouds = tmp_path / "clouds.yaml"
+    clouds.write_text(
+        "clouds:\n"
+        "  nowhere:\n"
+        "    auth:\n"
+        "      auth_url: http://127.0.0.1:9/v3\n"  # discard port: nothing answers there
+        "      username: alice\n"
+        "      password: secret\n"
+        "      project_name: alpha\n"
+        "      user_domain_name: Default\n"
+        "      project_domain_name: Default\n"
+    )
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
+    app = ImageDeckApp(settings, LocalStore(settings.store_path, DEMO_PROJECT),
+                       environ={"OS_CLIENT_CONFIG_FILE": str(clouds)})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await select(app, pilot, "cirros-0.6.2")
+        await pilot.press("C")
+        await wait_for(lambda: isinstance(app.screen, CopyDialog), pilot)
+        await pilot.press("enter")  # the only destination: cloud nowhere
+        await wait_for(lambda: any("cannot reach Keystone at http://127.0.0.1:9/v3" in n for n in notes(app)),
+                       pilot, timeout=30)
+        assert app.transfers is None
+        await pilot.press("j")
+        assert app.screen.image_list.current.name != "cirros-0.6.2"
+
+
 # -- convert --------------------------------------------------------------------------
 
 
