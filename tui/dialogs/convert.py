@@ -101,7 +101,7 @@ class ConvertDialog(Dialog[ConvertRequest]):
             ))
             yield labelled("Image name", Input(converted_image_name(self.image, self._format), id="name",
                                                compact=True)).set_class(True, "-hidden")
-            hint = "qemu-img converts; the image is first downloaded to a temporary file"
+            hint = "ctrl+s: qemu-img converts a temporary download of the image"
             if not self.into_store:
                 hint += "; read-only mode: files only"
             yield Static(hint, classes="hint")
