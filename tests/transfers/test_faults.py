@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MIB, Recorder
-from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads
+from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads, Md5Only
 from tui.model import ImageStatus, NotFound
 from tui.stores.local import LocalStore
 from tui.transfers import (
@@ -35,12 +35,40 @@ async def test_corrupted_download_is_caught_and_removed(store, rec, image_file, 
     assert not dest.exists() and not part_path(dest).exists()
 
 
+async def test_corrupted_download_from_a_store_without_sha512_is_caught_by_md5(
+    store, rec, image_file, tmp_path
+) -> None:
+    image_id = await uploaded(store, rec, image_file("raw"))
+    dest = tmp_path / "out.raw"
+    job = await rec.run(DownloadJob(CorruptDownloads(Md5Only(store), at=MIB + 7), image_id, dest))
+    assert job.state == TransferState.FAILED
+    assert "md5 differs" in job.message
+    assert not dest.exists() and not part_path(dest).exists()
+
+
 async def test_corrupted_upload_is_caught_and_the_image_deleted(store, rec, image_file) -> None:
     faulty = FailingUploads(store, "corrupt", after=MIB + 3)
     job = await rec.run(UploadJob(faulty, image_file("raw"), {"name": "bent"}))
     assert job.state == TransferState.FAILED
     assert isinstance(job.error, VerificationFailed)
     assert "different bytes" in job.message and "deleted" in job.message
+    with pytest.raises(NotFound):
+        await store.get_image(faulty.image_ids[0])
+
+
+async def test_upload_to_a_store_without_sha512_is_checked_by_md5(store, rec, image_file) -> None:
+    job = await rec.run(UploadJob(Md5Only(store), image_file("raw"), {"name": "old-glance"}))
+    assert job.state == TransferState.DONE, job.message
+    assert job.message.endswith("checksums match")
+    assert job.result.os_hash_value is None and job.result.checksum
+
+
+async def test_corrupted_upload_to_a_store_without_sha512_is_caught(store, rec, image_file) -> None:
+    faulty = FailingUploads(store, "corrupt", after=MIB + 3)
+    job = await rec.run(UploadJob(Md5Only(faulty), image_file("raw"), {"name": "bent-md5"}))
+    assert job.state == TransferState.FAILED
+    assert isinstance(job.error, VerificationFailed)
+    assert "md5 recorded" in job.message and "sha512" not in job.message
     with pytest.raises(NotFound):
         await store.get_image(faulty.image_ids[0])
 

@@ -6,6 +6,7 @@ They wrap a real store and change only the data path; everything else is delegat
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -108,6 +109,20 @@ class FailingUploads(Wrapper):
         if self.mode == "drop":
             return await self.inner.upload(image_id, _cut(data, self.after), size)
         return await self.inner.upload(image_id, _flipped(data, self.after), size)
+
+
+class Md5Only(Wrapper):
+    """A store that records an md5 ``checksum`` but no sha512, as Glance did before os_hash."""
+
+    @staticmethod
+    def _strip(image: Any) -> Any:
+        return dataclasses.replace(image, os_hash_algo=None, os_hash_value=None)
+
+    async def get_image(self, image_id: str) -> Any:
+        return self._strip(await self.inner.get_image(image_id))
+
+    async def upload(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> Any:
+        return self._strip(await self.inner.upload(image_id, data, size))
 
 
 class Stalling(Wrapper):

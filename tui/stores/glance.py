@@ -41,7 +41,6 @@ PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 READ_ATTEMPTS = 3
 BACKOFF_S = 0.2
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-CHUNK = 1024 * 1024
 #: How long a failed upload waits for Glance to put the image back to ``queued``.
 SETTLE_S = 5.0
 SETTLE_STEADY_S = 0.5
@@ -362,7 +361,7 @@ class GlanceStore(ImageStore):
     async def _chunks(self, resp: httpx.Response, action: str, start: int) -> AsyncIterator[bytes]:
         received = 0
         try:
-            async for chunk in resp.aiter_bytes(CHUNK):
+            async for chunk in resp.aiter_bytes():  # as received: regrouping copies every byte
                 received += len(chunk)
                 yield chunk
         except httpx.HTTPError as exc:

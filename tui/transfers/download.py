@@ -18,12 +18,16 @@ from ..stores import ImageStore
 from .errors import VerificationFailed
 from .events import TransferKind, TransferState
 from .job import Transfer
-from .streams import Hasher, SerialWorker, coalesce, hashed, prefetch, read_file
+from .streams import Hasher, ThreadStage, batches, read_file, write_all
+from .verify import records_sha512
 
 #: Resumes in a row that may each fail before moving any byte before the job gives up.
 MAX_RESUMES = 3
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+#: Bytes written between two ``fdatasync`` calls: the disk catches up while the network
+#: still runs, instead of in one long stall before the rename.
+SYNC_EVERY = 64 * 1024 * 1024
 
 
 def part_path(dest: Path) -> Path:
@@ -93,7 +97,7 @@ class DownloadJob(Transfer):
         offset = await asyncio.to_thread(_size_or_zero, self.part)
         if image.size is not None and offset > image.size:
             offset = 0
-        hasher = Hasher()
+        hasher = Hasher(needed_algorithms(image))
         self.begin(image.size, "resuming" if offset else "downloading", done=0)
         if offset:
             await self._hash_existing(hasher, offset)
@@ -104,12 +108,16 @@ class DownloadJob(Transfer):
         try:
             async with self.store.download(self.image_id, offset) as data:
                 if data.offset != offset:
-                    hasher = Hasher()
+                    await hasher.abandon()
+                    hasher = Hasher(needed_algorithms(image))
                     offset = data.offset
                     self.begin(data.size or image.size, "the store cannot resume: starting over")
                 start_done = self.done
                 await self._write(data.chunks, offset, hasher)
-        except Unavailable as exc:
+        except BaseException as exc:
+            await hasher.abandon()
+            if not isinstance(exc, Unavailable):
+                raise
             raise _Interrupted(f"connection dropped ({exc.message})", self.done > start_done) from None
         got = await asyncio.to_thread(_size_or_zero, self.part)
         if image.size is not None and got < image.size:
@@ -120,7 +128,7 @@ class DownloadJob(Transfer):
         self.say(f"checking the {offset} bytes already downloaded")
         async with contextlib.aclosing(read_file(self.part, limit=offset)) as chunks:
             async for chunk in chunks:
-                await hasher.feed(chunk)
+                await hasher.feed((chunk,))
                 self.advance(len(chunk))
 
     async def _write(self, chunks, offset: int, hasher: Hasher) -> None:  # type: ignore[no-untyped-def]
@@ -128,22 +136,19 @@ class DownloadJob(Transfer):
             file = await asyncio.to_thread(_open_at, self.part, offset)
         except OSError as exc:
             raise self._disk_error(exc) from None
-        writer = SerialWorker()
+        writer = ThreadStage(_Writer(file.fileno()), name="download-write")
         try:
-            async with contextlib.aclosing(prefetch(coalesce(chunks))) as queued, contextlib.aclosing(
-                hashed(queued, hasher)
-            ) as stream:
-                async for chunk in stream:
-                    await writer.submit(file.write, chunk)
-                    self.advance(len(chunk))
+            async with contextlib.aclosing(batches(chunks)) as received:
+                async for batch in received:
+                    await hasher.feed(batch)
+                    await writer.put(batch)
+                    self.advance(sum(map(len, batch)))
             await writer.drain()
-            await asyncio.to_thread(_flush_and_sync, file)
+            await asyncio.to_thread(os.fsync, file.fileno())
         except OSError as exc:
-            await writer.settle()
             raise self._disk_error(exc) from None
         finally:
-            await writer.settle()
-            await hasher.settle()
+            await writer.abandon()
             await asyncio.to_thread(file.close)
 
     def _disk_error(self, exc: OSError) -> ImageDeckError:
@@ -162,7 +167,7 @@ class DownloadJob(Transfer):
         problem = None
         if image.size is not None and hasher.size != image.size:
             problem = f"size {hasher.size} instead of {image.size}"
-        elif image.os_hash_value and image.os_hash_algo in (None, "sha512"):
+        elif records_sha512(image):
             if image.os_hash_value != sha512:
                 problem = "sha512 differs from the image's os_hash_value"
         elif image.checksum and image.checksum != md5:
@@ -175,7 +180,7 @@ class DownloadJob(Transfer):
 
     @staticmethod
     def _verified_by(image: Image) -> str:
-        if image.os_hash_value and image.os_hash_algo in (None, "sha512"):
+        if records_sha512(image):
             return "sha512 verified"
         if image.checksum:
             return "md5 verified"
@@ -191,6 +196,30 @@ class DownloadJob(Transfer):
         return f"{self.part.name} kept: retry resumes"
 
 
+def needed_algorithms(image: Image) -> tuple[str, ...]:
+    """The one digest `DownloadJob._verify` compares: sha512 when recorded, else md5."""
+    if records_sha512(image):
+        return ("sha512",)
+    if image.checksum:
+        return ("md5",)
+    return ()
+
+
+class _Writer:
+    """Writes batches to a file descriptor, syncing every ``SYNC_EVERY`` bytes on the way."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.unsynced = 0
+
+    def __call__(self, pieces: list[bytes]) -> None:
+        write_all(self.fd, pieces)
+        self.unsynced += sum(map(len, pieces))
+        if self.unsynced >= SYNC_EVERY:
+            os.fdatasync(self.fd)
+            self.unsynced = 0
+
+
 def _size_or_zero(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -200,16 +229,11 @@ def _size_or_zero(path: Path) -> int:
 
 def _open_at(path: Path, offset: int):  # type: ignore[no-untyped-def]
     if not offset:
-        return open(path, "wb")
-    file = open(path, "r+b")
+        return open(path, "wb", buffering=0)
+    file = open(path, "r+b", buffering=0)
     file.seek(offset)
     file.truncate()
     return file
-
-
-def _flush_and_sync(file) -> None:  # type: ignore[no-untyped-def]
-    file.flush()
-    os.fsync(file.fileno())
 
 
 def _unlink(path: Path) -> None:

@@ -20,7 +20,7 @@ from .errors import FormatMismatch, UnsafeImage, VerificationFailed
 from .events import TransferKind, TransferState
 from .job import Transfer
 from .streams import Hasher, hashed, prefetch, read_file
-from .verify import check_recorded, has_hashes
+from .verify import check_recorded, file_md5, has_hashes, records_sha512
 
 CancelChoice = Literal["delete", "keep"]
 
@@ -98,9 +98,10 @@ class UploadJob(Transfer):
             self.image_id = image.id
         self.destination = f"{self.store.label}: {self.image_id}"
         self.begin(size, "uploading")
-        hasher = Hasher()
+        # sha512 alone proves the bytes; md5 is read again only for a store that records no sha512.
+        hasher = Hasher(("sha512",))
         image = await upload_hashed(self, self.store, self.image_id, read_file(self.path), size, hasher)
-        image = await verify_upload(self, self.store, image, hasher)
+        image = await verify_upload(self, self.store, image, hasher, source=self.path)
         self.result = image
         if has_hashes(image):
             self.message = f"uploaded as {image.id}; checksums match"
@@ -187,15 +188,25 @@ async def upload_hashed(
     ) as data:
         try:
             return await store.upload(image_id, data, size)
-        finally:
-            await hasher.settle()
+        except BaseException:
+            await hasher.abandon()
+            raise
 
 
-async def verify_upload(job: Transfer, store: ImageStore, image: Image, hasher: Hasher) -> Image:
+async def verify_upload(
+    job: Transfer, store: ImageStore, image: Image, hasher: Hasher, source: Path | None = None
+) -> Image:
+    """Compare the store's recorded hashes with ``hasher``'s; an md5 the hasher skipped is
+    computed from ``source`` when the store recorded only an md5."""
     job.set_state(TransferState.VERIFYING, "comparing checksums")
     md5, sha512 = await hasher.digests()
     if not has_hashes(image):
         image = await store.get_image(image.id)
+    if image.checksum and md5 is None and not (records_sha512(image) and sha512 is not None):
+        if source is None:
+            raise VerificationFailed(f"{store.label} recorded only an md5, which was not computed")
+        job.say("the store recorded no sha512: reading the file again for its md5")
+        md5 = await asyncio.to_thread(file_md5, source)
     check_recorded(image, md5, sha512, store.label)
     if not has_hashes(image):
         job.message = "uploaded; the store recorded no checksum to compare"

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from ..model import Image
 from .errors import VerificationFailed
 
 
-def recorded_mismatches(image: Image, md5: str, sha512: str) -> list[str]:
-    """Each hash the store recorded for ``image`` that differs from the local one."""
+def records_sha512(image: Image) -> bool:
+    """True when the store recorded a sha512 (``os_hash_value``) that proves the bytes alone."""
+    return bool(image.os_hash_value) and image.os_hash_algo in (None, "sha512")
+
+
+def recorded_mismatches(image: Image, md5: str | None, sha512: str | None) -> list[str]:
+    """Each hash the store recorded for ``image`` that differs from the local one.
+
+    A local hash of None was not computed and is not compared; the caller makes sure
+    the one the store recorded was computed.
+    """
     problems: list[str] = []
-    if image.checksum and image.checksum != md5:
+    if image.checksum and md5 is not None and image.checksum != md5:
         problems.append(f"md5 recorded {image.checksum}, computed {md5}")
-    if image.os_hash_value and image.os_hash_algo in (None, "sha512") and image.os_hash_value != sha512:
+    if records_sha512(image) and sha512 is not None and image.os_hash_value != sha512:
         problems.append(f"sha512 recorded {image.os_hash_value[:16]}…, computed {sha512[:16]}…")
     return problems
 
@@ -20,8 +32,14 @@ def has_hashes(image: Image) -> bool:
     return bool(image.checksum or image.os_hash_value)
 
 
-def check_recorded(image: Image, md5: str, sha512: str, where: str) -> None:
+def check_recorded(image: Image, md5: str | None, sha512: str | None, where: str) -> None:
     """Raise `VerificationFailed` when ``where`` recorded other hashes than the local ones."""
     problems = recorded_mismatches(image, md5, sha512)
     if problems:
         raise VerificationFailed(f"{where} received different bytes than were sent ({'; '.join(problems)})")
+
+
+def file_md5(path: Path) -> str:
+    """The md5 of a whole file (blocking: call it in a thread)."""
+    with open(path, "rb") as data:
+        return hashlib.file_digest(data, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
