@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
-from conftest import loaded, notes, select, wait_for
+from conftest import DEMO_PROJECT, loaded, notes, select, wait_for
 
+from tui.stores.local import LocalStore
 from tui.widgets.image_list import age, short_size
 
 
@@ -189,3 +191,30 @@ async def test_many_pages_stream_in_and_filter_applies_to_them(make_app, setting
         assert sum(i.name.startswith("bulk-") for i in images.images) == extra
         assert len({i.id for i in images.images}) == len(images.images)
         assert [i.name for i in images.shown] == sorted(f"bulk-{n:04d}" for n in range(100))[::-1]
+
+
+async def _add_images(store_path: Path, count: int) -> None:
+    store = LocalStore(store_path, DEMO_PROJECT)
+    try:
+        for n in range(count):
+            await store.create_image({"name": f"extra-{n:02d}", "disk_format": "raw",
+                                      "container_format": "bare"})
+    finally:
+        await store.close()
+
+
+async def test_bottom_row_is_not_under_a_scrollbar(make_app, store_path: Path) -> None:
+    """At 80x24 the list has a vertical scrollbar; `G` must leave the cursor row in view."""
+    await _add_images(store_path, 40)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        await pilot.press("G")
+        await pilot.pause()
+        assert images.cursor == len(images.shown) - 1
+        line = 1 + images.cursor - round(images.scroll_offset.y)  # below the header line
+        assert 1 <= line < images.scrollable_content_region.height
+        widget, _ = app.screen.get_widget_at(images.region.x + 2, images.region.y + line)
+        assert widget is images
+        assert images.visible_images()[-1] is images.current

@@ -134,6 +134,7 @@ class ImageList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ImageList {
         background: $surface;
+        overflow-x: hidden;
     }
     ImageList > .image-list--header {
         text-style: bold;
@@ -299,8 +300,18 @@ class ImageList(ScrollView, can_focus=True):
                 target = pos
         self.cursor = target
 
+    @property
+    def page_rows(self) -> int:
+        """Image rows on screen: the content region without the header line and scrollbars.
+
+        ``size`` counts the scrollbar's cells too, so the last row it allows for can sit
+        under the scrollbar.
+        """
+        return max(0, self.scrollable_content_region.height - 1)
+
     def _changed(self, highlight: bool = False) -> None:
-        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        # Rows are cut to the width they get, so there is never anything to scroll sideways.
+        self.virtual_size = Size(0, len(self._shown) + 1)
         if highlight:
             self._last_highlight = None
         self._announce()
@@ -327,7 +338,7 @@ class ImageList(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
-        rows = max(1, self.size.height - 1)
+        rows = max(1, self.page_rows)
         top = round(self.scroll_offset.y)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
@@ -339,7 +350,7 @@ class ImageList(ScrollView, can_focus=True):
         self.update_poll()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        self.virtual_size = Size(0, len(self._shown) + 1)
         self._scroll_to_cursor()
         self.update_poll()
 
@@ -353,7 +364,7 @@ class ImageList(ScrollView, can_focus=True):
         self.cursor = len(self._shown) - 1
 
     def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.size.height - 2)
+        self.cursor += direction * max(1, self.page_rows - 1)
 
     def action_open(self) -> None:
         if self.current is not None:
@@ -395,7 +406,7 @@ class ImageList(ScrollView, can_focus=True):
 
     def visible_images(self) -> list[Image]:
         top = round(self.scroll_offset.y)
-        rows = max(0, self.size.height - 1)
+        rows = self.page_rows
         return [self._images[i] for i in self._shown[top : top + rows]]
 
     def update_poll(self) -> None:
@@ -446,7 +457,7 @@ class ImageList(ScrollView, can_focus=True):
         return self._styles.get(status, Style())
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         columns = self.columns(width)
         if y == 0:
             style = self.get_component_rich_style("image-list--header")
