@@ -218,3 +218,16 @@ async def test_bottom_row_is_not_under_a_scrollbar(make_app, store_path: Path) -
         widget, _ = app.screen.get_widget_at(images.region.x + 2, images.region.y + line)
         assert widget is images
         assert images.visible_images()[-1] is images.current
+
+
+async def test_listed_rows_share_repeated_values(make_app, store_path: Path) -> None:
+    """50,000 rows must fit in memory: one status, format and owner string for all of them."""
+    await _add_images(store_path, 3)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        extra = [i for i in app.screen.image_list.images if i.name.startswith("extra-")]
+        assert len(extra) == 3
+        for field in ("status", "disk_format", "container_format", "visibility", "owner"):
+            assert len({id(getattr(image, field)) for image in extra}) == 1, field
+        assert all(image.updated_at is image.created_at for image in extra)

@@ -25,6 +25,7 @@ from .image import (
     Schema,
     Visibility,
     parse_timestamp,
+    share_repeated_text,
 )
 from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter, parse_byte_size
 
@@ -58,4 +59,5 @@ __all__ = [
     "Visibility",
     "parse_byte_size",
     "parse_timestamp",
+    "share_repeated_text",
 ]

@@ -6,6 +6,7 @@ against `openstack image show -f json` or the Glance API read imagedeck's output
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from enum import StrEnum
@@ -109,6 +110,20 @@ def parse_timestamp(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+#: Fields whose few distinct values repeat across thousands of images (statuses, formats,
+#: owners): `share_repeated_text` keeps one copy of each value instead of one per image.
+REPEATED_TEXT_FIELDS = ("status", "disk_format", "container_format", "visibility", "owner",
+                        "os_hash_algo", "stores")
+
+
+def share_repeated_text(data: dict[str, Any]) -> None:
+    """Intern the values of `REPEATED_TEXT_FIELDS` in a record about to become an Image."""
+    for name in REPEATED_TEXT_FIELDS:
+        value = data.get(name)
+        if type(value) is str:
+            data[name] = sys.intern(value)
+
+
 @dataclass(slots=True)
 class Image:
     """One image record. Unknown or unset values stay ``None``, as Glance shows them."""
@@ -152,6 +167,7 @@ class Image:
         core["os_hidden"] = bool(core.get("os_hidden", False))
         core["min_disk"] = int(core.get("min_disk") or 0)
         core["min_ram"] = int(core.get("min_ram") or 0)
+        share_repeated_text(core)
         return cls(**core, properties=properties)
 
     def to_glance(self) -> dict[str, Any]:

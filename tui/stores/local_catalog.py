@@ -24,6 +24,7 @@ from ..model import (
     QuotaExceeded,
     Unavailable,
     parse_timestamp,
+    share_repeated_text,
 )
 
 #: How long a writer waits for another process's write to finish before giving up.
@@ -231,7 +232,10 @@ def _image(row: Sequence[Any], tags: list[str], props: dict[str, str]) -> Image:
     data["protected"] = bool(data["protected"])
     data["os_hidden"] = bool(data["os_hidden"])
     data["created_at"] = display_time(data["created_at"])
-    data["updated_at"] = display_time(data["updated_at"])
+    updated = display_time(data["updated_at"])
+    # never-changed images (most of a big catalog) share one string for both times
+    data["updated_at"] = data["created_at"] if updated == data["created_at"] else updated
+    share_repeated_text(data)
     return Image(**data, tags=tags, properties=props)
 
 
