@@ -222,13 +222,17 @@ class MainScreen(Screen):
             self._focus_pane(self.image_list)
 
     def transfer_progress(self, progress: Any) -> None:
-        """A transfer event: update its row; a finished upload or import shows up in the list."""
+        """A transfer event: update its row; an image made in this store shows up in the list.
+
+        Files and other stores (downloads, conversions to a file, copies) leave the list
+        alone, so finishing one does not cost a new listing of a large cloud.
+        """
         pane = self._transfers_pane
         if pane is None:
             return
         pane.update(progress)
         state = str(getattr(progress.state, "value", progress.state))
-        if state == "done" and str(getattr(progress.kind, "value", progress.kind)) != "download":
+        if state == "done" and str(progress.destination).startswith(f"{self.app.store.label}: "):
             self.load_images(keep_rows=True)
         elif state == "failed":
             self.notify(progress.message or "transfer failed", title="Transfer failed", severity="error")
