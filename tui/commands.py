@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .model import SORT_KEYS, ImageQuery, Invalid, SortKey
+from .transfers.convert import OUTPUT_FORMATS
 
 COMMAND_HELP = (
     ("cloud NAME", "switch to a cloud from clouds.yaml (`:cloud local` for the local store)"),
@@ -110,8 +111,6 @@ def parse_command(text: str, query: ImageQuery) -> Command:
 
 def parse_convert(args: list[str]) -> tuple[str, ...]:
     """``FORMAT [PATH]`` with FORMAT one qemu-img can produce for Glance."""
-    from .transfers.convert import OUTPUT_FORMATS  # here, so starting the app does not load the engine
-
     formats = ", ".join(OUTPUT_FORMATS)
     if not args or len(args) > 2:
         raise Invalid(f"usage: :convert FORMAT [PATH] with FORMAT one of {formats}")

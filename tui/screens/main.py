@@ -59,6 +59,7 @@ from ..widgets.image_list import ImageList
 from ..widgets.sharing_pane import SharingPane
 from ..widgets.status_header import StatusHeader
 from ..stores.targets import cloud_target, local_target
+from ..transfers.convert import OUTPUT_FORMATS
 from ..widgets.transfers_pane import TransfersPane
 
 #: Images per page asked of the store; the first page shows as soon as it arrives.
@@ -664,8 +665,6 @@ class MainScreen(Screen):
         self.app.push_screen(CopyDialog(image, self.copy_destinations(), self.app.store.label, current), chosen)
 
     def action_convert_image(self) -> None:
-        from ..transfers.convert import OUTPUT_FORMATS
-
         image = self._active_image("convert")
         if image is None:
             return
