@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -204,6 +204,7 @@ class ImageList(ScrollView, can_focus=True):
         self._poll_timer: Timer | None = None
         self._styles: dict[str, Style] = {}
         self._last_highlight: str | None = None
+        self._columns: tuple[tuple[int, bool], list[tuple[Column, int]]] | None = None
 
     # -- data ----------------------------------------------------------------------
 
@@ -289,6 +290,7 @@ class ImageList(ScrollView, can_focus=True):
         self._place_cursor(keep)
 
     def _place_cursor(self, keep: str | None) -> None:
+        """After the rows changed: the cursor back on ``keep`` if shown, and every line redrawn."""
         target = 0
         if keep is not None and keep in self._index:
             where = self._index[keep]
@@ -298,7 +300,9 @@ class ImageList(ScrollView, can_focus=True):
             pos = bisect_left(self._shown, where)
             if pos < len(self._shown) and self._shown[pos] == where:
                 target = pos
-        self.cursor = target
+        self.set_reactive(ImageList.cursor, self.validate_cursor(target))
+        self._scroll_to_cursor()
+        self._changed()
 
     @property
     def page_rows(self) -> int:
@@ -309,13 +313,20 @@ class ImageList(ScrollView, can_focus=True):
         """
         return max(0, self.scrollable_content_region.height - 1)
 
-    def _changed(self, highlight: bool = False) -> None:
+    def _changed(self, highlight: bool = False, rows: tuple[int, ...] | None = None) -> None:
+        """Redraw after a change: every line, or only the lines of ``rows`` (a cursor move)."""
         # Rows are cut to the width they get, so there is never anything to scroll sideways.
         self.virtual_size = Size(0, len(self._shown) + 1)
         if highlight:
             self._last_highlight = None
         self._announce()
-        self.refresh()
+        if rows is None:
+            self.refresh()
+        else:
+            top = round(self.scroll_offset.y)
+            width = self.scrollable_content_region.width
+            for row in rows:
+                self.refresh(Region(0, row - top + 1, width, 1))  # + 1: the header line
         self.update_poll()
 
     def _announce(self) -> None:
@@ -330,14 +341,17 @@ class ImageList(ScrollView, can_focus=True):
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._shown) - 1)) if self._shown else 0
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, old: int, new: int) -> None:
+        """A move within the page redraws two lines; a move that scrolls redraws them all."""
+        top = round(self.scroll_offset.y)
         self._scroll_to_cursor()
-        self._changed()
+        self._changed(rows=(old, new) if round(self.scroll_offset.y) == top else None)
 
     def watch_wide(self) -> None:
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        """Scroll just enough for the cursor row to be on screen."""
         rows = max(1, self.page_rows)
         top = round(self.scroll_offset.y)
         if self.cursor < top:
@@ -432,7 +446,12 @@ class ImageList(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------
 
     def columns(self, width: int) -> list[tuple[Column, int]]:
-        """The columns that fit ``width`` and their widths; extra ones when wide or toggled."""
+        """The columns that fit ``width`` and their widths; extra ones when wide or toggled.
+
+        Asked for every line drawn, so the answer is kept until the width or ``wide`` changes.
+        """
+        if self._columns is not None and self._columns[0] == (width, self.wide):
+            return self._columns[1]
         chosen = list(BASE_COLUMNS)
         used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
         min_name = 12 if self.wide else MIN_NAME
@@ -441,7 +460,9 @@ class ImageList(ScrollView, can_focus=True):
                 chosen.append(extra)
                 used += extra.width + 1
         name_width = max(8, width - used)
-        return [(c, name_width if c.width == 0 else c.width) for c in chosen]
+        fitted = [(c, name_width if c.width == 0 else c.width) for c in chosen]
+        self._columns = ((width, self.wide), fitted)
+        return fitted
 
     def notify_style_update(self) -> None:
         self._styles = {}
