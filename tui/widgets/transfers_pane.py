@@ -53,6 +53,7 @@ class TransferRow(Vertical):
     def __init__(self, progress: TransferProgress, *, id: str) -> None:
         super().__init__(id=id, classes="transfer")
         self.progress = progress
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="transfer-head"):
@@ -72,8 +73,9 @@ class TransferRow(Vertical):
             return  # still mounting: on_mount shows the newest event
         state = str(progress.state)
         label = f"{progress.kind}  {short_place(progress.source)} → {short_place(progress.destination)}"
-        self.query_one(".transfer-label", Static).update(label)
-        self.query_one(".transfer-state", Static).update(state)
+        # One line each, as wide as the row: new text never moves anything else.
+        self._put(".transfer-label", label, layout=False)
+        self._put(".transfer-state", state, layout=True)
         for known in ("queued", "running", "verifying", "done", "failed", "cancelled"):
             self.set_class(state == known, f"-{known}")
         bar = self.query_one(ProgressBar)
@@ -88,10 +90,16 @@ class TransferRow(Vertical):
             if progress.rate:
                 figures.append(f"{naturalsize(progress.rate, binary=True)}/s")
             figures.append(format_eta(progress.eta))
-        self.query_one(".transfer-figures", Static).update("  ".join(f for f in figures if f))
-        message = self.query_one(".transfer-message", Static)
-        message.update(progress.message or "")
-        message.display = bool(progress.message)
+        self._put(".transfer-figures", "  ".join(f for f in figures if f), layout=False)
+        self._put(".transfer-message", progress.message or "", layout=True)
+        self.query_one(".transfer-message").display = bool(progress.message)
+
+    def _put(self, selector: str, text: str, *, layout: bool) -> None:
+        """Update one text only when it changed: progress events come several times a
+        second per job, and a layout pass over the whole screen for each would stall keys."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text, layout=layout)
 
 
 class TransfersPane(VerticalScroll, can_focus=True):
