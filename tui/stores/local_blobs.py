@@ -12,6 +12,7 @@ a worker thread themselves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -24,8 +25,9 @@ from typing import Any
 
 from ..model import ImageDeckError, Invalid, QuotaExceeded, Unavailable
 
-#: Bytes read or hashed per step: large enough to be fast, small enough to stay responsive.
-CHUNK_SIZE = 1024 * 1024
+#: Bytes read, written or hashed per step: a few MiB, so each worker thread call is long
+#: next to the cost of handing it over, yet small enough to keep memory flat.
+CHUNK_SIZE = 4 * 1024 * 1024
 TMP_PREFIX = ".tmp-"
 HASH_ALGO = "sha512"
 
@@ -63,13 +65,20 @@ class BlobWriter:
     recorded: bool = False
 
     def write(self, data: bytes) -> None:
+        """Append ``data`` to the file; `stream_into` hashes it beside, on other threads."""
         try:
             self._file.write(data)
         except OSError as exc:
             raise io_error(exc, f"cannot write the data of image {self.image_id}") from None
-        self.md5.update(data)
-        self.sha512.update(data)
         self.size += len(data)
+
+    def store(self, data: bytes) -> asyncio.Future[Any]:
+        """Write and hash ``data`` on three worker threads at once (a future for all three)."""
+        return asyncio.gather(
+            asyncio.to_thread(self.write, data),
+            asyncio.to_thread(self.md5.update, data),
+            asyncio.to_thread(self.sha512.update, data),
+        )
 
     def commit(self) -> Path:
         """Make the data durable under its final name (fsync, rename, fsync the directory)."""
@@ -158,34 +167,55 @@ def is_held(path: Path) -> bool:
 
 
 async def stream_into(writer: BlobWriter, data: AsyncIterable[bytes], size: int | None) -> None:
-    """Copy the caller's chunks into ``writer`` in ~1 MiB steps on a worker thread."""
+    """Copy the caller's chunks into ``writer`` in ``CHUNK_SIZE`` steps, one step stored on
+    worker threads while the next one arrives."""
     pending: list[bytes] = []
-    buffered = 0
-    async for chunk in data:
-        if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise Invalid(f"image data must be bytes, not {type(chunk).__name__}")
-        pending.append(bytes(chunk))
-        buffered += len(chunk)
-        if size is not None and writer.size + buffered > size:
-            raise Invalid(f"more data than the declared size of {size} bytes")
-        if buffered >= CHUNK_SIZE:
-            await asyncio.to_thread(writer.write, b"".join(pending))
-            pending.clear()
-            buffered = 0
-    if pending:
-        await asyncio.to_thread(writer.write, b"".join(pending))
+    buffered = received = 0
+    storing: asyncio.Future[Any] | None = None
+    try:
+        async for chunk in data:
+            if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                raise Invalid(f"image data must be bytes, not {type(chunk).__name__}")
+            pending.append(bytes(chunk))
+            buffered += len(chunk)
+            received += len(chunk)
+            if size is not None and received > size:
+                raise Invalid(f"more data than the declared size of {size} bytes")
+            if buffered >= CHUNK_SIZE:
+                if storing is not None:
+                    await storing
+                storing = writer.store(b"".join(pending))
+                pending.clear()
+                buffered = 0
+        if storing is not None:
+            await storing
+        storing = writer.store(b"".join(pending)) if pending else None
+        if storing is not None:
+            await storing
+    finally:
+        if storing is not None and not storing.done():
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(storing)  # the file must not close under a write
     if size is not None and writer.size != size:
         raise Invalid(f"the data ended after {writer.size} of the declared {size} bytes")
 
 
 async def read_chunks(file: Any, image_id: str) -> AsyncIterator[bytes]:
-    while True:
-        try:
-            chunk = await asyncio.to_thread(file.read, CHUNK_SIZE)
-        except OSError as exc:
-            raise io_error(exc, f"cannot read the data of image {image_id}") from None
-        except ValueError:  # the download was closed while a read was pending
-            return
-        if not chunk:
-            return
-        yield chunk
+    """The file's bytes in ``CHUNK_SIZE`` chunks, each read on a thread while the last is used."""
+    ahead = asyncio.ensure_future(asyncio.to_thread(file.read, CHUNK_SIZE))
+    try:
+        while True:
+            try:
+                chunk = await ahead
+            except OSError as exc:
+                raise io_error(exc, f"cannot read the data of image {image_id}") from None
+            except ValueError:  # the download was closed while a read was pending
+                return
+            if not chunk:
+                return
+            ahead = asyncio.ensure_future(asyncio.to_thread(file.read, CHUNK_SIZE))
+            yield chunk
+    finally:
+        if not ahead.done():
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(ahead)  # the caller closes the file next
