@@ -231,3 +231,26 @@ async def test_listed_rows_share_repeated_values(make_app, store_path: Path) -> 
         for field in ("status", "disk_format", "container_format", "visibility", "owner"):
             assert len({id(getattr(image, field)) for image in extra}) == 1, field
         assert all(image.updated_at is image.created_at for image in extra)
+
+
+async def test_one_cursor_row_on_screen_after_moves(make_app) -> None:
+    """Moves within the page redraw only the rows they touch: the screen shows one cursor row."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        images = app.screen.image_list
+        cursor_bg = images.get_component_rich_style("image-list--cursor").bgcolor
+        x = images.region.x + 3
+
+        def cursor_lines() -> list[int]:
+            top = images.region.y + 1  # below the header line
+            return [y - top for y in range(top, top + images.page_rows)
+                    if app.screen.get_style_at(x, y).bgcolor == cursor_bg]
+
+        assert cursor_lines() == [0]
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert cursor_lines() == [2]
+        await pilot.press("k")
+        await pilot.pause()
+        assert cursor_lines() == [1]
