@@ -56,6 +56,8 @@ class ImageDeckApp(App[int]):
         self.transfers: Any = None
         #: Stores opened as copy destinations, by the word that names them; closed on exit.
         self._destinations: dict[str, ImageStore] = {}
+        #: Stores switched away from while transfers may still use them; closed on exit.
+        self._kept_open: list[ImageStore] = []
         self._register_themes()
 
     # -- themes --------------------------------------------------------------------
@@ -96,7 +98,7 @@ class ImageDeckApp(App[int]):
             for job in self.transfers.jobs():
                 if job.state.active:
                     self.transfers.cancel(job.id)
-        for store in (self.store, *self._destinations.values()):
+        for store in (self.store, *self._destinations.values(), *self._kept_open):
             try:
                 await store.close()
             except ImageDeckError:
@@ -141,11 +143,18 @@ class ImageDeckApp(App[int]):
             return []
 
     def use_store(self, cloud: str | None) -> None:
-        """Switch to another store built from a copy of the settings; the old one closes."""
+        """Switch to another store built from a copy of the settings.
+
+        The old one closes now, unless transfers have used this session's stores: a job
+        still running (or one the person may retry) keeps it open until the app exits.
+        """
         settings = self.settings.replace(cloud=cloud)
         store = open_store(settings)
         old = self.store
         self.settings, self.store = settings, store
+        if self.transfers is not None and self.transfers.jobs():
+            self._kept_open.append(old)
+            return
 
         async def close_old() -> None:
             await old.close()

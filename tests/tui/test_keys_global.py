@@ -190,6 +190,30 @@ async def test_switching_to_the_local_store_by_command(make_app) -> None:
         assert app.settings.cloud is None and app.screen.image_list.images
 
 
+async def test_switching_store_keeps_the_old_one_open_for_its_transfers(settings, tmp_path: Path) -> None:
+    closed: list[str] = []
+
+    class Recording(LocalStore):
+        """Records when the app closes it."""
+
+        async def close(self) -> None:
+            closed.append(self.label)
+            await super().close()
+
+    first = Recording(settings.store_path, settings.project)
+    app = ImageDeckApp(settings, first, clock=fixed_clock, environ={})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        image = next(i for i in app.screen.image_list.images if i.name == "cirros-0.6.2")
+        app.start_download(image, tmp_path / "cirros.qcow2")
+        await wait_for(lambda: app.transfers is not None and app.transfers.active_count == 0, pilot)
+        await pilot.press("colon", *"cloud local", "enter")
+        await wait_for(lambda: app.store is not first, pilot)
+        await loaded(app, pilot)
+        assert closed == []  # a retry of that download would still need it
+    assert closed == [first.label]
+
+
 def test_parse_command_vocabulary() -> None:
     base = ImageQuery()
     assert parse_command("sort size desc", base).args == ("size", "desc")
