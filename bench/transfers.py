@@ -41,9 +41,11 @@ def _curl_upload(held: glance_api.Held, path: Path, name: str) -> tuple[float, s
     return done.wall, image_id
 
 
-def _curl_download(held: glance_api.Held, image_id: str) -> tuple[float, str]:
+def _curl_download(held: glance_api.Held, image_id: str, to: Path | None = None) -> tuple[float, str]:
+    """``curl | sha512sum``; with ``to``, ``curl | tee to | sha512sum``, which also writes the file."""
+    tee = f" | tee {shlex.quote(str(to))}" if to is not None else ""
     script = (f"curl -sS -f -H {shlex.quote('X-Auth-Token: ' + held.token)} "
-              f"{shlex.quote(f'{held.glance}/v2/images/{image_id}/file')} | sha512sum")
+              f"{shlex.quote(f'{held.glance}/v2/images/{image_id}/file')}{tee} | sha512sum")
     done = run_timed(["bash", "-o", "pipefail", "-c", script])
     return done.wall, done.stdout.split()[0]
 
@@ -88,6 +90,11 @@ def measure_glance(section: Section, memory: Section, held: glance_api.Held, dec
         curl_down, digest = _curl_download(held, curl_id)
         if digest != expected:
             raise BenchError("curl's download does not match the source")
+        tee_out = work / "curl-download.raw"
+        tee_down, digest = _curl_download(held, curl_id, tee_out)
+        tee_out.unlink()
+        if digest != expected:
+            raise BenchError("curl | tee's download does not match the source")
 
         up = run_timed(deck.argv("--cloud", "lab-alice", "--json", "upload", str(source),
                                  "--name", "bench-cli", "--disk-format", "raw"), env)
@@ -108,7 +115,7 @@ def measure_glance(section: Section, memory: Section, held: glance_api.Held, dec
         source.unlink(missing_ok=True)
 
     rates = {
-        "curl_up": mb_s(size, curl_up), "curl_down": mb_s(size, curl_down),
+        "curl_up": mb_s(size, curl_up), "curl_down": mb_s(size, curl_down), "tee_down": mb_s(size, tee_down),
         "cli_up": mb_s(size, up.wall), "cli_down": mb_s(size, down.wall),
         "engine_up": mb_s(size, eng_up), "engine_down": mb_s(size, eng_down),
     }
@@ -122,6 +129,8 @@ def measure_glance(section: Section, memory: Section, held: glance_api.Held, dec
         [f"Glance upload {label}", "transfer engine (in-process UploadJob)", f"{rates['engine_up']:.0f}",
          f"{rates['engine_up'] / rates['curl_up']:.2f}"],
         [f"Glance verified download {label}", "curl \\| sha512sum", f"{rates['curl_down']:.0f}", "1.00"],
+        [f"Glance verified download {label}", "curl \\| tee FILE \\| sha512sum (also writes the file; no fsync)",
+         f"{rates['tee_down']:.0f}", f"{rates['tee_down'] / rates['curl_down']:.2f}"],
         [f"Glance verified download {label}", "imagedeck download (CLI, to a file)", f"{rates['cli_down']:.0f}",
          f"{rates['cli_down'] / rates['curl_down']:.2f}"],
         [f"Glance verified download {label}", "transfer engine (in-process DownloadJob)",
