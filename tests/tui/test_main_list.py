@@ -254,3 +254,23 @@ async def test_one_cursor_row_on_screen_after_moves(make_app) -> None:
         await pilot.press("k")
         await pilot.pause()
         assert cursor_lines() == [1]
+
+
+async def test_detail_body_fits_each_record_it_shows(make_app) -> None:
+    """The detail pane redraws in place when a record takes as many lines as the last one,
+    and lays out again when it does not: its body always has the record's height."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        images, detail = app.screen.image_list, app.screen.detail
+        body = detail.query_one("#detail-body")
+        heights = set()
+        for row in range(len(images.shown)):
+            images.cursor = row
+            await wait_for(lambda: detail.image is not None and detail.image.id == images.current.id, pilot)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            content = detail._render_image()
+            assert body.size.height == detail._height_of(content, body.size.width)
+            heights.add(body.size.height)
+        assert len(heights) > 1  # the sample records differ in length, so both paths ran

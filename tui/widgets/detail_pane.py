@@ -55,11 +55,24 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def show(self, image: Image | None, members: list[Member] | None = None, note: str = "") -> None:
         """Show ``image``; ``members`` is None when not loaded (or not the owner)."""
+        if (image, members, note) == (self.image, self.members, self.members_note) and image is not None:
+            return  # the same record again (a cursor resting, members loaded twice)
         changed = image is None or self.image is None or image.id != self.image.id
         self.image, self.members, self.members_note = image, members, note
-        self.query_one("#detail-body", Static).update(self._render_image())
+        body = self.query_one("#detail-body", Static)
+        content = self._render_image()
+        body.update(content, layout=self._height_of(content, body.size.width) != body.size.height)
         if changed:
             self.scroll_home(animate=False)
+
+    def _height_of(self, content: Text | Table, width: int) -> int | None:
+        """Lines ``content`` takes at ``width``: when it is the body's height already, the new
+        text is drawn in place instead of laying out the whole screen again, which costs tens
+        of milliseconds on every cursor rest."""
+        if width <= 0:
+            return None
+        console = self.app.console
+        return len(console.render_lines(content, console.options.update_width(width), pad=False))
 
     def _render_image(self) -> Text | Table:
         image = self.image
