@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MIB
+from transfer_support import MIB
 from transfer_faults import Stalling
 from tui.model import ImageDeckError, ImageStatus, NotFound
 from tui.transfers import (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MIB, qcow2_backed_by
+from transfer_support import MIB, qcow2_backed_by
 from tests.cli_kit import Cli, Result, isolate, run
 from tui.cli import main
 from tui.cli.transfer_commands import ProgressBar, render_progress

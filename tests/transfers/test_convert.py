@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MIB, qcow2_backed_by
+from transfer_support import MIB, qcow2_backed_by
 from tui.formats import inspect_file
 from tui.model import Invalid
 from tui.transfers import (

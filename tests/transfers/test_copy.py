@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 
-from conftest import MIB
+from transfer_support import MIB
 from transfer_faults import CorruptDownloads, Stalling
 from tui.model import Conflict, NotFound
 from tui.transfers import CopyJob, TransferState, UploadJob, VerificationFailed, carried_fields

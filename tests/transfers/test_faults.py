@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MIB, Recorder
+from transfer_support import MIB, Recorder
 from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads, Md5Only
 from tui.model import ImageStatus, NotFound
 from tui.stores.local import LocalStore

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import MIB, Recorder, make_raw
+from transfer_support import MIB, Recorder, make_raw
 from glance_transfer_faults import FaultyTransport
 from tests.lab import Lab
 from tests.lab.plugin import lab_cloud

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from conftest import qcow2_backed_by
+from transfer_support import qcow2_backed_by
 from tui.model import Invalid
 from tui.transfers import FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 

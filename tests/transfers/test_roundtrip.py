@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FORMATS, MIB, Recorder
+from transfer_support import FORMATS, MIB, Recorder
 from tui.stores.local import LocalStore
 from tui.transfers import DownloadJob, TransferKind, TransferState, UploadJob, part_path
 
