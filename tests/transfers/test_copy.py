@@ -12,6 +12,7 @@ from tui.transfers import CopyJob, TransferState, UploadJob, VerificationFailed,
 
 FIELDS = {
     "name": "ubuntu-mini",
+    "visibility": "private",
     "min_disk": 2,
     "min_ram": 512,
     "tags": ["golden", "lts"],
@@ -38,7 +39,7 @@ async def test_copy_carries_metadata_and_verifies(store, cache, rec, image_file)
     assert sorted(copy.tags) == ["golden", "lts"]
     assert copy.properties["os_distro"] == "ubuntu" and copy.properties["hw_disk_bus"] == "virtio"
     assert (copy.checksum, copy.os_hash_value, copy.size) == (src.checksum, src.os_hash_value, src.size)
-    assert copy.status == "active"
+    assert copy.status == "active" and copy.visibility == src.visibility == "private"
     async with cache.download(copy.id) as a, store.download(src.id) as b:
         assert b"".join([c async for c in a.chunks]) == b"".join([c async for c in b.chunks])
 
@@ -87,3 +88,14 @@ def test_reserved_properties_are_not_carried() -> None:
                   properties={"os_glance_import_task": "t", "os_distro": "debian"})
     fields = carried_fields(image)
     assert "os_glance_import_task" not in fields and fields["os_distro"] == "debian"
+
+
+def test_private_images_stay_private_and_others_take_the_destination_default() -> None:
+    from tui.model import Image
+
+    def copied(visibility: str) -> str | None:
+        image = Image(id="x", name="n", disk_format="raw", container_format="bare", visibility=visibility)
+        return carried_fields(image).get("visibility")
+
+    assert copied("private") == "private"
+    assert [copied(v) for v in ("shared", "public", "community")] == [None, None, None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Conflict, Image, ImageStatus
+from ..model import Conflict, Image, ImageStatus, Visibility
 from ..stores import ImageStore
 from .errors import VerificationFailed
 from .events import TransferKind, TransferState
@@ -25,7 +25,12 @@ RESERVED_PROPERTIES = frozenset({"os_hash_algo", "os_hash_value", "checksum", "s
 
 
 def carried_fields(image: Image, name: str | None = None) -> dict[str, Any]:
-    """The create-body fields a copy keeps: name, formats, min disk/RAM, properties, tags."""
+    """The create-body fields a copy keeps: name, formats, min disk/RAM, properties, tags.
+
+    A private image stays private; any other copy gets the destination's default
+    (``shared`` with no members: only its owner sees it), because making it public or
+    community again is a decision, and often an admin's, in the destination.
+    """
     fields: dict[str, Any] = {
         "name": name or image.name,
         "disk_format": image.disk_format,
@@ -34,6 +39,8 @@ def carried_fields(image: Image, name: str | None = None) -> dict[str, Any]:
         "min_ram": image.min_ram,
         "tags": list(image.tags),
     }
+    if image.visibility == Visibility.PRIVATE:
+        fields["visibility"] = Visibility.PRIVATE
     for key, value in image.properties.items():
         if key in RESERVED_PROPERTIES or key.startswith(RESERVED_PREFIXES):
             continue
