@@ -191,3 +191,27 @@ async def test_download_runs_as_a_transfer(make_app, tmp_path) -> None:
         await wait_for(lambda: pane.display and pane.job_ids, pilot)
         await app.transfers.wait(pane.job_ids[0])
         assert target.stat().st_size == image_named(app, "cirros-0.6.2").size
+
+
+async def test_members_that_fail_to_load_say_so_in_the_detail_pane(settings) -> None:
+    from conftest import fixed_clock
+
+    from tui.app import ImageDeckApp
+    from tui.model import Unavailable
+    from tui.stores.local import LocalStore
+
+    class MembersDown(LocalStore):
+        """Fault injection: the member list does not answer."""
+
+        async def list_members(self, image_id: str):  # type: ignore[no-untyped-def]
+            raise Unavailable("cannot reach the image service (timed out)")
+
+    app = ImageDeckApp(settings, MembersDown(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(app, pilot)
+        await select(app, pilot, "demo-app-golden")
+        await wait_for(lambda: app.screen.detail.members_note.startswith("not loaded"), pilot)
+        assert "timed out" in app.screen.detail.members_note and app.screen.detail.members is None
+        await select(app, pilot, "cirros-0.6.2")  # private: no members section at all
+        await wait_for(lambda: app.screen.detail.image.name == "cirros-0.6.2", pilot)
+        assert app.screen.detail.members_note == "" and app.screen.detail.members is None

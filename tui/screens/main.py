@@ -303,18 +303,23 @@ class MainScreen(Screen):
         groups: dict[str, list[Image]] = {}
         for status in (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED):
             query = ImageQuery(visibility="shared", member_status=str(status))
-            found = await self.app.store.all_images(query)
-            groups[str(status)] = [i for i in found if i.owner != me]
+            found = groups[str(status)] = []
+            # page by page: our own shared images come too, and may be most of the catalog
+            async for page in self.app.store.list_images(query):
+                found.extend(i for i in page if i.owner != me)
         self.sharing.set_shares(groups)
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def load_detail(self, image: Image) -> None:
         """Members of an image we own (the detail pane shows the record at once)."""
-        if not self._is_owner(image) or image.visibility != Visibility.SHARED:
+        if not self._lists_members(image):
             return
-        members = await self.app.store.list_members(image.id)
+        try:
+            members, note = await self.app.store.list_members(image.id), ""
+        except ImageDeckError as exc:
+            members, note = None, f"not loaded: {exc}"
         if self.detail.image is not None and self.detail.image.id == image.id:
-            self.detail.show(self.detail.image, members)
+            self.detail.show(self.detail.image, members, note)
 
     @work(group="poll", exit_on_error=False)
     async def poll(self, ids: list[str]) -> None:
@@ -346,9 +351,18 @@ class MainScreen(Screen):
         self._detail_timer = None
         image = self._pending_detail
         same = self.detail.image is not None and image is not None and self.detail.image.id == image.id
-        self.detail.show(image, self.detail.members if same else None)
-        if image is not None and not same:
+        if same:
+            self.detail.show(image, self.detail.members, self.detail.members_note)
+            return
+        # a placeholder line where the members will be keeps the pane's height when they arrive
+        loading = image is not None and self._lists_members(image)
+        self.detail.show(image, None, "loading…" if loading else "")
+        if loading:
             self.load_detail(image)
+
+    def _lists_members(self, image: Image) -> bool:
+        """The detail pane lists the members of shared images this project owns."""
+        return self._is_owner(image) and image.visibility == Visibility.SHARED
 
     @on(ImageList.Opened)
     def _opened(self, event: ImageList.Opened) -> None:
