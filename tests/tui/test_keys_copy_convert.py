@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PROJECT, image_named, loaded, notes, select, wait_for
+from tui_support import DEMO_PROJECT, image_named, loaded, notes, select, wait_for
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
@@ -263,7 +263,7 @@ async def test_help_and_footer_list_the_new_keys(make_app) -> None:
 
 
 def lab_app(settings, store, lab) -> ImageDeckApp:  # type: ignore[no-untyped-def]
-    from conftest import fixed_clock
+    from tui_support import fixed_clock
 
     return ImageDeckApp(settings, store, clock=fixed_clock,
                         environ={"OS_CLIENT_CONFIG_FILE": str(lab.clouds_yaml)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import fixed_clock, loaded, notes, wait_for
+from tui_support import fixed_clock, loaded, notes, wait_for
 
 from tui.app import ImageDeckApp
 from tui.commands import parse_command

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import image_named, loaded, notes, select, wait_for
+from tui_support import image_named, loaded, notes, select, wait_for
 
 from tui.dialogs import (
     CloudPickerDialog,
@@ -194,7 +194,7 @@ async def test_download_runs_as_a_transfer(make_app, tmp_path) -> None:
 
 
 async def test_members_that_fail_to_load_say_so_in_the_detail_pane(settings) -> None:
-    from conftest import fixed_clock
+    from tui_support import fixed_clock
 
     from tui.app import ImageDeckApp
     from tui.model import Unavailable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import loaded, notes, wait_for
+from tui_support import loaded, notes, wait_for
 
 from tui.model import ImageQuery
 

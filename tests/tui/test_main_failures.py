@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import fixed_clock, image_named, loaded, notes, select, wait_for
+from tui_support import fixed_clock, image_named, loaded, notes, select, wait_for
 
 from tui.app import ImageDeckApp
 from tui.dialogs import ImportUrlDialog, UploadDialog

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from conftest import DEMO_PROJECT, loaded, notes, select, wait_for
+from tui_support import DEMO_PROJECT, loaded, notes, select, wait_for
 
 from tui.stores.local import LocalStore
 from tui.widgets.image_list import age, short_size

@@ -24,7 +24,7 @@ def make_app(make_app):
 
 
 async def _settle(pilot) -> None:
-    from conftest import loaded
+    from tui_support import loaded
 
     await loaded(pilot.app, pilot)
 
@@ -39,7 +39,7 @@ def test_detail_of_a_shared_image(snap_compare, make_app, size) -> None:
     async def before(pilot) -> None:
         await _settle(pilot)
         app = pilot.app
-        from conftest import select, wait_for
+        from tui_support import select, wait_for
 
         await select(app, pilot, "demo-app-golden")
         await wait_for(lambda: app.screen.detail.members is not None, pilot)
@@ -80,7 +80,7 @@ def test_filtered_list_in_mono(snap_compare, make_app) -> None:
 
 
 def test_unreachable_store(snap_compare, settings) -> None:
-    from conftest import fixed_clock
+    from tui_support import fixed_clock
 
     from tui.app import ImageDeckApp
     from tui.model import Unavailable
@@ -98,7 +98,7 @@ def test_unreachable_store(snap_compare, settings) -> None:
     store.label = "cloud:lab"
 
     async def before(pilot) -> None:
-        from conftest import wait_for
+        from tui_support import wait_for
 
         from tui.screens.unreachable import UnreachableScreen
 

@@ -1,0 +1,57 @@
+"""What app tests share besides fixtures: a fixed "now" and helpers to wait on and read the app.
+
+Kept out of conftest.py so test modules import it by a name no other test directory uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from tui.app import ImageDeckApp
+
+DEMO_PROJECT = "demo"
+
+#: "Now" for every test: ages shown in the list are computed against it.
+NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+async def wait_for(predicate: Callable[[], object], pilot, timeout: float = 10.0) -> None:
+    """Poll ``predicate`` between pauses until it is true or the deadline passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met before the deadline")
+        await pilot.pause(0.02)
+
+
+async def loaded(app: ImageDeckApp, pilot) -> None:
+    """Wait until the list and the shares are loaded."""
+    from tui.screens.main import MainScreen
+
+    await wait_for(lambda: isinstance(app.screen, MainScreen), pilot)
+    screen = app.screen
+    await wait_for(lambda: screen.all_loaded and screen.sharing.loaded, pilot)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def notes(app: ImageDeckApp) -> list[str]:
+    """Texts of the notifications currently shown."""
+    return [n.message for n in app._notifications]
+
+
+def image_named(app: ImageDeckApp, name: str):
+    return next(i for i in app.screen.image_list.images if i.name == name)
+
+
+async def select(app: ImageDeckApp, pilot, name: str) -> None:
+    """Put the list cursor on an image by name."""
+    assert app.screen.image_list.select_id(image_named(app, name).id)
+    await pilot.pause()
