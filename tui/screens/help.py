@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -103,21 +105,22 @@ class HelpScreen(ModalScreen[None]):
         rows.extend((":" + command, text, False) for command, text in COMMAND_HELP)
         return rows
 
-    def _table(self) -> Text:
-        """Headings, then one ``keys  what`` line per binding."""
+    def _table(self) -> Group:
+        """Each heading, then a ``keys  what`` row per binding; long descriptions wrap in their column."""
         collected = self._collect()
         self.rows = [(keys, text) for keys, text, heading in collected if not heading]
-        width = max(len(keys) for keys, _ in self.rows) + 2
-        out = Text()
+        width = max(len(keys) for keys, _ in self.rows)
+        parts: list[Text | Table] = []
         for keys, text, heading in collected:
             if heading:
-                if out:
-                    out.append("\n")
-                out.append(keys + "\n", style="bold underline")
+                parts.append(Text(("\n" if parts else "") + keys, style="bold underline"))
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold", no_wrap=True, width=width)
+                table.add_column(ratio=1)
+                parts.append(table)
             else:
-                out.append(f"{keys:<{width}}", style="bold")
-                out.append(text + "\n")
-        return out
+                table.add_row(keys, text)
+        return Group(*parts)
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()
