@@ -117,6 +117,8 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     if args.only and not args.only <= set(STEPS):
         parser.error(f"--only takes {', '.join(STEPS)}")
+    if args.only and "tui" in args.only:
+        args.only.add("listing")  # the TUI's Glance start-up lists the images the listing step creates
     partial = args.smoke or bool(args.only)
     default_out = (Path(tempfile.gettempdir()) / "imagedeck-bench-partial.md" if partial
                    else REPO / "bench" / "RESULTS.md")
