@@ -267,17 +267,27 @@ class MainScreen(Screen):
             return
         header.set_identity(self.identity)
         self.image_list.me = self.identity.project_id
-        self.load_images()
-        self.load_shares()
+        self.load_images(shares_after_first_page=True)
 
     @work(exclusive=True, group="images", exit_on_error=False)
-    async def load_images(self, keep_rows: bool = False) -> None:
-        """Stream every page; the first page replaces the rows at once unless refreshing."""
+    async def load_images(self, keep_rows: bool = False, shares_after_first_page: bool = False) -> None:
+        """Stream every page; the first page replaces the rows at once unless refreshing.
+
+        ``shares_after_first_page`` starts reading the shares once the first rows are on
+        screen (or the listing ended early), so the two do not compete for the store then.
+        """
         images = self.image_list
         images.loading_more = True
         self.all_loaded = False
         loaded: list[Image] = []
         first = True
+
+        def first_rows_shown() -> None:
+            nonlocal shares_after_first_page
+            if shares_after_first_page:
+                shares_after_first_page = False
+                self.load_shares()
+
         try:
             async for page in self.app.store.list_images(self.image_query, page_size=PAGE_SIZE):
                 if keep_rows:
@@ -285,6 +295,7 @@ class MainScreen(Screen):
                 elif first:
                     images.set_images(page)
                     first = False
+                    first_rows_shown()
                 else:
                     images.append_images(page)
             if keep_rows:
@@ -295,6 +306,7 @@ class MainScreen(Screen):
         finally:
             images.loading_more = False
             images.refresh()
+            first_rows_shown()
 
     @work(exclusive=True, group="shares", exit_on_error=False)
     async def load_shares(self) -> None:
