@@ -203,6 +203,7 @@ class ImageList(ScrollView, can_focus=True):
         self.loading_more = False
         self._poll_timer: Timer | None = None
         self._styles: dict[str, Style] = {}
+        self._base: Style | None = None
         self._last_highlight: str | None = None
         self._columns: tuple[tuple[int, bool], list[tuple[Column, int]]] | None = None
 
@@ -466,7 +467,14 @@ class ImageList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles = {}
+        self._base = None
         super().notify_style_update()
+
+    def _base_style(self) -> Style:
+        """``rich_style`` walks the ancestors for their background: once per style change, not per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _status_style(self, status: str) -> Style:
         if not self._styles:
@@ -484,7 +492,7 @@ class ImageList(ScrollView, can_focus=True):
             style = self.get_component_rich_style("image-list--header")
             return self._strip([(c.title, style, c) for c, _ in columns], columns, width, style)
         row = round(self.scroll_offset.y) + y - 1
-        base = self.rich_style
+        base = self._base_style()
         if row >= len(self._shown):
             if row == 0 and not self._shown:
                 text = "loading…" if self.loading_more else (
