@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeVar
 
+from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
 ResultT = TypeVar("ResultT")
 
@@ -116,3 +118,27 @@ class Dialog(ModalScreen[ResultT]):
         """The error currently shown ('' when none), for callers and tests."""
         error = self.query_one("#error", Static)
         return str(error.content) if error.has_class("-shown") else ""
+
+
+class FileDialog(Dialog[ResultT]):
+    """A dialog that writes a file: replacing an existing one takes a second enter.
+
+    Editing any field withdraws that consent and the error line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._confirmed_overwrite: Path | None = None
+
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        self._confirmed_overwrite = None
+        self.clear_error()
+
+    def may_write(self, path: Path) -> bool:
+        """True unless ``path`` exists and the person has not yet pressed enter on it twice."""
+        if path.exists() and self._confirmed_overwrite != path:
+            self._confirmed_overwrite = path
+            self.show_error(f"{path.name} exists; press enter again to replace it")
+            return False
+        return True

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Select, Static
 
 from ..model import Image
-from .base import Dialog, labelled
+from .base import FileDialog, labelled
 from .download import default_file_name
 from .paths import PathSuggester
 
@@ -53,7 +53,7 @@ def output_path(text: str, image: Image, out_format: str, default_dir: Path) -> 
     return path
 
 
-class ConvertDialog(Dialog[ConvertRequest]):
+class ConvertDialog(FileDialog[ConvertRequest]):
     """``ConvertDialog(image, formats, default_dir, into_store=True) -> ConvertRequest | None``.
 
     The format starts on the first of ``formats`` the image is not already in; the file
@@ -80,7 +80,6 @@ class ConvertDialog(Dialog[ConvertRequest]):
         self.formats = list(formats)
         self.default_dir = default_dir
         self.into_store = into_store
-        self._confirmed_overwrite: Path | None = None
         self._format = next((f for f in self.formats if f != image.disk_format), self.formats[0])
 
     def compose(self) -> ComposeResult:
@@ -129,11 +128,6 @@ class ConvertDialog(Dialog[ConvertRequest]):
         self.query_one("#name", Input).parent.set_class(not to_store, "-hidden")  # type: ignore[union-attr]
         self.clear_error()
 
-    @on(Input.Changed)
-    def _edited(self) -> None:
-        self._confirmed_overwrite = None
-        self.clear_error()
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_convert()
@@ -151,8 +145,5 @@ class ConvertDialog(Dialog[ConvertRequest]):
         except ValueError as exc:
             self.show_error(str(exc))
             return
-        if path.exists() and self._confirmed_overwrite != path:
-            self._confirmed_overwrite = path
-            self.show_error(f"{path.name} exists; press enter again to replace it")
-            return
-        self.dismiss(ConvertRequest(self._format, path=path))
+        if self.may_write(path):
+            self.dismiss(ConvertRequest(self._format, path=path))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ..model import Image
-from .base import Dialog, labelled
+from .base import FileDialog, labelled
 from .paths import PathSuggester
 
 
@@ -22,7 +22,7 @@ def default_file_name(image: Image) -> str:
     return stem if stem.endswith(f".{extension}") else f"{stem}.{extension}"
 
 
-class DownloadDialog(Dialog[Path]):
+class DownloadDialog(FileDialog[Path]):
     """``DownloadDialog(image, default_dir) -> Path | None``.
 
     The path is prefilled with ``default_dir/NAME.FORMAT``. A directory gets the
@@ -42,7 +42,6 @@ class DownloadDialog(Dialog[Path]):
         super().__init__()
         self.image = image
         self.default_dir = default_dir
-        self._confirmed_overwrite: Path | None = None
 
     def compose(self) -> ComposeResult:
         size = naturalsize(self.image.size, binary=True) if self.image.size else "size unknown"
@@ -76,11 +75,6 @@ class DownloadDialog(Dialog[Path]):
             raise ValueError(f"directory {path.parent} does not exist")
         return path
 
-    @on(Input.Changed)
-    def _edited(self) -> None:
-        self._confirmed_overwrite = None
-        self.clear_error()
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_download()
@@ -91,8 +85,5 @@ class DownloadDialog(Dialog[Path]):
         except ValueError as exc:
             self.show_error(str(exc))
             return
-        if path.exists() and self._confirmed_overwrite != path:
-            self._confirmed_overwrite = path
-            self.show_error(f"{path.name} exists; press enter again to replace it")
-            return
-        self.dismiss(path)
+        if self.may_write(path):
+            self.dismiss(path)
