@@ -96,3 +96,29 @@ def test_demo_as_another_project(cli: Cli) -> None:
     result = cli("--demo", "--project", "research", "shares", "--json", store=False)
     assert result.code == 0, result.err
     assert [i["name"] for i in result.json()["pending"]] == ["demo-app-golden"]
+
+
+def test_demo_images_have_the_ages_of_their_samples(demo, cli: Cli) -> None:
+    from datetime import datetime, timezone
+
+    listed = by_name(cli("ls", "--json", project="demo").json())
+    now = datetime.now(timezone.utc)
+    for sample in CATALOG:
+        record = listed.get(sample.name)
+        if record is None:
+            continue  # a share the demo project has not accepted
+        created = datetime.fromisoformat(record["created_at"].replace("Z", "+00:00"))
+        assert abs((now - created) - sample.age).total_seconds() < 120, sample.name
+        assert record["updated_at"] == record["created_at"]
+    # newest first by default, so the list reads like a history
+    names = [record["name"] for record in cli("ls", "--json", project="demo").json()]
+    assert names[0] == "build-in-progress" and names[-1] == "legacy-appliance"
+
+
+def test_seeding_leaves_the_catalog_clock_on_the_wall_clock(demo) -> None:
+    from datetime import datetime, timezone
+
+    from tui.stores.local_catalog import now_stamp
+
+    stamp = datetime.strptime(now_stamp(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - stamp).total_seconds()) < 60

@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..config import Settings
 from ..model import MemberStatus
 from ..stores import ImageStore
+from ..stores.local_catalog import stamped_as
 from .images import image_bytes
 
 #: The project the demo runs as, and the others that own images shared with it.
@@ -43,6 +45,8 @@ class Sample:
     deactivated: bool = False
     #: left without data, as an upload that never happened
     queued: bool = False
+    #: how long ago it was made (and last changed), so ages, sorting and time filters mean something
+    age: timedelta = timedelta(days=1)
 
 
 def _linux(distro: str, version: str, bus: str = "virtio") -> dict[str, str]:
@@ -62,42 +66,42 @@ PENDING, ACCEPTED, REJECTED = MemberStatus.PENDING, MemberStatus.ACCEPTED, Membe
 CATALOG: tuple[Sample, ...] = (
     Sample("ubuntu-24.04-server", "ops", "qcow2", int(3.5 * GIB), visibility="public",
            properties=_linux("ubuntu", "24.04") | {"hw_qemu_guest_agent": "yes"},
-           tags=("lts", "cloud-init"), min_disk=4, min_ram=1024),
+           tags=("lts", "cloud-init"), min_disk=4, min_ram=1024, age=timedelta(days=12)),
     Sample("debian-12-genericcloud", "ops", "qcow2", 3 * GIB, visibility="public",
            properties=_linux("debian", "12"), tags=("cloud-init",), protected=True,
-           min_disk=3, min_ram=512),
+           min_disk=3, min_ram=512, age=timedelta(days=40)),
     Sample("cirros-0.6.2", "demo", "qcow2", 112 * MIB, visibility="private",
-           properties=_linux("cirros", "0.6.2"), tags=("test", "tiny"), min_ram=64),
+           properties=_linux("cirros", "0.6.2"), tags=("test", "tiny"), min_ram=64, age=timedelta(days=95)),
     Sample("demo-app-golden", "demo", "qcow2", 8 * GIB,
            properties=_linux("ubuntu", "24.04") | {"app_version": "2.3.1"},
            tags=("golden",), min_disk=8, min_ram=2048,
-           shares={"research": PENDING, "ops": ACCEPTED}),
+           shares={"research": PENDING, "ops": ACCEPTED}, age=timedelta(days=2, hours=3)),
     Sample("centos-stream-9", "demo", "raw", 2 * MIB, visibility="private",
-           properties=_linux("centos", "9"), tags=("cloud-init",), min_disk=10),
+           properties=_linux("centos", "9"), tags=("cloud-init",), min_disk=10, age=timedelta(days=21)),
     Sample("legacy-appliance", "demo", "vmdk", 16 * GIB, visibility="private",
            properties={"architecture": "x86_64", "hw_disk_bus": "scsi",
                        "vmware_adaptertype": "lsiLogic"},
-           deactivated=True),
+           deactivated=True, age=timedelta(days=400)),
     Sample("build-in-progress", "demo", "qcow2", 20 * GIB, visibility="private", queued=True,
-           tags=("wip",)),
+           tags=("wip",), age=timedelta(minutes=20)),
     Sample("windows-server-2022-eval", "research", "vhd", 8 * MIB,
            properties={"os_distro": "windows", "os_version": "2022", "os_type": "windows",
                        "architecture": "x86_64", "hw_disk_bus": "sata",
                        "hw_firmware_type": "uefi"},
-           tags=("eval",), min_disk=40, min_ram=4096, shares={"demo": PENDING}),
+           tags=("eval",), min_disk=40, min_ram=4096, shares={"demo": PENDING}, age=timedelta(days=5)),
     Sample("fedora-40-cloud", "research", "raw", 3 * MIB,
            properties=_linux("fedora", "40"), tags=("cloud-init",), min_disk=5,
-           shares={"demo": PENDING}),
+           shares={"demo": PENDING}, age=timedelta(hours=6)),
     Sample("alpine-3.20-virt", "ops", "iso", 0,
            properties=_linux("alpine", "3.20", bus="ide"), tags=("installer",),
-           shares={"demo": PENDING}),
+           shares={"demo": PENDING}, age=timedelta(days=1, hours=2)),
     Sample("rocky-9-genericcloud", "research", "vmdk", 10 * GIB,
            properties=_linux("rocky", "9", bus="scsi"), tags=("cloud-init",), min_disk=10,
-           shares={"demo": ACCEPTED}),
+           shares={"demo": ACCEPTED}, age=timedelta(days=60)),
     Sample("freebsd-14.1", "ops", "vdi", 5 * GIB,
            properties={"os_distro": "freebsd", "os_version": "14.1", "os_type": "bsd",
                        "architecture": "x86_64", "hw_disk_bus": "sata"},
-           shares={"demo": REJECTED}),
+           shares={"demo": REJECTED}, age=timedelta(days=130)),
 )
 
 
@@ -142,8 +146,10 @@ async def seed_demo(path: Path) -> DemoStore:
         await store.open()
     try:
         ids = {name: (await store.whoami()).project_id for name, store in stores.items()}
+        now = datetime.now(timezone.utc)
         for sample in CATALOG:
-            await _add(stores, ids, sample)
+            with stamped_as(now - sample.age):
+                await _add(stores, ids, sample)
     finally:
         for store in stores.values():
             await store.close()

@@ -9,7 +9,7 @@ makes a second writer wait instead of failing, and every write starts with
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import datetime, timezone
@@ -171,13 +171,33 @@ def read(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+#: Where catalog times come from; `stamped_as` swaps it while seeding a catalog with a past.
+_clock: Callable[[], datetime] = _wall_clock
+
+
 def now_stamp() -> str:
     """The current time as stored: microseconds, fixed width, so text order is time order.
 
     Glance keeps sub-second times in its database too (newest-first stays exact) and
     shows them to the second; `display_time` gives that shown form.
     """
-    return datetime.now(timezone.utc).strftime(_STAMP_FORMAT)
+    return _clock().strftime(_STAMP_FORMAT)
+
+
+@contextmanager
+def stamped_as(moment: datetime) -> Iterator[None]:
+    """Record every catalog write in this block at ``moment``: how a demo catalog gets
+    images of different ages. Only for a store nobody else writes to meanwhile."""
+    global _clock
+    saved, _clock = _clock, lambda: moment
+    try:
+        yield
+    finally:
+        _clock = saved
 
 
 def display_time(stamp: str) -> str:
