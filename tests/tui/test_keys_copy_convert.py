@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tui_support import DEMO_PROJECT, image_named, loaded, notes, select, wait_for
+from tui_support import DEMO_PROJECT, image_named, loaded, notes, palette_offers, select, wait_for
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
@@ -203,7 +203,7 @@ async def test_palette_converts_back_into_this_store(make_app) -> None:
         await pilot.press("ctrl+p")
         await wait_for(lambda: isinstance(app.screen, CommandPalette), pilot)
         await pilot.press(*"convert image")
-        await pilot.pause(0.3)
+        await wait_for(lambda: palette_offers(app, "convert image"), pilot)
         await pilot.press("enter")
         await wait_for(lambda: isinstance(app.screen, ConvertDialog), pilot)
         dialog = app.screen

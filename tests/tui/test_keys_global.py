@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_support import fixed_clock, loaded, notes, wait_for
+from tui_support import fixed_clock, loaded, notes, palette_offers, wait_for
 
 from tui.app import ImageDeckApp
 from tui.commands import parse_command
@@ -140,7 +140,7 @@ async def test_palette_offers_global_actions(make_app) -> None:
         await pilot.press("ctrl+p")
         await wait_for(lambda: isinstance(app.screen, CommandPalette), pilot)
         await pilot.press(*"show shares")
-        await pilot.pause(0.3)
+        await wait_for(lambda: palette_offers(app, "show shares"), pilot)
         await pilot.press("enter")
         await wait_for(lambda: app.focused is not None and app.focused.id == "sharing", pilot)
 

@@ -55,3 +55,11 @@ async def select(app: ImageDeckApp, pilot, name: str) -> None:
     """Put the list cursor on an image by name."""
     assert app.screen.image_list.select_id(image_named(app, name).id)
     await pilot.pause()
+
+
+def palette_offers(app: ImageDeckApp, text: str) -> bool:
+    """Whether the open command palette lists a command whose prompt contains ``text``."""
+    from textual.command import CommandList
+
+    found = app.screen.query_one(CommandList)
+    return any(text in str(found.get_option_at_index(i).prompt).lower() for i in range(found.option_count))
