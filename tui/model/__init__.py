@@ -27,6 +27,7 @@ from .image import (
     parse_timestamp,
     share_repeated_text,
 )
+from .safe_text import cell_width, fit, pad, visible
 from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter, parse_byte_size
 
 __all__ = [
@@ -57,7 +58,11 @@ __all__ = [
     "TimeFilter",
     "Unavailable",
     "Visibility",
+    "cell_width",
+    "fit",
+    "pad",
     "parse_byte_size",
+    "visible",
     "parse_timestamp",
     "share_repeated_text",
 ]
