@@ -192,10 +192,10 @@ class ImageDeckApp(App[int]):
         if isinstance(self.screen, MainScreen):
             self.screen.show_transfers()
 
-    def start_download(self, image: Image, path: Path) -> None:
+    def start_download(self, image: Image, path: Path, replace: bool = False) -> None:
         from .transfers import DownloadJob
 
-        self._submit(lambda: DownloadJob(self.store, image.id, path))
+        self._submit(lambda: DownloadJob(self.store, image.id, path, replace=replace))
 
     def start_upload(self, request: Any) -> None:
         from .transfers import UploadJob

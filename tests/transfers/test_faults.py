@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -175,12 +176,18 @@ async def test_download_into_a_missing_directory_fails_clearly(store, rec, image
     assert job.message.startswith(f"cannot write {part_path(dest)}")
 
 
-async def test_full_disk_is_reported_and_leaves_nothing(store, rec, image_file, tmp_path) -> None:
+async def test_full_disk_is_reported_and_leaves_nothing(
+    store, rec, image_file, tmp_path, monkeypatch
+) -> None:
     image_id = await uploaded(store, rec, image_file("raw", mib=2))
     dest = tmp_path / "full.raw"
-    part_path(dest).symlink_to("/dev/full")  # every write there fails with ENOSPC
+
+    def disk_full(fd: int, pieces: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tui.transfers.download.write_all", disk_full)
     job = await rec.run(DownloadJob(store, image_id, dest))
     assert job.state == TransferState.FAILED
     assert "is full" in job.message and "partial file was deleted" in job.message
     assert type(job.error).__name__ == "QuotaExceeded"
-    assert not dest.exists() and not part_path(dest).is_symlink()
+    assert not dest.exists() and not part_path(dest).exists()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -16,7 +18,8 @@ from typing import Any, TextIO
 
 from humanize import naturalsize
 
-from ..model import Image, ImageDeckError, NotFound
+from ..model import Image, ImageDeckError, Invalid, NotFound, cell_width, fit, visible
+from ..model.safe_text import ljust
 from ..transfers import (
     ConvertJob,
     CopyJob,
@@ -28,6 +31,7 @@ from ..transfers import (
     TransferState,
     UploadJob,
 )
+from ..transfers.local_files import check_target, safe_file_name
 from .context import CliContext, add_command
 from .images import CONTAINER_FORMATS, DISK_FORMATS, VISIBILITIES, key_value, non_negative
 
@@ -50,15 +54,19 @@ class ProgressBar:
             return
         self._last = now
         line = render_progress(event, shutil.get_terminal_size((80, 24)).columns - 1)
-        self.stream.write("\r" + line.ljust(self._width))
-        self._width = len(line)
+        self.stream.write("\r" + ljust(line, self._width))
+        self._width = cell_width(line)
         if event.finished:
             self.stream.write("\n")
         self.stream.flush()
 
 
 def render_progress(event: TransferProgress, width: int = 79) -> str:
-    """``[#######.........]  42%  420 MiB / 1.0 GiB  93 MB/s  ETA 0:07  running``"""
+    """``[#######.........]  42%  420 MiB / 1.0 GiB  93 MB/s  ETA 0:07  running``
+
+    The message may hold an image's name: it is made visible, and the line is cut to
+    ``width`` terminal cells, not characters.
+    """
     fraction = event.fraction
     filled = int(BAR_WIDTH * fraction) if fraction is not None else 0
     bar = "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
@@ -70,8 +78,9 @@ def render_progress(event: TransferProgress, width: int = 79) -> str:
     if event.eta is not None:
         minutes, seconds = divmod(int(event.eta), 60)
         parts.append(f"ETA {minutes}:{seconds:02}")
-    parts.append(str(event.state) if event.state != TransferState.RUNNING else (event.message or "running"))
-    return "  ".join(parts)[:width]
+    running = event.state == TransferState.RUNNING
+    parts.append(visible(event.message or "running") if running else str(event.state))
+    return fit("  ".join(parts), width)
 
 
 async def run_job(ctx: CliContext, job: Transfer) -> Transfer:
@@ -148,25 +157,68 @@ async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.file).expanduser()
     if not path.is_file():
         raise NotFound(f"{path}: no such file")
+    fields = create_fields(args)
     store = await ctx.open_store()
+    into = None
+    if args.into is not None:
+        given = sorted(key for key in fields if key != "container_format")
+        if given:
+            raise Invalid(f"--into uploads into an image as it is; leave out {', '.join(given)} "
+                          "(imagedeck edit changes its metadata)")
+        image = await ctx.resolve_image(store, args.into)
+        into = image.id
+        fields = {"name": image.name or image.id}
     job = UploadJob(
         store,
         path,
-        create_fields(args),
+        fields,
         allow_unsafe=args.allow_unsafe,
         force_format=args.force_format,
         on_cancel="delete",
+        into=into,
+        retry_hint=lambda image_id: f"retry with: {retry_command(ctx, path, image_id, args)}",
     )
     return _report(ctx, await run_job(ctx, job))
+
+
+def retry_command(ctx: CliContext, path: Path, image_id: str, args: argparse.Namespace) -> str:
+    """The exact command that uploads ``path`` again into the queued image ``image_id``."""
+    settings = ctx.settings
+    words = ["imagedeck"]
+    if settings.cloud is not None:
+        words += ["--cloud", settings.cloud]
+    else:
+        words += ["--store", str(settings.store_path), "--project", settings.project]
+        if settings.admin:
+            words.append("--admin")
+    words += ["upload", str(path.absolute()), "--into", image_id]
+    if args.allow_unsafe:
+        words.append("--allow-unsafe")
+    if args.force_format:
+        words.append("--force-format")
+    return shlex.join(words)
+
+
+def download_target(output: str | None, image: Image) -> Path:
+    """Where ``download`` writes: ``-o`` as given, or the image's name made safe inside the
+    directory ``-o`` names (the current one without ``-o``), never a path the name spells."""
+    name = safe_file_name(image.name, image.id)
+    if output is None:
+        return Path(name)
+    path = Path(output).expanduser()
+    if path.is_dir():
+        return path / name
+    if output.endswith(("/", os.sep)):
+        raise NotFound(f"directory {visible(output)} does not exist")
+    return path
 
 
 async def download(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
-    dest = Path(args.output or image.name or image.id).expanduser()
-    if dest.is_dir():
-        dest = dest / (image.name or image.id)
-    job = DownloadJob(store, image.id, dest, keep_partial=args.keep_partial)
+    dest = download_target(args.output, image)
+    check_target(dest, replace=args.force, hint=" (--force replaces a regular file)")
+    job = DownloadJob(store, image.id, dest, keep_partial=args.keep_partial, replace=args.force)
     return _report(ctx, await run_job(ctx, job))
 
 
@@ -234,11 +286,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="upload even when the inspector finds the file unsafe")
     p.add_argument("--force-format", action="store_true",
                    help="upload with --disk-format even when the file is something else")
+    p.add_argument("--into", metavar="IMAGE",
+                   help="upload into this queued image of your project (one an interrupted upload left)")
 
     p = add_command(subparsers, "download", download,
                     help="download an image's data to a file, verified before it gets its name")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("-o", "--output", metavar="FILE", help="file or directory (default: the image name)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="file or directory (default: the image name, made safe, in the current directory)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (only ever a regular file, by renaming over it)")
     p.add_argument("--keep-partial", action="store_true",
                    help="keep FILE.part when interrupted, so the next download resumes it")
 
@@ -266,5 +323,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="convert even when the inspector finds the source unsafe")
 
 
-__all__ = ["ProgressBar", "create_fields", "register", "render_progress", "run_job", "summary"]
+__all__ = [
+    "ProgressBar",
+    "create_fields",
+    "download_target",
+    "register",
+    "render_progress",
+    "retry_command",
+    "run_job",
+    "summary",
+]
 

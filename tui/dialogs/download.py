@@ -11,15 +11,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ..model import Image
+from ..transfers.local_files import safe_file_name
 from .base import FileDialog, labelled
 from .paths import PathSuggester
 
 
 def default_file_name(image: Image) -> str:
-    """``NAME.FORMAT`` with path separators and leading dots made harmless."""
-    stem = (image.name or image.id).replace("/", "_").replace("\\", "_").lstrip(".") or image.id
-    extension = image.disk_format or "img"
-    return stem if stem.endswith(f".{extension}") else f"{stem}.{extension}"
+    """``NAME.FORMAT`` as one safe base name: the name is another project's choice for a share."""
+    return safe_file_name(image.name, image.id, image.disk_format or "img")
 
 
 class DownloadDialog(FileDialog[Path]):
@@ -27,7 +26,8 @@ class DownloadDialog(FileDialog[Path]):
 
     The path is prefilled with ``default_dir/NAME.FORMAT``. A directory gets the
     default file name appended; a missing parent directory is an error; an existing
-    file needs a second enter to be replaced.
+    file needs a second enter to be replaced, and only then is `replace` True, which the
+    download job needs before it renames over an existing file.
     """
 
     AUTO_FOCUS = "#path"
@@ -42,6 +42,8 @@ class DownloadDialog(FileDialog[Path]):
         super().__init__()
         self.image = image
         self.default_dir = default_dir
+        #: Whether the person confirmed replacing the existing file the result names.
+        self.replace = False
 
     def compose(self) -> ComposeResult:
         size = naturalsize(self.image.size, binary=True) if self.image.size else "size unknown"
@@ -86,4 +88,5 @@ class DownloadDialog(FileDialog[Path]):
             self.show_error(str(exc))
             return
         if self.may_write(path):
+            self.replace = path.exists()  # may_write let an existing file through: confirmed
             self.dismiss(path)

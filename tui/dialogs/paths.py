@@ -8,12 +8,16 @@ from pathlib import Path
 
 from textual.suggester import Suggester
 
+from ..model import visible
+
 
 def complete_path(text: str) -> str | None:
     """The first entry of the typed directory that starts with the typed name.
 
     Directories get a trailing separator so completion can continue into them.
-    Hidden entries appear only once a dot is typed.
+    Hidden entries appear only once a dot is typed; a name with characters a terminal
+    cannot show as they are (controls, bidi overrides, bytes that are not UTF-8) is never
+    offered, since what the input would show is not what it holds.
     """
     if not text:
         return None
@@ -21,7 +25,7 @@ def complete_path(text: str) -> str | None:
     directory, _, prefix = expanded.rpartition(os.sep)
     base = Path(directory or ("/" if expanded.startswith(os.sep) else "."))
     try:
-        names = sorted(entry.name for entry in os.scandir(base))
+        names = sorted(entry.name for entry in os.scandir(base) if visible(entry.name) == entry.name)
     except OSError:
         return None
     for name in names:

@@ -645,11 +645,13 @@ class MainScreen(Screen):
             self.notify("No image selected", severity="warning")
             return
 
+        dialog = DownloadDialog(image, self.download_dir())
+
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.app.start_download(image, path)
+                self.app.start_download(image, path, replace=dialog.replace)
 
-        self.app.push_screen(DownloadDialog(image, self.download_dir()), chosen)
+        self.app.push_screen(dialog, chosen)
 
     def _active_image(self, what: str) -> Image | None:
         """The image under the cursor if its data can be read, else explain and None."""

@@ -3,18 +3,30 @@
 Inspection comes first so an unsafe file or a wrong declared format is refused before
 anything exists in the store. After a failure the job knows whether the same image can
 take a retry (it is ``queued`` again) or must be deleted and re-created (the store
-rejected the format: Glance answers 500 to a second upload after a 415).
+rejected the format: Glance answers 500 to a second upload after a 415). With ``into``
+the data goes into a queued image that already exists — the one an interrupted upload
+left — which the job then never deletes: it did not make it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import AsyncIterable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from ..model import Conflict, FormatRejected, Image, ImageDeckError, ImageStatus, Invalid, NotFound
+from ..model import (
+    Conflict,
+    Forbidden,
+    FormatRejected,
+    Image,
+    ImageDeckError,
+    ImageStatus,
+    Invalid,
+    NotFound,
+    visible,
+)
 from ..stores import ImageStore
 from .errors import FormatMismatch, UnsafeImage, VerificationFailed
 from .events import TransferKind, TransferState
@@ -28,6 +40,11 @@ CancelChoice = Literal["delete", "keep"]
 #: (Glance notices a dropped connection only when its server side times out or reads EOF).
 SETTLE_SECONDS = 5.0
 RETRY_SETTLE_SECONDS = 60.0
+
+
+def retry_in_place(image_id: str) -> str:
+    """How to go on with a queued image in the app: its retry uploads into it."""
+    return "retry uploads into it"
 
 
 def inspect(path: Path, declared: str | None, *, allow_unsafe: bool, force_format: bool) -> Any:
@@ -50,7 +67,10 @@ class UploadJob(Transfer):
     """Upload ``path`` as a new image with the Glance create-body ``fields``.
 
     ``on_cancel`` chooses what a cancel leaves: ``"delete"`` the image, or ``"keep"`` it
-    ``queued`` for a later upload.
+    ``queued`` for a later upload. ``into`` names a queued image of this project to upload
+    into instead of creating one (``fields`` then only label the job and give the declared
+    format if the image has none). ``retry_hint`` says, for an image id, how a person
+    uploads into the image a failure left queued.
     """
 
     kind = TransferKind.UPLOAD
@@ -64,6 +84,8 @@ class UploadJob(Transfer):
         allow_unsafe: bool = False,
         force_format: bool = False,
         on_cancel: CancelChoice = "delete",
+        into: str | None = None,
+        retry_hint: Callable[[str], str] = retry_in_place,
     ) -> None:
         self.path = Path(path)
         super().__init__(str(self.path), f"{store.label}: {fields.get('name') or self.path.name}")
@@ -74,6 +96,8 @@ class UploadJob(Transfer):
         self.allow_unsafe = allow_unsafe
         self.force_format = force_format
         self.on_cancel = on_cancel
+        self.into = into
+        self.retry_hint = retry_hint
         #: The image receiving the data; kept across a retry while it can take one.
         self.image_id: str | None = None
         self.report: Any = None
@@ -84,6 +108,8 @@ class UploadJob(Transfer):
             size = (await asyncio.to_thread(self.path.stat)).st_size
         except OSError as exc:
             raise Invalid(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        if self.into is not None:
+            await self._check_into(self.into)
         self.report = await asyncio.to_thread(
             inspect,
             self.path,
@@ -91,7 +117,7 @@ class UploadJob(Transfer):
             allow_unsafe=self.allow_unsafe,
             force_format=self.force_format,
         )
-        if self.image_id is not None:
+        if self.image_id is not None and self.into is None:
             await self._reuse_or_forget(self.image_id)
         if self.image_id is None:
             image = await self.store.create_image(self.create_fields())
@@ -115,6 +141,26 @@ class UploadJob(Transfer):
         elif status != ImageStatus.QUEUED:
             raise Conflict(f"image {image_id} is {status}, not queued: it cannot take the data again yet")
 
+    async def _check_into(self, image_id: str) -> None:
+        """Refuse an image this project does not own or that cannot take data; wait while it settles."""
+        image = await self.store.get_image(image_id)
+        project = (await self.store.whoami()).project_id
+        if image.owner != project:
+            raise Forbidden(f"image {image.id} belongs to project {visible(image.owner or '-')}, not to "
+                            f"{visible(project)}: upload into an image your project owns")
+        if image.status in (ImageStatus.SAVING, ImageStatus.UPLOADING):
+            self.say(f"waiting for image {image.id} to be queued again")
+        status = await settled_status(self.store, image.id, RETRY_SETTLE_SECONDS)
+        if status is None:
+            raise NotFound(f"image {image.id} no longer exists")
+        if status != ImageStatus.QUEUED:
+            raise Conflict(f"image {image.id} is {status}, not queued: only a queued image (one without "
+                           "data) can take an upload; it was left as it is")
+        self.image_id = image.id
+        self.destination = f"{self.store.label}: {image.id}"
+        if image.disk_format:
+            self.fields["disk_format"] = image.disk_format
+
     def create_fields(self) -> dict[str, Any]:
         fields = dict(self.fields)
         if not fields.get("disk_format") and self.report is not None:
@@ -127,19 +173,24 @@ class UploadJob(Transfer):
         image_id = self.image_id
         if image_id is None:
             return None
-        if cancelled:
-            if self.on_cancel == "keep":
-                status = await settled_status(self.store, image_id)
-                return f"image {image_id} left {status or 'queued'}"
+        made_here = self.into is None
+        rejected = isinstance(self.error, (FormatRejected, VerificationFailed))
+        if made_here and cancelled and self.on_cancel == "delete":
             return await self._delete("cancelled upload")
-        if isinstance(self.error, (FormatRejected, VerificationFailed)):
+        if made_here and rejected:
             return await self._delete("rejected upload")
         status = await settled_status(self.store, image_id)
+        if cancelled:
+            return f"image {image_id} left {status or 'queued'}"
+        if rejected:
+            return f"image {image_id} was left {status or 'as it was'}: the data it was given was refused"
         if status == ImageStatus.QUEUED:
-            return f"image {image_id} is queued again: retry uploads into it"
+            return f"image {image_id} is queued again: {self.retry_hint(image_id)}"
         if status in (ImageStatus.SAVING, ImageStatus.UPLOADING):
-            return f"image {image_id} is still {status}: retry uploads into it once it is queued again"
-        return await self._delete(f"{status or 'unknown'} image")
+            return f"image {image_id} is still {status}: once it is queued again, {self.retry_hint(image_id)}"
+        if made_here:
+            return await self._delete(f"{status or 'unknown'} image")
+        return f"image {image_id} is {status or 'gone'}; it was left as it is"
 
     async def _delete(self, what: str) -> str:
         image_id, self.image_id = self.image_id, None
