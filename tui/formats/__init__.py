@@ -2,10 +2,56 @@
 
 Wraps oslo.utils' format inspector, the one Glance, Nova and Cinder run, so the verdict
 shown before an upload is the one the cloud reaches. ``inspect_file`` blocks; run it in a
-thread worker.
+thread worker. `Guard` applies the same verdict to bytes streaming into a store.
+
+Names load on first use, so a command that only lists images, or a transfer that only
+sets `overriding`, never loads the inspector.
 """
 
-from .inspect import inspect_file
-from .report import Failure, FormatReport, mismatch_warning
+from __future__ import annotations
 
-__all__ = ["Failure", "FormatReport", "inspect_file", "mismatch_warning"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .overrides import Overrides, current_overrides, overriding
+
+if TYPE_CHECKING:
+    from .guard import Guard
+    from .inspect import inspect_file
+    from .report import Failure, FormatReport, mismatch_warning
+    from .stream import Refusal, StreamInspection, StreamVerdict
+
+_LAZY = {
+    "Guard": "guard",
+    "inspect_file": "inspect",
+    "Failure": "report",
+    "FormatReport": "report",
+    "mismatch_warning": "report",
+    "Refusal": "stream",
+    "StreamInspection": "stream",
+    "StreamVerdict": "stream",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "Failure",
+    "FormatReport",
+    "Guard",
+    "Overrides",
+    "Refusal",
+    "StreamInspection",
+    "StreamVerdict",
+    "current_overrides",
+    "inspect_file",
+    "mismatch_warning",
+    "overriding",
+]

@@ -4,42 +4,29 @@ The inspector is stream-based: it reads a file front to back and stops once ever
 format has made up its mind, which for all but one case happens within the first few
 MiB. The exception is a streamOptimized VMDK, whose footer is the last bytes of the
 stream; since a local file can seek, the tail is read directly after a bounded head, so a
-huge (or hugely sparse) file costs milliseconds. What the inspector lacks is added here:
-raw's virtual size, fixed VHDs (footer only at the end), and headers cut short.
+huge (or hugely sparse) file costs milliseconds. The verdict itself is reached in
+`conclude`, which the stream inspection shares.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from oslo_utils.imageutils import format_inspector as fi
 
 from ..model.errors import Invalid, NotFound
-from .names import HEAD_BYTES, VHD_FOOTER, fixed_vhd_size, glance_name, magic_format, normalize_declared
+from .conclude import Found, conclude
+from .names import HEAD_BYTES, VHD_FOOTER, normalize_declared
 from .qemu import qemu_img_info
 from .report import Failure, FormatReport, mismatch_warning
-
-# Each failed check is logged as a warning; with logging unconfigured Python would print
-# it on stderr, over the TUI. Applications that configure logging still receive it.
-logging.getLogger(fi.__name__).addHandler(logging.NullHandler())
+from .vmdk import DESCRIPTOR_LIMIT
 
 CHUNK = 64 * 1024
 HEAD_LIMIT = 16 * 1024 * 1024
 TAIL = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    detected: str | None
-    inspector_name: str | None
-    virtual_size: int | None
-    failures: tuple[Failure, ...]
-    notes: tuple[str, ...] = ()
 
 
 def inspect_file(
@@ -60,7 +47,7 @@ def inspect_file(
     try:
         found = _inspect(handle, st.st_size)
     except Exception as exc:  # a hostile file must never take the caller down
-        found = _Found(None, None, None, (Failure.of("inspector_error", f"{type(exc).__name__}: {exc}"),))
+        found = Found(None, None, None, (Failure.of("inspector_error", f"{type(exc).__name__}: {exc}"),))
     finally:
         handle.close()
     safe = not found.failures and found.detected is not None
@@ -107,8 +94,8 @@ def _unreadable(path: Path, exc: OSError, permission_hint: str) -> NotFound | In
     return Invalid(f"{path}: cannot be read ({exc.strerror or exc})")
 
 
-def _inspect(handle: BinaryIO, size: int) -> _Found:
-    head = handle.read(HEAD_BYTES)
+def _inspect(handle: BinaryIO, size: int) -> Found:
+    head = handle.read(max(HEAD_BYTES, DESCRIPTOR_LIMIT))
     tail = b""
     if size >= 2 * VHD_FOOTER:
         handle.seek(size - VHD_FOOTER)
@@ -116,39 +103,7 @@ def _inspect(handle: BinaryIO, size: int) -> _Found:
     handle.seek(0)
     matches, skipped = _run_inspectors(handle, size)
     notes = (f"read the first {HEAD_LIMIT >> 20} MiB and the last {TAIL >> 20} MiB only",) if skipped else ()
-    names = sorted(str(m) for m in matches)
-    if names == ["gpt", "iso"]:
-        matches = [m for m in matches if str(m) == "iso"]
-        notes += ("hybrid ISO: it also carries a partition table so it can boot from a USB disk",)
-    if len(matches) != 1:
-        found = ", ".join(names) or "none"
-        return _Found(None, None, None, (Failure.of("multiple_formats", found),), notes)
-    inspector = matches[0]
-    name = str(inspector)
-    failures = _safety(inspector)
-    virtual = _virtual_size(inspector)
-    if name == "raw":
-        vhd_size = fixed_vhd_size(tail)
-        if vhd_size is not None:
-            note = "fixed VHD (footer at the end only): the image service's inspector sees raw data"
-            return _Found("vhd", name, vhd_size, failures, notes + (note,))
-        magic = magic_format(head)
-        if magic is not None:
-            why = f"starts like {magic} but its header is cut short or malformed"
-            return _Found(magic, name, None, (Failure.of("incomplete", why),), notes)
-        virtual = size
-    elif name == "gpt":
-        virtual = size  # a partitioned raw disk; the inspector counts only what it read
-    elif name == "qed":
-        virtual = None  # banned, and its size is not parsed
-    elif name == "iso" and virtual is None:
-        virtual = size
-    if name == "vhdx" and virtual is None and not failures:
-        # The inspector gives up quietly on a damaged region table or metadata.
-        failures = (Failure.of("format_error", "vhdx metadata unreadable: no virtual size found"),)
-    if name == "iso" and virtual is not None and virtual > size:
-        notes += (f"the ISO volume claims {virtual} bytes but the file holds {size}: it looks truncated",)
-    return _Found(glance_name(name), name, virtual, failures, notes)
+    return conclude(matches, head, tail, size, notes)
 
 
 def _run_inspectors(handle: BinaryIO, size: int) -> tuple[list[fi.FileInspector], bool]:
@@ -168,27 +123,3 @@ def _run_inspectors(handle: BinaryIO, size: int) -> tuple[list[fi.FileInspector]
     finally:
         wrapper.close()
     return list(wrapper.formats or []), skipped
-
-
-def _virtual_size(inspector: fi.FileInspector) -> int | None:
-    """The inspector's virtual size; None when unknown (0) or when reading it fails.
-
-    The VMDK inspector, for one, raises KeyError on a text-only descriptor.
-    """
-    try:
-        return inspector.virtual_size or None
-    except Exception:  # noqa: BLE001 - unknown is the honest answer
-        return None
-
-
-def _safety(inspector: fi.FileInspector) -> tuple[Failure, ...]:
-    """Each failed check of the inspector, named; an incomplete header is a failure too."""
-    if not inspector.complete:
-        return (Failure.of("incomplete", f"the {inspector} header is cut short"),)
-    try:
-        inspector.safety_check()
-    except fi.SafetyCheckFailed as exc:
-        return tuple(Failure.of(check, str(error)) for check, error in exc.failures.items())
-    except fi.ImageFormatError as exc:
-        return (Failure.of("format_error", str(exc)),)
-    return ()

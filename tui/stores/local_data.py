@@ -1,9 +1,10 @@
 """Image data in the local store: the catalog side of uploads and downloads.
 
 An upload is three short transactions around the streaming: `begin_upload` (checks,
-a locked temporary file, status ``saving``), then the data is written, synced and
-renamed (`local_blobs`), then `finish_upload` (status ``active`` with size and hashes)
-or `abort_upload` if anything failed. Functions run on the store's database thread.
+a locked temporary file, status ``saving``), then the data is inspected as it is written
+(`local_inspect`), synced and renamed (`local_blobs`), then `finish_upload` (status
+``active`` with size and hashes) or `abort_upload` if anything failed or was refused.
+Functions run on the store's database thread.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ def begin_upload(
             writer.discard()
             raise
         return writer
+
+
+def declared_format(conn: sqlite3.Connection, writer: BlobWriter) -> str:
+    """The disk_format the data must be: fixed from ``saving`` on, so read once begun."""
+    with catalog.read(conn):
+        row = catalog.fetch_row(conn, writer.image_id)
+    if row is None:
+        raise NotFound(f"image {writer.image_id} was deleted while its data was uploading")
+    return str(catalog.row_value(row, "disk_format"))
 
 
 def finish_upload(conn: sqlite3.Connection, writer: BlobWriter, virtual: int | None) -> Image:

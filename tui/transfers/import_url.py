@@ -1,30 +1,62 @@
 """Import an image from a URL: the cloud fetches it (Glance ``web-download``) where it can,
 imagedeck fetches and uploads it where it cannot (the local store).
+
+Either way the bytes are inspected as an upload of a file is. Fetched here, they pass
+the inspector on their way (the header before any byte is uploaded). Fetched by the
+cloud, the URL's first bytes are read from here first where the URL is reachable (a
+Range request), and the imported image is checked afterwards: its first bytes read back
+from the cloud, and its size against the length the server announced, since Glance
+makes an import active even when the server cut it short without a Content-Length.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ..model import ImageStatus, Invalid, Unavailable
+from ..formats import overriding
+from ..model import Image, ImageStatus, Invalid, Unavailable, visible
 from ..stores import ImageStore
+from .errors import VerificationFailed
 from .events import TransferKind
+from .inspection import job_guard
 from .job import Transfer
 from .streams import Hasher, coalesce
 from .upload import discard_image, upload_hashed, verify_upload
+
+if TYPE_CHECKING:
+    from ..formats import Guard
 
 WEB_DOWNLOAD = "web-download"
 #: Seconds between two looks at an importing image, and the overall limit.
 POLL_INTERVAL = 1.0
 IMPORT_TIMEOUT = 3600.0
+#: Bytes of the URL read from here before the cloud is asked to fetch it.
+PROBE_BYTES = 1024 * 1024
+PROBE_TIMEOUT = 30.0
+
+_CONTENT_RANGE_TOTAL = re.compile(r"^bytes\s+\d+-\d+/(\d+)$")
+
+
+@dataclass
+class Probe:
+    """What reading the URL from here showed: its length and a summary of its first bytes."""
+
+    total: int | None = None
+    summary: str = "not read from here"
 
 
 class ImportJob(Transfer):
-    """Create an image from ``fields`` and fill it with the data at ``url``."""
+    """Create an image from ``fields`` and fill it with the data at ``url``.
+
+    ``allow_unsafe`` and ``force_format`` import data the inspector refuses, as for an upload.
+    """
 
     kind = TransferKind.IMPORT
 
@@ -36,6 +68,8 @@ class ImportJob(Transfer):
         *,
         poll_interval: float = POLL_INTERVAL,
         timeout: float = IMPORT_TIMEOUT,
+        allow_unsafe: bool = False,
+        force_format: bool = False,
     ) -> None:
         super().__init__(url, f"{store.label}: {fields.get('name') or url.rsplit('/', 1)[-1]}")
         if not url.startswith(("http://", "https://")):
@@ -45,6 +79,8 @@ class ImportJob(Transfer):
         self.fields = dict(fields)
         self.poll_interval = max(0.5, poll_interval)
         self.timeout = timeout
+        self.allow_unsafe = allow_unsafe
+        self.force_format = force_format
         self.image_id: str | None = None
 
     async def run(self) -> None:
@@ -52,15 +88,50 @@ class ImportJob(Transfer):
         fields = {"container_format": "bare", "name": self.url.rsplit("/", 1)[-1], **self.fields}
         if not fields.get("disk_format"):
             raise Invalid("choose the disk format of the image to import")
+        if WEB_DOWNLOAD in schema.import_methods:
+            probe = await self._probe(fields["disk_format"])
+            await self._create(fields)
+            await self._web_download(probe, fields["disk_format"])
+        else:
+            await self._fetch_and_upload(fields)
+
+    def _guard(self, declared: str) -> Guard:
+        return job_guard(
+            declared, visible(self.url), allow_unsafe=self.allow_unsafe, force_format=self.force_format
+        )
+
+    async def _create(self, fields: Mapping[str, Any]) -> Image:
         image = await self.store.create_image(fields)
         self.image_id = image.id
         self.destination = f"{self.store.label}: {image.id}"
-        if WEB_DOWNLOAD in schema.import_methods:
-            await self._web_download(image.id)
-        else:
-            await self._fetch_and_upload(image.id)
+        return image
 
-    async def _web_download(self, image_id: str) -> None:
+    # -- the cloud fetches -----------------------------------------------------------
+
+    async def _probe(self, declared: str) -> Probe:
+        """Read the URL's first bytes from here; raise if they are refused. Unreachable is no error:
+        the cloud may reach what this machine cannot."""
+        self.say(f"reading the first bytes of {self.url} from here")
+        guard = self._guard(declared)
+        headers = {"Range": f"bytes=0-{PROBE_BYTES - 1}"}
+        try:
+            async with httpx.AsyncClient(follow_redirects=True, timeout=PROBE_TIMEOUT) as client:
+                async with client.stream("GET", self.url, headers=headers) as response:
+                    if response.status_code not in (200, 206):
+                        return Probe(summary=f"not checked here ({self.url} answered {response.status_code})")
+                    total = _announced_length(response)
+                    async with contextlib.aclosing(_body(response)) as body:
+                        _, ended = await guard.head(body, PROBE_BYTES)
+        except httpx.HTTPError as exc:
+            return Probe(summary=f"not checked here (unreachable from this machine: {type(exc).__name__})")
+        verdict = guard.verdict if ended else guard.early
+        if verdict is None:
+            return Probe(total, f"first {PROBE_BYTES >> 20} MiB checked here, nothing refused")
+        return Probe(total, f"checked here: {verdict.describe()}")
+
+    async def _web_download(self, probe: Probe, declared: str) -> None:
+        assert self.image_id is not None
+        image_id = self.image_id
         await self.store.import_image(image_id, WEB_DOWNLOAD, uri=self.url)
         self.say("the cloud is fetching the URL (web-download)")
         loop = asyncio.get_running_loop()
@@ -69,11 +140,7 @@ class ImportJob(Transfer):
             await asyncio.sleep(self.poll_interval)
             image = await self.store.get_image(image_id)
             if image.status == ImageStatus.ACTIVE:
-                if image.size is not None:
-                    self.begin(image.size, done=image.size)
-                self.result = image
-                self.message = f"imported as {image.id}"
-                return
+                break
             failed = image.properties.get("os_glance_failed_import")
             if image.status == ImageStatus.KILLED or failed or image.status == ImageStatus.QUEUED and (
                 await self._failed_task()
@@ -82,6 +149,27 @@ class ImportJob(Transfer):
             self.say(f"the cloud is fetching the URL (image {image.status})")
             if loop.time() >= deadline:
                 raise Unavailable(f"the import of {self.url} did not finish within {self.timeout:.0f} s")
+        if image.size is not None:
+            self.begin(image.size, done=image.size)
+        checked = await self._check_result(image, probe, declared)
+        self.result = image
+        self.message = f"imported as {image.id}; {probe.summary}; {checked}"
+
+    async def _check_result(self, image: Image, probe: Probe, declared: str) -> str:
+        """Check the imported data: its size against the server's length, its first bytes read back."""
+        self.say(f"checking the imported image {image.id}")
+        if probe.total is not None and image.size != probe.total:
+            raise VerificationFailed(
+                f"the cloud's image holds {image.size} bytes but {self.url} announced {probe.total}: "
+                "the import is incomplete"
+            )
+        guard = self._guard(declared)
+        async with self.store.download(image.id) as data, contextlib.aclosing(data.chunks) as chunks:
+            _, ended = await guard.head(chunks, PROBE_BYTES)
+        verdict = guard.verdict if ended else guard.early
+        size = "size matches" if probe.total is not None else "size unchecked (the server gave no length)"
+        found = verdict.describe() if verdict else f"first {PROBE_BYTES >> 20} MiB inspected"
+        return f"result checked: {found}, {size}"
 
     async def _failed_task(self) -> dict[str, Any] | None:
         assert self.image_id is not None
@@ -97,25 +185,34 @@ class ImportJob(Transfer):
             return "the image was killed"
         return "the import task failed (no reason recorded)"
 
-    async def _fetch_and_upload(self, image_id: str) -> None:
+    # -- fetched here ------------------------------------------------------------------
+
+    async def _fetch_and_upload(self, fields: Mapping[str, Any]) -> None:
         self.say(f"{self.store.label} has no web-download import: fetching the URL here and uploading it")
         hasher = Hasher()
+        guard = self._guard(fields["disk_format"])
+        image = await self._create(fields)
         async with httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(60.0)) as client:
             try:
                 async with client.stream("GET", self.url) as response:
                     if response.status_code != 200:
-                        raise Unavailable(f"{self.url} answered {response.status_code} {response.reason_phrase}")
+                        answer = f"{response.status_code} {response.reason_phrase}"
+                        raise Unavailable(f"{self.url} answered {answer}")
                     length = response.headers.get("content-length")
                     size = int(length) if length and length.isdigit() else None
-                    self.begin(size, f"fetching {self.url} here (no web-download in {self.store.label})")
-                    image = await upload_hashed(
-                        self, self.store, image_id, coalesce(_body(response)), size, hasher
-                    )
+                    async with contextlib.aclosing(coalesce(_body(response))) as chunks:
+                        head, ended = await guard.head(chunks)
+                        self.begin(size, f"fetching {self.url} here (no web-download in {self.store.label})")
+                        checked = guard.pass_through(chunks, head, ended)
+                        with overriding(allow_unsafe=self.allow_unsafe, force_format=self.force_format):
+                            image = await upload_hashed(self, self.store, image.id, checked, size, hasher)
             except httpx.HTTPError as exc:
                 raise Unavailable(f"cannot fetch {self.url}: {exc}") from None
         image = await verify_upload(self, self.store, image, hasher)
         self.result = image
-        self.message = f"imported as {image.id} (fetched here: {self.store.label} has no web-download)"
+        verdict = guard.verdict.describe() if guard.verdict else "inspected"
+        where = f"fetched here: {self.store.label} has no web-download"
+        self.message = f"imported as {image.id} ({verdict}; {where})"
 
     async def cleanup(self, *, cancelled: bool) -> str | None:
         image_id, self.image_id = self.image_id, None
@@ -128,6 +225,15 @@ class ImportJob(Transfer):
 
     def prepare_retry(self) -> None:
         self.image_id = None
+
+
+def _announced_length(response: httpx.Response) -> int | None:
+    """The whole resource's length: from Content-Range on a 206, Content-Length on a 200."""
+    if response.status_code == 206:
+        match = _CONTENT_RANGE_TOTAL.match(response.headers.get("content-range", "").strip())
+        return int(match.group(1)) if match else None
+    length = response.headers.get("content-length", "")
+    return int(length) if length.isdigit() else None
 
 
 async def _body(response: httpx.Response) -> AsyncIterator[bytes]:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from ..formats import overriding
 from ..model import (
     Conflict,
     Forbidden,
@@ -126,7 +127,8 @@ class UploadJob(Transfer):
         self.begin(size, "uploading")
         # sha512 alone proves the bytes; md5 is read again only for a store that records no sha512.
         hasher = Hasher(("sha512",))
-        image = await upload_hashed(self, self.store, self.image_id, read_file(self.path), size, hasher)
+        with overriding(allow_unsafe=self.allow_unsafe, force_format=self.force_format):
+            image = await upload_hashed(self, self.store, self.image_id, read_file(self.path), size, hasher)
         image = await verify_upload(self, self.store, image, hasher, source=self.path)
         self.result = image
         if has_hashes(image):
