@@ -52,6 +52,7 @@ from ..model import (
     Schema,
     SortKey,
     Visibility,
+    visible,
 )
 from ..widgets.command_line import CommandLine, FilterLine
 from ..widgets.detail_pane import DetailPane
@@ -266,6 +267,8 @@ class MainScreen(Screen):
             self.app.show_unreachable(describe_error(exc))
             return
         header.set_identity(self.identity)
+        for warning in getattr(store, "warnings", ()):  # e.g. data files moved to quarantine
+            self.notify(visible(f"{store.label}: {warning}"), severity="warning", timeout=8, markup=False)
         self.image_list.me = self.identity.project_id
         self.load_images(shares_after_first_page=True)
 

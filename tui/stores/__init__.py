@@ -14,8 +14,9 @@ def open_store(settings: Settings) -> ImageStore:
     """The store the settings select, not yet opened (``await store.open()`` or ``async with``).
 
     A cloud name means Glance through clouds.yaml; otherwise the embedded local store at
-    ``settings.store_path`` acting as ``settings.project``. Concrete stores are imported
-    here, lazily, so that importing the contract stays cheap.
+    ``settings.store_path`` acting as ``settings.project``, opened read-only (nothing on
+    disk changes) with ``settings.read_only``. Concrete stores are imported here, lazily,
+    so that importing the contract stays cheap.
     """
     if settings.cloud:
         from .glance import GlanceStore
@@ -23,7 +24,9 @@ def open_store(settings: Settings) -> ImageStore:
         return GlanceStore.from_cloud(settings.cloud, token_cache=settings.token_cache)
     from .local import LocalStore
 
-    return LocalStore(settings.store_path, settings.project, admin=settings.admin)
+    return LocalStore(
+        settings.store_path, settings.project, admin=settings.admin, read_only=settings.read_only
+    )
 
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Download", "ImageStore", "open_store"]

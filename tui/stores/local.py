@@ -1,7 +1,9 @@
 """The embedded local image store: a SQLite catalog and one data file per image, with
 Glance v2's semantics, acting as one project (optionally with the admin role).
 
-Layout of the store directory: ``catalog.sqlite`` (WAL mode) and ``blobs/<image_id>``.
+Layout of the store directory: ``catalog.sqlite`` (WAL mode) and ``blobs/<image_id>``
+(see `local_layout`). A read-only store opens the catalog without writing a byte and
+skips recovery, so looking at a store never changes it.
 Every catalog call runs on the store's own database thread and every file read, write
 and hash on worker threads, so an asyncio event loop (the TUI's) never waits on disk.
 Local project ids are project names.
@@ -37,8 +39,16 @@ from . import local_catalog as catalog
 from . import local_data as data_ops
 from . import local_members as members
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
-from .local_blobs import BlobDir, io_error, read_chunks, stream_into
-from .local_inspect import guard
+from .local_blobs import BlobDir, read_chunks, stream_into
+from .local_layout import (
+    BLOBS_NAME,
+    CATALOG_NAME,
+    QUARANTINE_NAME,
+    check_read_only,
+    make_blobs_dir,
+    mode_warnings,
+    prepare_writable,
+)
 from .local_query import compile_query, read_listed, read_ordered_ids, read_page
 from .local_recovery import recover
 from .local_rules import (
@@ -54,15 +64,24 @@ T = TypeVar("T")
 
 #: Glance's largest page; bigger requests are served in pages of this size.
 MAX_PAGE_SIZE = 1000
-CATALOG_NAME = "catalog.sqlite"
-BLOBS_NAME = "blobs"
 
 
 class LocalStore(ImageStore):
-    """An image store in a directory, acting as ``project`` (admin when ``admin``)."""
+    """An image store in a directory, acting as ``project`` (admin when ``admin``).
+
+    ``read_only`` opens an existing store without changing anything on disk; every write
+    is refused. ``warnings`` lists, after `open`, what a person should know about the store
+    (loose permissions, data files recovery moved aside).
+    """
 
     def __init__(
-        self, path: Path | str, project: str, *, admin: bool = False, user: str | None = None
+        self,
+        path: Path | str,
+        project: str,
+        *,
+        admin: bool = False,
+        user: str | None = None,
+        read_only: bool = False,
     ) -> None:
         if not project:
             raise Invalid("the local store needs a project name to act as")
@@ -70,7 +89,9 @@ class LocalStore(ImageStore):
         self.project = project
         self.admin = admin
         self.user = user
+        self.read_only = read_only
         self.label = f"local:{self.path}"
+        self.warnings: list[str] = []
         self._actor = Actor(project, admin)
         self._blobs = BlobDir(self.path / BLOBS_NAME)
         self._conn: sqlite3.Connection | None = None
@@ -102,16 +123,23 @@ class LocalStore(ImageStore):
                 executor.shutdown(wait=False)
 
     def _open_catalog(self) -> sqlite3.Connection:
+        """Check the directory, open the catalog and, when writable, recover from crashes."""
+        catalog_path = self.path / CATALOG_NAME
         try:
-            self._blobs.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise io_error(exc, f"cannot create the local store at {self.path}") from None
-        try:
-            conn = catalog.connect(self.path / CATALOG_NAME)
+            if self.read_only:
+                check_read_only(self.path)
+                conn = catalog.connect_read_only(catalog_path)
+            else:
+                may_create = prepare_writable(self.path)
+                conn = catalog.connect(catalog_path, may_create=may_create)
         except sqlite3.Error as exc:
             raise catalog.db_error(exc, self.path) from None
+        self.warnings = mode_warnings(self.path)
+        if self.read_only:
+            return conn
         try:
-            recover(conn, self._blobs)
+            make_blobs_dir(self.path)
+            self.warnings += recover(conn, self._blobs, self.path / QUARANTINE_NAME)
         except sqlite3.Error as exc:
             conn.close()
             raise catalog.db_error(exc, self.path) from None
@@ -249,11 +277,9 @@ class LocalStore(ImageStore):
             raise Invalid(f"image data must be an async stream of bytes, not {type(data).__name__}")
         writer = await self._db(data_ops.begin_upload, self._actor, self._blobs, image_id)
         try:
-            # Inspected as it is written, in the same pass: a refusal ends the stream first.
-            checker = guard(writer.image_id, await self._db(data_ops.declared_format, writer))
-            await stream_into(writer, checker.pass_through(data), size)
-            await asyncio.to_thread(writer.commit)
-            virtual = checker.verdict.virtual_size if checker.verdict else None
+            await stream_into(writer, data, size)
+            blob = await asyncio.to_thread(writer.commit)
+            virtual = await asyncio.to_thread(_virtual_size, blob)
             return await self._db(data_ops.finish_upload, writer, virtual)
         except BaseException:
             # Best effort: whatever fails here, the next open's recovery finishes.
@@ -348,3 +374,16 @@ class LocalStore(ImageStore):
     async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
         return await self._db(members.set_member_status, self._actor, image_id, member_id, status)
 
+
+def _virtual_size(path: Path) -> int | None:
+    """The disk size a VM sees, as the format inspector reads the stored data.
+
+    Only informative here: whatever goes wrong inspecting, the upload still succeeds
+    (checking an image before upload is the caller's job), with the size unknown.
+    """
+    from ..formats import inspect_file  # here, so listing-only commands start faster
+
+    try:
+        return inspect_file(path, qemu_img=False).virtual_size
+    except Exception:  # noqa: BLE001 - a hostile file must not fail a finished upload
+        return None

@@ -4,9 +4,11 @@ temporary files so that a crash never leaves a partial file under a final name.
 An upload writes ``blobs/.tmp-<image_id>-<random>``, holding an exclusive ``flock`` on
 it from creation until the catalog has recorded the result; the lock follows the file
 through its rename. Recovery (on open, in any process) therefore touches only files no
-live process holds: those are leftovers of a crash. The synchronous functions block
-(the store calls them from threads); the async ones move every read, write and hash to
-a worker thread themselves.
+live process holds: those are leftovers of a crash. Only names of this shape, or an image
+id, count as data files; anything else in the directory is someone else's and is left
+alone. Files are created 0600 whatever the umask: they may hold a cloud's private images.
+The synchronous functions block (the store calls them from threads); the async ones move
+every read, write and hash to a worker thread themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import secrets
+import stat
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +34,12 @@ from ..model import ImageDeckError, Invalid, QuotaExceeded, Unavailable
 CHUNK_SIZE = 4 * 1024 * 1024
 TMP_PREFIX = ".tmp-"
 HASH_ALGO = "sha512"
+#: Permissions of every file the store creates: its owner's only.
+FILE_MODE = 0o600
+
+_ID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_DATA_NAME = re.compile(rf"(?P<id>{_ID})")
+_TMP_NAME = re.compile(rf"{re.escape(TMP_PREFIX)}(?P<id>{_ID})-[0-9a-f]+")
 
 
 def io_error(exc: OSError, what: str) -> ImageDeckError:
@@ -121,13 +131,16 @@ class BlobDir:
         return self.root / image_id
 
     def start(self, image_id: str) -> BlobWriter:
-        """A new locked temporary file for ``image_id``'s data."""
+        """A new locked temporary file for ``image_id``'s data, readable by its owner only."""
         tmp = self.root / f"{TMP_PREFIX}{image_id}-{secrets.token_hex(6)}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
-            file = open(tmp, "xb")  # noqa: SIM115 - lives as long as the upload
+            fd = os.open(tmp, flags, FILE_MODE)
         except OSError as exc:
             raise io_error(exc, f"cannot start the upload of image {image_id}") from None
-        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        os.fchmod(fd, FILE_MODE)  # a umask may only take bits away; this sets them exactly
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        file = open(fd, "wb")  # noqa: SIM115 - lives as long as the upload
         return BlobWriter(image_id, tmp, self.path(image_id), file)
 
     def remove(self, image_id: str) -> None:
@@ -138,26 +151,65 @@ class BlobDir:
         except OSError as exc:
             raise io_error(exc, f"cannot remove the data of image {image_id}") from None
 
-    def scan(self) -> Iterator[tuple[str, Path, bool]]:
-        """(image id, path, is temporary) of every data file, complete or not."""
+    def scan(self) -> Iterator[BlobEntry]:
+        """Every data file, complete or not, and every link under a data file's name.
+
+        Other names, directories and special files are not the store's and are skipped.
+        """
         try:
             entries = list(os.scandir(self.root))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return
         for entry in entries:
-            if entry.is_file(follow_symlinks=False):
-                is_tmp = entry.name.startswith(TMP_PREFIX)
-                image_id = entry.name[len(TMP_PREFIX) :].rsplit("-", 1)[0] if is_tmp else entry.name
-                yield image_id, Path(entry.path), is_tmp
+            found = _blob_entry(entry)
+            if found is not None:
+                yield found
+
+    def has_data(self) -> bool:
+        """Whether any data file (or link under a data file's name) is here; stops at the first."""
+        try:
+            with os.scandir(self.root) as entries:
+                return any(_blob_entry(entry) is not None for entry in entries)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+
+
+@dataclass(frozen=True)
+class BlobEntry:
+    """One file of the ``blobs`` directory, as recovery sees it."""
+
+    image_id: str
+    path: Path
+    #: An upload's temporary file (``.tmp-<id>-<random>``), not yet under its final name.
+    is_tmp: bool
+    #: A symbolic link: never opened, written through or removed by following it.
+    is_link: bool
+
+
+def _blob_entry(entry: os.DirEntry[str]) -> BlobEntry | None:
+    match = _DATA_NAME.fullmatch(entry.name) or _TMP_NAME.fullmatch(entry.name)
+    if match is None:
+        return None
+    is_link = entry.is_symlink()
+    if not is_link and not entry.is_file(follow_symlinks=False):
+        return None
+    is_tmp = match.re is _TMP_NAME
+    return BlobEntry(match["id"], Path(entry.path), is_tmp, is_link)
 
 
 def is_held(path: Path) -> bool:
-    """True while some process (this one included) holds the file's upload lock."""
+    """True while some process (this one included) holds the file's upload lock.
+
+    Only a regular file can be held: a link is never opened (its target is not the
+    store's) and a FIFO put in a file's place cannot make the check wait.
+    """
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return True  # vanished or unreadable: leave it alone
+        return True  # vanished, unreadable or a link: not an upload's file to take
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return True
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return True

@@ -4,6 +4,10 @@ Everything here is synchronous and runs on the store's own database thread. Seve
 processes may share one catalog: WAL lets readers run beside a writer, the busy timeout
 makes a second writer wait instead of failing, and every write starts with
 ``BEGIN IMMEDIATE`` so two writers never deadlock upgrading a read lock.
+
+A catalog is checked before anything writes to it: a file of another program, one whose
+tables are gone, or an empty one beside image data is refused as it stands, never
+"repaired" into an empty catalog that would make every data file look orphaned.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..model import (
+    Forbidden,
     Image,
     ImageDeckError,
     Invalid,
@@ -31,6 +37,8 @@ from ..model import (
 BUSY_TIMEOUT_S = 10.0
 
 SCHEMA_VERSION = 1
+#: Tables every imagedeck catalog has.
+TABLES = frozenset({"images", "image_tags", "image_properties", "image_members"})
 
 #: Image columns in the order ``SELECT`` returns them: every Image field but tags and
 #: properties (tables of their own) and stores (the Glance backends holding the data).
@@ -108,20 +116,103 @@ CREATE INDEX IF NOT EXISTS image_members_by_member ON image_members (member, sta
 """
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the catalog with WAL, foreign keys and a busy timeout."""
+class CatalogConnection(sqlite3.Connection):
+    """A catalog connection that knows whether it may write."""
+
+    read_only = False
+
+
+def connect(path: Path, *, may_create: bool = True) -> sqlite3.Connection:
+    """Open the catalog with WAL, foreign keys and a busy timeout.
+
+    An empty catalog gets the schema only when ``may_create``: beside existing image
+    data, an empty catalog is a lost one, and filling it in would orphan every file. The
+    catalog is first looked at through a read-only connection, so a refused one is left
+    exactly as it was, journal files and directory times included.
+    """
+    _inspect(path, may_create)
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        path,
+        timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=CatalogConnection,
     )
     try:
-        _prepare(conn, path)
+        _prepare(conn, path, may_create)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open the catalog without writing anything: no journal files, no schema, no mtime.
+
+    While another process writes, its ``-wal`` and ``-shm`` files exist and a ``mode=ro``
+    reader shares them, seeing each commit. With no writer, ``mode=ro`` would create those
+    files, so the catalog is opened ``immutable`` instead: a snapshot as of the open,
+    which a later writer's commits do not reach until the next open.
+    """
+    return _open_read_only(path, may_create=False)
+
+
+def _inspect(path: Path, may_create: bool) -> None:
+    """Check the catalog's schema without writing anything to it (see `connect`)."""
+    _open_read_only(path, may_create=may_create).close()
+
+
+def _open_read_only(path: Path, *, may_create: bool) -> sqlite3.Connection:
+    live = Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+    uri = f"file:{quote(str(path.absolute()), safe='/')}?{'mode=ro' if live else 'immutable=1'}"
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=CatalogConnection,
+    )
+    conn.read_only = True
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        with read(conn):
+            _check_schema(conn, path, may_create=may_create)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_schema(conn: sqlite3.Connection, path: Path, *, may_create: bool) -> None:
+    """Refuse a catalog imagedeck cannot use as it stands; an empty one only if not ``may_create``."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise Invalid(
+            f"the catalog {path} was written by a newer imagedeck (schema {version}); "
+            "upgrade imagedeck to open it"
+        )
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and version == 0:
+        if may_create:
+            return
+        raise Invalid(
+            f"the catalog {path} is empty (it has no images table); nothing was changed: restore it "
+            "from a backup (a new catalog is started only in a store that holds no image data)"
+        )
+    missing = sorted(TABLES - tables)
+    columns = {row[1] for row in conn.execute("PRAGMA table_xinfo(images)")}
+    lacking = sorted(set(IMAGE_COLUMNS) - columns)
+    if missing or lacking:
+        what = f"tables {', '.join(missing)}" if missing else f"image columns {', '.join(lacking)}"
+        raise Invalid(
+            f"the catalog {path} is not an imagedeck catalog (it lacks {what}); "
+            "nothing was changed: restore it from a backup or use another store directory"
+        )
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, may_create: bool) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
@@ -132,12 +223,7 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     # which the upload protocol tolerates (blobs are synced before their row commits).
     conn.execute("PRAGMA synchronous = NORMAL")
     with write(conn):
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise Invalid(
-                f"the catalog {path} was written by a newer imagedeck (schema {version}); "
-                "upgrade imagedeck to open it"
-            )
+        _check_schema(conn, path, may_create=may_create)  # again: another process may have won
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
@@ -147,6 +233,8 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
 @contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the write lock up front (waits up to the busy timeout)."""
+    if getattr(conn, "read_only", False):
+        raise Forbidden("the local store is open read-only: nothing in it can be changed (drop --read-only)")
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -308,4 +396,11 @@ def db_error(exc: sqlite3.Error, path: Path) -> ImageDeckError:
         )
     if "full" in text:
         return QuotaExceeded(f"the disk holding the local store at {path} is full; free some space")
+    if "not a database" in text or "malformed" in text:
+        return Invalid(
+            f"the catalog of the local store at {path} is damaged or is not a SQLite database ({text}); "
+            "nothing was changed: restore it from a backup or move it away"
+        )
+    if "readonly" in text or "read-only" in text:
+        return Forbidden(f"the catalog of the local store at {path} cannot be written here ({text})")
     return Unavailable(f"the catalog of the local store at {path} failed: {text}")
