@@ -40,6 +40,7 @@ from . import local_data as data_ops
 from . import local_members as members
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 from .local_blobs import BlobDir, read_chunks, stream_into
+from .local_inspect import guard
 from .local_layout import (
     BLOBS_NAME,
     CATALOG_NAME,
@@ -277,9 +278,11 @@ class LocalStore(ImageStore):
             raise Invalid(f"image data must be an async stream of bytes, not {type(data).__name__}")
         writer = await self._db(data_ops.begin_upload, self._actor, self._blobs, image_id)
         try:
-            await stream_into(writer, data, size)
-            blob = await asyncio.to_thread(writer.commit)
-            virtual = await asyncio.to_thread(_virtual_size, blob)
+            # Inspected as it is written, in the same pass: a refusal ends the stream first.
+            checker = guard(writer.image_id, await self._db(data_ops.declared_format, writer))
+            await stream_into(writer, checker.pass_through(data), size)
+            await asyncio.to_thread(writer.commit)
+            virtual = checker.verdict.virtual_size if checker.verdict else None
             return await self._db(data_ops.finish_upload, writer, virtual)
         except BaseException:
             # Best effort: whatever fails here, the next open's recovery finishes.
@@ -374,16 +377,3 @@ class LocalStore(ImageStore):
     async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
         return await self._db(members.set_member_status, self._actor, image_id, member_id, status)
 
-
-def _virtual_size(path: Path) -> int | None:
-    """The disk size a VM sees, as the format inspector reads the stored data.
-
-    Only informative here: whatever goes wrong inspecting, the upload still succeeds
-    (checking an image before upload is the caller's job), with the size unknown.
-    """
-    from ..formats import inspect_file  # here, so listing-only commands start faster
-
-    try:
-        return inspect_file(path, qemu_img=False).virtual_size
-    except Exception:  # noqa: BLE001 - a hostile file must not fail a finished upload
-        return None
