@@ -159,3 +159,17 @@ def test_copy_to_a_cloud_and_download_from_it(cli, image_file, tmp_path: Path, m
                 await store.delete_image(image["id"])
 
         asyncio.run(remove())
+
+
+def test_copy_refuses_what_upload_refuses_unless_told(cli, image_file, tmp_path: Path) -> None:
+    child = qcow2_backed_by(image_file("raw", mib=1))
+    assert cli("upload", str(child), "--name", "backed", "--allow-unsafe").code == 0
+    other = tmp_path / "other-store"
+
+    refused = cli("copy", "backed", "--to", f"local:{other}")
+    assert refused.code == 1 and "backing file" in refused.err
+    assert cli("ls", "--json", store=other).json() == []
+
+    allowed = cli("copy", "backed", "--to", f"local:{other}", "--allow-unsafe", "--json")
+    assert allowed.code == 0, allowed.err
+    assert [image["name"] for image in cli("ls", "--json", store=other).json()] == ["backed"]

@@ -224,7 +224,8 @@ async def download(args: argparse.Namespace, ctx: CliContext) -> int:
 
 async def import_url(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
-    job = ImportJob(store, args.url, create_fields(args), timeout=args.timeout)
+    job = ImportJob(store, args.url, create_fields(args), timeout=args.timeout,
+                    allow_unsafe=args.allow_unsafe, force_format=args.force_format)
     return _report(ctx, await run_job(ctx, job))
 
 
@@ -232,7 +233,8 @@ async def copy(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
     target = await ctx.open_store_for(args.to)
-    job = CopyJob(store, image.id, target, name=args.name)
+    job = CopyJob(store, image.id, target, name=args.name,
+                  allow_unsafe=args.allow_unsafe, force_format=args.force_format)
     return _report(ctx, await run_job(ctx, job))
 
 
@@ -277,15 +279,20 @@ def _positive_seconds(value: str) -> float:
     return seconds
 
 
+def _inspection_overrides(p: argparse.ArgumentParser, verb: str) -> None:
+    """The two ways past the inspector, the same for every path into a store."""
+    p.add_argument("--allow-unsafe", action="store_true",
+                   help=f"{verb} even when the inspector finds the data unsafe")
+    p.add_argument("--force-format", action="store_true",
+                   help=f"{verb} with the declared disk format even when the data is something else")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(subparsers, "upload", upload, writes=True,
                     help="upload a disk image file: inspected first, checksums verified after")
     p.add_argument("file", metavar="FILE")
     _metadata_options(p, disk_help="declared format (default: the detected one)")
-    p.add_argument("--allow-unsafe", action="store_true",
-                   help="upload even when the inspector finds the file unsafe")
-    p.add_argument("--force-format", action="store_true",
-                   help="upload with --disk-format even when the file is something else")
+    _inspection_overrides(p, "upload")
     p.add_argument("--into", metavar="IMAGE",
                    help="upload into this queued image of your project (one an interrupted upload left)")
 
@@ -305,6 +312,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _metadata_options(p, disk_help="format of the data at the URL")
     p.add_argument("--timeout", type=_positive_seconds, default=3600.0, metavar="SECONDS",
                    help="give up when the import has not finished by then (default 3600)")
+    _inspection_overrides(p, "import")
 
     p = add_command(subparsers, "copy", copy, writes=True,
                     help="copy an image with its metadata into another store or cloud, verified")
@@ -312,6 +320,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--to", required=True, metavar="STORE_OR_CLOUD",
                    help="a local store path (or local:PATH) or a cloud name (or cloud:NAME)")
     p.add_argument("--name", help="name of the copy (default: the same)")
+    _inspection_overrides(p, "copy")
 
     p = add_command(subparsers, "convert", convert,
                     help="convert a disk image file or store image with qemu-img")
