@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_kit import isolate, run
-from tui.model import Forbidden, ImageDeckError, NotFound
+from tui.model import Forbidden, ImageDeckError, Invalid, NotFound
 from tui.stores.local import LocalStore
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
@@ -375,3 +375,27 @@ async def test_an_existing_open_store_keeps_working_and_gets_a_warning(tmp_path:
         assert "chmod 700" in warning and str(store_dir) in warning
     assert _mode(store_dir) == 0o755
 
+
+
+async def test_a_data_file_replaced_by_a_link_is_not_read(tmp_path: Path) -> None:
+    """Downloads read only the regular file the store wrote, never what a link points at."""
+    store = LocalStore(tmp_path / "store", "alpha")
+    await store.open()
+    try:
+        image = await store.create_image({"name": "x", "disk_format": "raw", "container_format": "bare"})
+
+        async def data():
+            yield b"\0" * 4096
+
+        await store.upload(image.id, data(), 4096)
+        secret = tmp_path / "secret"
+        secret.write_bytes(b"not image data")
+        blob = tmp_path / "store" / "blobs" / image.id
+        blob.unlink()
+        blob.symlink_to(secret)
+        with pytest.raises(Invalid, match="link"):
+            async with store.download(image.id) as got:
+                async for _ in got.chunks:
+                    pass
+    finally:
+        await store.close()

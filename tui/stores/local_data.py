@@ -9,7 +9,10 @@ Functions run on the store's database thread.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
 from typing import Any
 
 from ..model import Conflict, Forbidden, Image, ImageStatus, Invalid, NotFound
@@ -124,10 +127,19 @@ def open_data(
     if offset > 0 and offset >= size:
         raise Invalid(f"offset {offset} is beyond the end of image {image.id} ({size} bytes)")
     try:
-        file = open(blobs.path(image.id), "rb")  # noqa: SIM115 - the download closes it
+        # A data file replaced by a link (to a device, a fifo, another user's file) is not
+        # image data: it is never followed, and only a regular file is read.
+        fd = os.open(blobs.path(image.id), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise NotFound(f"the data file of image {image.id} is missing from {blobs.root}") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Invalid(f"the data file of image {image.id} is a link; it is not read") from None
         raise io_error(exc, f"cannot read the data of image {image.id}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Invalid(f"the data file of image {image.id} is not a regular file; it is not read")
+    os.set_blocking(fd, True)
+    file = open(fd, "rb")  # noqa: SIM115 - the download closes it
     file.seek(offset)
     return image, file
