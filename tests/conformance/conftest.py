@@ -23,6 +23,9 @@ from tui.stores.base import ImageStore
 from tui.stores.local import LocalStore
 
 BACKENDS = ["local", "glance"]
+#: The glance backend runs on the real Keystone + Glance: marked ``lab`` so that
+#: ``pytest -m "not lab"`` runs the local half of the suite alone.
+BACKEND_PARAMS = [pytest.param(name, marks=[pytest.mark.lab] if name == "glance" else []) for name in BACKENDS]
 
 IDENTITIES = ("alpha", "beta", "admin")
 
@@ -64,7 +67,7 @@ def local_backend(tmp_path: Path) -> Backend:
     return LocalBackend(tmp_path / "store")
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=BACKEND_PARAMS)
 def backend(request: pytest.FixtureRequest) -> Backend:
     return request.getfixturevalue(f"{request.param}_backend")
 

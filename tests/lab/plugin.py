@@ -26,8 +26,20 @@ def lab_cloud(lab: Lab, name: str) -> CloudConfig:
     return get_cloud(name, environ={"OS_CLIENT_CONFIG_FILE": str(lab.clouds_yaml)})
 
 
+#: Fixtures that start the lab; a test using any of them is marked ``lab`` at collection.
+LAB_FIXTURES = {"lab", "lab_token_dir", "glance_backend"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LAB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
+
+
 @pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
+def lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
+    if "not lab" in (request.config.getoption("markexpr") or ""):
+        pytest.fail("a test that is not marked 'lab' needs the real Keystone + Glance: mark it")
     started = Lab.start()
     try:
         yield started
