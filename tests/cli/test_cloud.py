@@ -82,22 +82,21 @@ def test_share_flow_on_real_glance(
     assert missing.err.startswith("imagedeck: not found:")
 
 
-def test_sharing_by_an_unresolvable_name_warns(
+def test_sharing_by_an_unresolvable_name_fails(
     lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
     name = f"cli-{uuid.uuid4().hex[:8]}"
-    up = cli("--cloud", "lab-alice", "upload", str(source), "--name", name, "--json", store=False)
+    up = cli("--cloud", "lab-alice", "upload", str(source), "--name", name, "--visibility", "shared",
+             "--json", store=False)
     assert up.code == 0, up.err
     try:
         shared = cli("--cloud", "lab-alice", "share", name, "no-such-project", store=False)
-        assert shared.code == 0
-        assert shared.err.splitlines() == [
-            "imagedeck: warning: could not look up a project named 'no-such-project' (this user "
-            "may not list projects); sharing with it as a literal project id - use the project's "
-            "id if that is not what you meant"
-        ]
+        assert shared.code == 1 and shared.out == ""
+        [line] = shared.err.splitlines()
+        assert line.startswith("imagedeck: invalid: ") and "no-such-project" in line
+        assert cli("--cloud", "lab-alice", "members", name, "--json", store=False).json() == []
     finally:
         assert cli("--cloud", "lab-alice", "delete", name, store=False).code == 0
 

@@ -14,13 +14,13 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import __version__
 from ..config import Settings, config_path, load_settings
-from ..model import ImageDeckError
+from ..model import ImageDeckError, visible
 from .context import CliContext
 
 PROG = "imagedeck"
@@ -52,9 +52,16 @@ exit status: 0 done, 1 failed (one line on stderr), 2 usage error, 130 interrupt
 """
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error line made visible: it quotes the words it did not understand."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(visible(message))
+
+
 def global_options() -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand; unset ones stay absent."""
-    parser = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    parser = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     where = parser.add_argument_group("where and as whom")
     where.add_argument("--store", metavar="PATH", help="local store directory (default from config)")
     where.add_argument("--cloud", metavar="NAME", help="OpenStack cloud from clouds.yaml (or OS_CLOUD)")
@@ -78,7 +85,7 @@ def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
 def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
     """The command line parser with the subcommands of ``modules`` (default: all of them)."""
     common = global_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         parents=[common],
         description="Browse and manage virtual-machine images in OpenStack Glance or a local store. "
@@ -115,12 +122,58 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
             if hasattr(args, option)}
 
 
+#: Arguments that name files or directories: any bytes the file system allows. Every other
+#: argument becomes image metadata, a name to look up or a project, so it must be UTF-8.
+PATH_ARGUMENTS = frozenset({"file", "output", "src", "store", "to"})
+
+#: How a usage error names a positional argument (others are ``--dest-with-dashes``).
+POSITIONAL_NAMES = {"image": "IMAGE", "images": "IMAGE", "member": "PROJECT", "url": "URL"}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in an argument's value (lists of KEY=VALUE pairs included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def not_utf8(args: argparse.Namespace) -> str | None:
+    """A usage message for the first text argument that was not UTF-8 on the command line.
+
+    Python hands such bytes over as lone surrogates; stored in metadata they would fail every
+    later write and read, so they are refused up front, naming the option.
+    """
+    for dest, value in vars(args).items():
+        if dest in PATH_ARGUMENTS:
+            continue
+        for text in _strings(value):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                option = POSITIONAL_NAMES.get(dest, "--" + dest.replace("_", "-"))
+                return f"{option} is not valid UTF-8: '{visible(text)}'"
+    return None
+
+
+def _tolerant_streams() -> None:
+    """Make stdout and stderr write what they cannot encode as escapes instead of raising."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser(command_modules(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage error (2), --help or --version (0)
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    if message := not_utf8(args):
+        return _usage(parser, message)
     if getattr(args, "store", None) and getattr(args, "cloud", None):
         return _usage(parser, "--store and --cloud choose different stores; give one")
     if args.demo and (getattr(args, "cloud", None) or getattr(args, "store", None)):
@@ -192,7 +245,7 @@ def _usage(parser: argparse.ArgumentParser, message: str) -> int:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.write(f"{PROG}: {visible(message)}\n")
     sys.stderr.flush()
 
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ..config import Settings
-from ..model import Forbidden, Image, ImageQuery, Invalid, NotFound
+from ..model import (
+    Forbidden,
+    Image,
+    ImageDeckError,
+    ImageQuery,
+    Invalid,
+    NotFound,
+    visible,
+)
 from ..stores import ImageStore, open_store
 from ..stores.targets import open_target
 from . import output
@@ -118,23 +126,35 @@ class CliContext:
 
     # -- output --------------------------------------------------------------------
 
+    # Every sink makes its text visible again: the renderers already did, and `visible` leaves
+    # its own output unchanged, so this only catches a value a caller forgot.
+
     def emit(self, data: Any, text: str | None = None) -> None:
-        """Print a command's result: JSON with ``--json``, else ``text`` or a rendering of ``data``."""
+        """Print a command's result: JSON with ``--json``, else ``text`` or a rendering of ``data``.
+
+        The text keeps its line breaks (tables, blocks); anything else a terminal would obey
+        is shown as an escape.
+        """
         if self.json:
             self.out.write(output.to_json(data) + "\n")
             return
         rendered = text if text is not None else output.render(data)
         if rendered:
-            self.out.write(rendered if rendered.endswith("\n") else rendered + "\n")
+            lines = rendered.removesuffix("\n").split("\n")
+            self.out.write("\n".join(map(visible, lines)) + "\n")
 
     def note(self, message: str) -> None:
         """A human progress or confirmation line; quiet with ``--json`` so stdout stays parseable."""
         if not self.json:
-            self.out.write(message + "\n")
+            self.out.write(visible(message) + "\n")
 
     def warn(self, message: str) -> None:
         """A warning on stderr, shown in every output mode."""
-        self.err.write(f"imagedeck: warning: {message}\n")
+        self.err.write(f"imagedeck: warning: {visible(message)}\n")
+
+    def error(self, message: str) -> None:
+        """A one-line failure on stderr that does not end the command (e.g. one of several deletes)."""
+        self.err.write(f"imagedeck: {visible(message)}\n")
 
     # -- arguments -----------------------------------------------------------------
 
@@ -142,36 +162,62 @@ class CliContext:
         """An image by id, or by a name that matches exactly one image this project can see.
 
         Shares still pending or rejected count too, so ``accept NAME`` works, and so do
-        hidden images.
+        hidden images. Another project can give its image any name, so when a name matches
+        several images the one this project owns wins only if it owns exactly one; any
+        other ambiguity is an error listing every match, never a silent pick.
         """
         try:
             return await store.get_image(ref)
         except (NotFound, Invalid):
             pass
-        matches: list[Image] = []
+        matches: dict[str, Image] = {}
         for query in _NAME_LOOKUPS:
-            matches = await store.all_images(dataclasses.replace(query, name=ref))
-            if matches:
-                break
+            for image in await store.all_images(dataclasses.replace(query, name=ref)):
+                matches.setdefault(image.id, image)
         if not matches:
             raise NotFound(f"no image with id or name {ref!r}")
-        if len(matches) > 1:
-            listed = "; ".join(
-                f"{image.id} (owner {image.owner or '-'}, {image.status})" for image in matches
-            )
-            raise Invalid(
-                f"name {ref!r} matches {len(matches)} images, use an id: {listed}"
-            )
-        return matches[0]
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        me = (await store.whoami()).project_id
+        owned = [image for image in matches.values() if image.owner == me]
+        if len(owned) == 1:
+            return owned[0]
+        listed = [await _describe_match(store, image, me) for image in list(matches.values())[:_LISTED]]
+        if len(matches) > _LISTED:
+            listed.append(f"and {len(matches) - _LISTED} more")
+        raise Invalid(f"name {ref!r} matches {len(matches)} images, use an id: {'; '.join(listed)}")
 
 
-#: Where a name is looked for, in order: the default view first (own, public, accepted
-#: shares), then shares waiting for an answer or rejected, then hidden images.
+#: Where a name is looked for: the default view (own, public, accepted shares), shares
+#: waiting for an answer or rejected, and hidden images. Every lookup is made, so a match
+#: in one cannot hide a match in another.
 _NAME_LOOKUPS = (
     ImageQuery(),
     ImageQuery(visibility="all", member_status="all"),
     ImageQuery(visibility="all", member_status="all", os_hidden=True),
 )
+
+#: Matches an ambiguity error describes one by one.
+_LISTED = 10
+
+
+async def _describe_match(store: ImageStore, image: Image, me: str) -> str:
+    """``ID (owner O, STATUS, VISIBILITY, member M)``: enough to tell same-named images apart."""
+    return (
+        f"{image.id} (owner {image.owner or '-'}, {image.status}, {image.visibility}"
+        f"{', hidden' if image.os_hidden else ''}, member {await _member_status(store, image, me)})"
+    )
+
+
+async def _member_status(store: ImageStore, image: Image, me: str) -> str:
+    """This project's answer to a share of ``image``; "-" when it is not a member."""
+    if image.owner == me or image.visibility != "shared":
+        return "-"
+    try:
+        found = await store.list_members(image.id)
+    except ImageDeckError:
+        return "?"
+    return next((str(m.status) for m in found if m.member_id == me), "-")
 
 
 __all__ = ["CliContext", "Handler", "add_command"]

@@ -24,6 +24,7 @@ from ..model import (
     TimeFilter,
     Visibility,
     parse_byte_size,
+    visible,
 )
 from . import output
 from .context import CliContext, add_command
@@ -34,7 +35,9 @@ def byte_size(value: str) -> int:
     """``1G``, ``512M``, ``1.5GiB`` or plain bytes; units are powers of 1024."""
     size = parse_byte_size(value)
     if size is None:
-        raise argparse.ArgumentTypeError(f"not a size: {value!r} (examples: 1048576, 512M, 1G)")
+        raise argparse.ArgumentTypeError(
+            f"not a size: {value!r} (examples: 1048576, 512M, 1G; at most 8 EiB)"
+        )
     return size
 
 
@@ -74,10 +77,15 @@ def choice_list(allowed: tuple[str, ...]) -> Any:
     return parse
 
 
+#: The largest count an option takes: Glance's min_disk and min_ram are 32-bit integers.
+MAX_COUNT = 2**31 - 1
+
+
 def non_negative(value: str) -> int:
+    """A whole number from 0 to `MAX_COUNT` (a bigger one would overflow a store's column)."""
     number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
+    if not 0 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_COUNT}, not {value!r}")
     return number
 
 
@@ -157,10 +165,10 @@ async def inspect(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.emit(report, output.inspection(report))
     if not report.safe:
         reasons = "; ".join(map(str, report.failures)) or "format not recognised"
-        ctx.err.write(f"imagedeck: unsafe: {args.file}: {reasons}\n")
+        ctx.error(f"unsafe: {visible(args.file)}: {reasons}")
         return 1
     if report.mismatch:
-        ctx.err.write(f"imagedeck: format mismatch: {args.file}: {report.mismatch}\n")
+        ctx.error(f"format mismatch: {visible(args.file)}: {report.mismatch}")
         return 1
     return 0
 
@@ -228,10 +236,10 @@ async def delete(args: argparse.Namespace, ctx: CliContext) -> int:
             await store.delete_image(image.id)
         except ImageDeckError as exc:
             failed.append({"image": ref, "error": exc.kind, "message": exc.message})
-            ctx.err.write(f"imagedeck: {exc.kind}: cannot delete {ref}: {exc.message}\n")
+            ctx.error(f"{exc.kind}: cannot delete {visible(ref)}: {exc.message}")
             continue
         deleted.append({"id": image.id, "name": image.name})
-        ctx.note(f"deleted {image.label} ({image.id})")
+        ctx.note(f"deleted {visible(image.label)} ({image.id})")
     if ctx.json:
         ctx.emit({"deleted": deleted, "failed": failed})
     return 1 if failed else 0
@@ -253,7 +261,7 @@ async def reactivate(args: argparse.Namespace, ctx: CliContext) -> int:
 
 async def _report_state(ctx: CliContext, store: Any, image: Image, verb: str) -> int:
     current = await store.get_image(image.id)
-    ctx.emit(current, f"{verb} {current.label} ({current.id}): status {current.status}")
+    ctx.emit(current, f"{verb} {visible(current.label)} ({current.id}): status {visible(current.status)}")
     return 0
 
 

@@ -1,5 +1,10 @@
 """How CLI results look: aligned tables and key/value blocks for people, JSON with Glance's
 field names for scripts.
+
+Names, properties, tags and member ids are written by other projects, so every cell and
+value a person reads passes through `visible` before layout: a control sequence shows as
+an escape, a newline cannot forge a table row, and columns are measured in terminal cells.
+JSON needs none of this: its encoder escapes every control character already.
 """
 
 from __future__ import annotations
@@ -7,14 +12,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import humanize
 
-from ..model import Image, Member, parse_timestamp
+from ..model import Image, Member, cell_width, fit, parse_timestamp, visible
+from ..model.safe_text import ljust
 
 if TYPE_CHECKING:
     from ..formats import FormatReport
@@ -67,38 +73,46 @@ def age(timestamp: str | None, now: datetime | None = None) -> str:
     when = parse_timestamp(timestamp)
     if when is None:
         return "-"
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return humanize.naturaltime(now - when)
 
 
 def text(value: Any) -> str:
+    """A value as one line a person can read: "-" when unset, list items comma-separated."""
     if value is None or value == "" or value == []:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(visible(v) for v in value)
+    return visible(value)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Left-aligned columns two spaces apart; the last column is not padded."""
-    body = [list(map(str, row)) for row in rows]
-    widths = [len(h) for h in headers]
+#: Cells wider than this are cut with "…" in tables, so one huge name cannot push every
+#: other column off the screen (``show`` and ``--json`` print values whole).
+MAX_CELL_WIDTH = 80
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Left-aligned columns two spaces apart, measured in terminal cells; the last column is
+    not padded. Every cell is made visible first, so each row is exactly one line."""
+    body = [[fit(visible(cell), MAX_CELL_WIDTH) for cell in row] for row in rows]
+    widths = [cell_width(h) for h in headers]
     for row in body:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
+            widths[i] = max(widths[i], cell_width(cell))
     lines = []
     for row in [list(headers), *body]:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        cells = [ljust(cell, widths[i]) for i, cell in enumerate(row[:-1])]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     return "\n".join(lines)
 
 
-def key_values(pairs: Iterable[tuple[str, Any]]) -> str:
-    pairs = [(k, text(v)) for k, v in pairs]
-    width = max((len(k) for k, _ in pairs), default=0)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in pairs)
+def key_values(pairs: Iterable[tuple[Any, Any]]) -> str:
+    """One ``key  value`` line per pair, keys aligned; keys and values made visible."""
+    shown = [(visible(k), text(v)) for k, v in pairs]
+    width = max((cell_width(k) for k, _ in shown), default=0)
+    return "\n".join(f"{ljust(k, width)}  {v}" for k, v in shown)
 
 
 # -- images and members ------------------------------------------------------------
@@ -210,8 +224,8 @@ def render(data: Any) -> str:
 __all__ = [
     "age",
     "image_details",
-    "inspection",
     "image_table",
+    "inspection",
     "key_values",
     "member_table",
     "render",

@@ -7,9 +7,8 @@ receiving project answers, with its own project id from ``whoami``.
 from __future__ import annotations
 
 import argparse
-import re
 
-from ..model import ImageQuery, MemberStatus
+from ..model import ImageQuery, MemberStatus, visible
 from . import output
 from .context import CliContext, Handler, add_command
 
@@ -22,26 +21,17 @@ async def members(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-#: What a Keystone project id looks like (a uuid4 without dashes).
-_KEYSTONE_ID = re.compile(r"[0-9a-f]{32}")
-
-
 async def share(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Share with a project by id or name; a name the store cannot look up is an error, as
+    Glance would take any text as a member and share with no one."""
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
     project_id = await store.resolve_project(args.member)
-    if ctx.settings.cloud and project_id == args.member and not _KEYSTONE_ID.fullmatch(project_id):
-        # Glance takes any text as a member: a name nobody could look up shares with no one.
-        ctx.warn(
-            f"could not look up a project named {args.member!r} (this user may not list "
-            "projects); sharing with it as a literal project id - use the project's id if "
-            "that is not what you meant"
-        )
     member = await store.add_member(image.id, project_id)
     ctx.emit(
         member,
-        f"shared {image.label} ({image.id}) with {project_id}: {member.status} "
-        "until that project accepts",
+        f"shared {visible(image.label)} ({image.id}) with {visible(project_id)}: "
+        f"{visible(member.status)} until that project accepts",
     )
     return 0
 
@@ -53,7 +43,7 @@ async def unshare(args: argparse.Namespace, ctx: CliContext) -> int:
     await store.remove_member(image.id, project_id)
     ctx.emit(
         {"image_id": image.id, "member_id": project_id, "removed": True},
-        f"stopped sharing {image.label} ({image.id}) with {project_id}",
+        f"stopped sharing {visible(image.label)} ({image.id}) with {visible(project_id)}",
     )
     return 0
 
@@ -66,7 +56,11 @@ def answer(status: MemberStatus) -> Handler:
         image = await ctx.resolve_image(store, args.image)
         me = await store.whoami()
         member = await store.set_member_status(image.id, me.project_id, status)
-        ctx.emit(member, f"{image.label} ({image.id}): share {member.status} by {me.project_name}")
+        ctx.emit(
+            member,
+            f"{visible(image.label)} ({image.id}): share {visible(member.status)} "
+            f"by {visible(me.project_name)}",
+        )
         return 0
 
     return handler

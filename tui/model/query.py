@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -22,18 +23,23 @@ TIME_OPERATORS = ("gt", "gte", "lt", "lte", "eq", "neq")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNIT_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
 
+#: The largest size a store can hold or compare with (a signed 64-bit integer, 8 EiB).
+MAX_BYTE_SIZE = 2**63 - 1
+
 
 def parse_byte_size(text: str) -> int | None:
     """Bytes from ``1073741824``, ``512M``, ``1.5G`` or ``2GiB`` (units are powers of 1024).
 
-    None when ``text`` is not a size, so the CLI and the filter form each word the error
-    their own way.
+    None when ``text`` is not a size or is above `MAX_BYTE_SIZE`, so the CLI and the filter
+    form each word the error their own way. The arithmetic is exact (no float), so a number
+    of any length gives an answer rather than an overflow.
     """
     match = _SIZE.match(text)
     if not match:
         return None
     number, unit = match.groups()
-    return int(float(number) * 1024 ** _UNIT_POWERS[unit.lower()])
+    size = Decimal(number) * 1024 ** _UNIT_POWERS[unit.lower()]
+    return int(size) if size <= MAX_BYTE_SIZE else None
 
 
 @dataclass(frozen=True, slots=True)
