@@ -67,6 +67,20 @@ def test_upload_metadata_that_is_not_utf8_is_a_usage_error(cli: Cli, tmp_path: P
     assert cli("ls", "--json").json() == []
 
 
+def test_upload_of_a_file_named_in_bytes_that_are_not_utf8(cli: Cli, tmp_path: Path) -> None:
+    """The image is named after the file, with each undecodable byte as U+FFFD."""
+    source = tmp_path / NOT_UTF8
+    source.write_bytes(b"\0" * 4096)
+    done = cli("upload", str(source), "--disk-format", "raw", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["image"]["name"] == "disk-\ufffd.img"
+
+
+def test_import_timeout_must_be_a_finite_number(cli: Cli) -> None:
+    for value in ("nan", "inf", "-1", "0"):
+        usage_error(cli("import", "http://127.0.0.1:1/x", "--timeout", value), "--timeout")
+
+
 def test_file_names_that_are_not_utf8_print_visibly(cli: Cli, tmp_path: Path) -> None:
     path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/disk-\xff.img"))
     path.write_bytes(b"\0" * 4096)

@@ -58,9 +58,8 @@ def test_non_utf8_bytes_never_raise_and_encode(raw: bytes) -> None:
 
 printable = st.text(
     st.characters(
-        categories=["L", "N", "P", "S", "Zs", "Mn"],
-        exclude_characters="\u3000",
-        max_codepoint=0x1FAFF,
+        categories=["L", "M", "N", "P", "S", "Zs"],
+        max_codepoint=0x2FFFF,
     ),
     max_size=40,
 )
@@ -85,3 +84,10 @@ def test_fit_never_exceeds_the_width(text: str, width: int) -> None:
 def test_fit_does_not_halve_a_wide_character() -> None:
     assert fit("日本語", 4) == "日…"
     assert cell_width(fit("日本語", 5)) <= 5
+
+
+def test_cell_width_agrees_with_rich_on_every_printable_code_point() -> None:
+    for code in range(0x20, 0x30000):
+        char = chr(code)
+        if char.isprintable():
+            assert cell_width(char) == cell_len(char), hex(code)

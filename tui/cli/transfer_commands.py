@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import shlex
 import shutil
@@ -274,7 +275,7 @@ def _positive_seconds(value: str) -> float:
         seconds = float(value)
     except ValueError:
         seconds = 0
-    if seconds <= 0:
+    if not 0 < seconds < math.inf:  # also refuses nan
         raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
     return seconds
 

@@ -12,7 +12,7 @@ app passes through it.
 
 Widths are counted in terminal cells, not characters: CJK and most emoji take two cells,
 combining marks none. Only the standard library is used, so the CLI's start-up stays
-cheap; for printable text the widths agree with what Rich draws.
+cheap; for printable text the widths agree with what Rich (and so the app) draws.
 """
 
 from __future__ import annotations
@@ -62,11 +62,30 @@ def visible(text: object) -> str:
     return "".join(map(_escape_char, string))
 
 
+#: Marks drawn on the character before them, and invisible format characters.
+_ZERO_WIDTH_CATEGORIES = frozenset(("Mn", "Me", "Mc", "Cf"))
+
+
+#: Code points drawn in no cell of their own: Hangul vowels and final consonants that join
+#: the syllable before them, the Hangul fillers, and emoji skin-tone modifiers.
+_ZERO_WIDTH_RANGES = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF), (0x3164, 0x3164), (0xFFA0, 0xFFA0),
+                      (0x1F3FB, 0x1F3FF))
+#: Symbols Unicode 16 made wide, which Python 3.11's Unicode 14 database still calls narrow;
+#: terminals and Rich draw them in two cells.
+_WIDE_RANGES = ((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D356),
+                (0x1D360, 0x1D376))
+
+
+def _in(ranges: tuple[tuple[int, int], ...], char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in ranges)
+
+
 @lru_cache(maxsize=4096)
 def _char_width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+    if unicodedata.category(char) in _ZERO_WIDTH_CATEGORIES or _in(_ZERO_WIDTH_RANGES, char):
         return 0
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+    if unicodedata.east_asian_width(char) in ("W", "F") or _in(_WIDE_RANGES, char):
         return 2
     return 1
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -168,7 +169,8 @@ class UploadJob(Transfer):
         if not fields.get("disk_format") and self.report is not None:
             fields["disk_format"] = self.report.detected_format
         fields.setdefault("container_format", "bare")
-        fields.setdefault("name", self.path.name)
+        # A file name need not be UTF-8; an image name must be: undecodable bytes become U+FFFD.
+        fields.setdefault("name", os.fsencode(self.path.name).decode("utf-8", "replace"))
         return fields
 
     async def cleanup(self, *, cancelled: bool) -> str | None:
