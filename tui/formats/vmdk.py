@@ -22,8 +22,13 @@ DESCRIPTOR_LIMIT = 1024 * 1024
 NAMED_EXTENTS = 4
 NAME_CELLS = 80
 
-# qemu's sscanf("%10s %" SCNd64 " %10s \"%511[^\n\r\"]\" ..."): access, sectors, type, "file".
-_EXTENT = re.compile(rb'^\s*(rw|rdonly|noaccess)\s+\d+\s+\w+\s+"([^"\r\n]*)"', re.IGNORECASE)
+# qemu's sscanf("%10s %" SCNd64 " %10s \"%511[^\n\r\"]\" ..."), tried at each line's start: access,
+# sectors (a sign allowed), type, "file". A blank in a scanf format matches any run of white space,
+# newlines included and none at all, so the sectors may touch the type and one extent may span lines.
+_EXTENT = re.compile(
+    rb'(?:^|(?<=[\r\n]))[ \t\v\f]*(rw|rdonly|noaccess)\s+[-+]?\d+\s*[A-Za-z_]\w*\s+"([^"\r\n]*)"',
+    re.IGNORECASE,
+)
 _CREATE_TYPE = re.compile(rb'createType\s*=\s*"?([A-Za-z0-9_]{1,64})', re.IGNORECASE)
 
 
@@ -57,13 +62,10 @@ def text_descriptor(head: bytes) -> Descriptor | None:
     if head.startswith(b"KDMV"):
         return None
     text = head[:DESCRIPTOR_LIMIT].split(b"\x00", 1)[0]
-    extents = tuple(
-        match.group(2).decode("utf-8", "surrogateescape")
-        for line in text.splitlines()
-        if (match := _EXTENT.match(line))
-    )
+    extents = tuple(match.group(2).decode("utf-8", "surrogateescape") for match in _EXTENT.finditer(text))
     if not extents:
         return None
     found = _CREATE_TYPE.search(text)
     create_type = found.group(1).decode("ascii") if found else None
     return Descriptor(create_type, extents)
+
