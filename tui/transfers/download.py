@@ -94,7 +94,7 @@ class DownloadJob(Transfer):
                 self.say(f"{exc.reason}; resuming at {self.done} bytes")
                 await asyncio.sleep(min(2.0, 0.5 * fruitless))  # back off while nothing moves
         await self._verify(image, hasher)
-        await asyncio.to_thread(publish, self.part, self.dest, replace=self.replace)
+        await asyncio.to_thread(publish, self.part, self.dest, replace=self.replace, identity=self._part_file)
         self._part_file = None
         self.result = self.dest
         self.message = f"saved {self.dest.name}; {self._verified_by(image)}"

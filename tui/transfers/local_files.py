@@ -59,7 +59,18 @@ def safe_file_name(name: str | None, fallback: str, extension: str | None = None
     stem = _clean(name) or _clean(fallback) or "image"
     suffix = f".{ext}" if (ext := _clean(extension)) and not stem.endswith(f".{ext}") else ""
     suffix = _cut_bytes(suffix, NAME_BYTES // 2)
-    return _cut_bytes(stem, NAME_BYTES - len(suffix.encode())).rstrip(" .") + suffix
+    return _not_a_part(_cut_bytes(stem, NAME_BYTES - len(suffix.encode())).rstrip(" .") + suffix)
+
+
+def _not_a_part(name: str) -> str:
+    """``name`` unless it reads as another download's partial file (``x.part``): ``x_part`` then.
+
+    Otherwise a download of an image named ``x`` would resume from, and on a mismatch
+    delete, the finished download of an image named ``x.part``.
+    """
+    if name.casefold().endswith(PART_SUFFIX):
+        return name[: -len(PART_SUFFIX)] + "_" + name[-len(PART_SUFFIX) + 1 :]
+    return name
 
 
 def part_path(dest: Path) -> Path:
@@ -146,14 +157,22 @@ def open_part(part: Path) -> tuple[int, os.stat_result]:
 
 
 def same_file(path: Path, identity: os.stat_result | None) -> bool:
-    """Whether ``path`` is still the very file ``identity`` was taken of (not a link to it)."""
+    """Whether ``path`` is still the very file ``identity`` was taken of (not a link to it).
+
+    A freed inode number is handed out again at once, so a link or another user's file put
+    in its place can carry the same number: the kind of file and its owner must match too.
+    """
     if identity is None:
         return False
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         return False
-    return (info.st_dev, info.st_ino) == (identity.st_dev, identity.st_ino)
+    return _identity(info) == _identity(identity)
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    return info.st_dev, info.st_ino, stat.S_IFMT(info.st_mode), info.st_uid
 
 
 def remove_own(path: Path, identity: os.stat_result | None) -> bool:
@@ -167,17 +186,24 @@ def remove_own(path: Path, identity: os.stat_result | None) -> bool:
     return True
 
 
-def publish(part: Path, dest: Path, *, replace: bool) -> None:
+def publish(part: Path, dest: Path, *, replace: bool, identity: os.stat_result | None = None) -> None:
     """Give the verified ``part`` the name ``dest``, durably, by a rename or a new link.
 
     Without ``replace`` an existing ``dest`` (even one that appeared meanwhile) stays as it
-    is; with it only a regular file is replaced, never written through.
+    is; with it only a regular file is replaced, never written through. ``identity`` is the
+    file the bytes were verified in: a ``part`` swapped for a link or another file since
+    then never gets the final name.
     """
+    if identity is not None and not same_file(part, identity):
+        raise _swapped(part)
     if replace:
         check_target(dest, replace=True)
         os.replace(part, dest)
+        if identity is not None and not same_file(dest, identity):
+            raise Invalid(f"{visible(part)} was replaced while it was published, so {visible(dest)} "
+                          "does not hold the verified download: remove it and download again")
     else:
-        _link_new(part, dest)
+        _link_new(part, dest, identity)
     directory = os.open(dest.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -185,7 +211,7 @@ def publish(part: Path, dest: Path, *, replace: bool) -> None:
         os.close(directory)
 
 
-def _link_new(part: Path, dest: Path) -> None:
+def _link_new(part: Path, dest: Path, identity: os.stat_result | None) -> None:
     """``dest`` as a new name of ``part`` (fails if ``dest`` exists), then ``part`` unnamed."""
     try:
         os.link(part, dest, follow_symlinks=False)
@@ -198,7 +224,15 @@ def _link_new(part: Path, dest: Path) -> None:
         check_target(dest, replace=False)
         os.replace(part, dest)
         return
+    if identity is not None and not same_file(dest, identity):
+        os.unlink(dest)  # the name just made, for whatever took the place of the verified file
+        raise _swapped(part)
     os.unlink(part)
+
+
+def _swapped(part: Path) -> Invalid:
+    return Invalid(f"{visible(part)} was replaced by something else after its bytes were verified; "
+                   "nothing got the final name and it was left as it is")
 
 
 __all__ = [
