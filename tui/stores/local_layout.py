@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..model import Invalid, NotFound
+from ..model import Invalid, NotFound, visible
 from .local_blobs import FILE_MODE, BlobDir, io_error
 from .local_recovery import DIR_MODE
 
@@ -37,7 +37,7 @@ def prepare_writable(root: Path) -> bool:
     _refuse_links(catalog, blobs)
     has_data = BlobDir(blobs).has_data()
     try:
-        os.lstat(catalog)
+        _regular_catalog(catalog)
     except FileNotFoundError:
         if has_data:
             raise Invalid(
@@ -68,7 +68,7 @@ def check_read_only(root: Path) -> None:
     catalog = root / CATALOG_NAME
     _refuse_links(catalog, root / BLOBS_NAME)
     try:
-        size = os.lstat(catalog).st_size
+        size = _regular_catalog(catalog).st_size
     except FileNotFoundError:
         raise NotFound(
             f"{root} is not a local store: it has no {CATALOG_NAME} (a read-only open creates none)"
@@ -91,6 +91,22 @@ def mode_warnings(root: Path) -> list[str]:
         f"the local store at {root} is open to other users (mode {mode:04o}); "
         f"chmod 700 {root} keeps its images private"
     ]
+
+
+def _regular_catalog(catalog: Path) -> os.stat_result:
+    """The catalog's status; refuses a directory, pipe or device there (SQLite would fail or hang)."""
+    info = os.lstat(catalog)
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "special file")
+        raise Invalid(
+            f"{visible(str(catalog))} is a {kind}, not a catalog file; nothing was changed: "
+            "move it away, or restore the catalog from a backup"
+        )
+    return info
+
+
+_KINDS = {stat.S_IFDIR: "directory", stat.S_IFIFO: "named pipe", stat.S_IFSOCK: "socket",
+          stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFLNK: "symbolic link"}
 
 
 def _refuse_links(*paths: Path) -> None:
