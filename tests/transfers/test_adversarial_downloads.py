@@ -72,3 +72,20 @@ async def test_a_part_swapped_for_a_link_after_verification_never_gets_the_final
     assert not dest.is_symlink()
     assert dest.read_bytes() == b"the old copy" if replace else not dest.exists()
     assert part_path(dest).is_symlink() and swap_after_verify.read_bytes() == b"not an image"
+
+
+def test_cli_messages_about_odd_paths_are_one_visible_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cli_kit import isolate, run
+
+    isolate(tmp_path, monkeypatch)
+    store = ["--store", str(tmp_path / "store"), "--project", "p"]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    refused = run(capsys, [*store, "upload", str(fifo), "--name", "x", "--disk-format", "raw"])
+    assert refused.code != 0 and "not a regular file" in refused.err and "no such file" not in refused.err
+    source = make_raw(tmp_path / "disk.raw", MIB)
+    assert run(capsys, [*store, "upload", str(source), "--name", "x", "--disk-format", "raw"]).code == 0
+    missing = run(capsys, [*store, "download", "x", "-o", str(tmp_path / "no\x1b[2Jdir" / "out")])
+    assert missing.code != 0 and "\x1b" not in missing.err and "\\x1b[2Jdir" in missing.err

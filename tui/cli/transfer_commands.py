@@ -157,7 +157,9 @@ def create_fields(args: argparse.Namespace) -> dict[str, Any]:
 async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.file).expanduser()
     if not path.is_file():
-        raise NotFound(f"{path}: no such file")
+        if path.exists():
+            raise Invalid(f"{visible(str(path))} is not a regular file; copy the image to a file first")
+        raise NotFound(f"{visible(str(path))}: no such file")
     fields = create_fields(args)
     store = await ctx.open_store()
     into = None

@@ -15,7 +15,7 @@ import os
 from collections.abc import AsyncIterable
 from pathlib import Path
 
-from ..model import Image, ImageDeckError, Invalid, QuotaExceeded, Unavailable
+from ..model import Image, ImageDeckError, Invalid, QuotaExceeded, Unavailable, visible
 from ..stores import ImageStore
 from .errors import VerificationFailed
 from .events import TransferKind, TransferState
@@ -180,7 +180,7 @@ class DownloadJob(Transfer):
                 f"the disk holding {self.dest.parent} is full after {self.done} bytes; "
                 f"the partial file was deleted"
             )
-        return Invalid(f"cannot write {self.part}: {exc.strerror or exc}")
+        return Invalid(f"cannot write {visible(str(self.part))}: {exc.strerror or exc}")
 
     async def _verify(self, image: Image, hasher: Hasher) -> None:
         self.set_state(TransferState.VERIFYING, "verifying")
