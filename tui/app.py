@@ -15,12 +15,13 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from .commands import ImageDeckCommands
 from .config import Settings
 from .dialogs import LOCAL_STORE, CloudPickerDialog
 from .messages import TransferEvent
-from .model import Image, ImageDeckError
+from .model import Image, ImageDeckError, visible
 from .stores import ImageStore, open_store
 from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs
 
@@ -59,6 +60,27 @@ class ImageDeckApp(App[int]):
         #: Stores switched away from while transfers may still use them; closed on exit.
         self._kept_open: list[ImageStore] = []
         self._register_themes()
+
+    # -- notifications -------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of the app, the panes and the dialogs, shown as plain text.
+
+        Messages carry image names, tags, member ids, file names and remote errors: each
+        is made visible (no escape sequence reaches the terminal, no newline forges a line)
+        and never read as markup, so ``[/]`` in a name cannot crash the app. ``markup`` is
+        accepted for Textual's own callers and ignored.
+        """
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     # -- themes --------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from ..widgets.plain import plain
+
 ResultT = TypeVar("ResultT")
 
 
@@ -103,9 +105,12 @@ class Dialog(ModalScreen[ResultT]):
         self.dismiss(None)
 
     def show_error(self, message: str) -> None:
-        """Show ``message`` in the dialog's error line, keeping every field as it is."""
+        """Show ``message`` in the dialog's error line, keeping every field as it is.
+
+        Messages quote what was typed and what a store answered: shown as plain text.
+        """
         error = self.query_one("#error", Static)
-        error.update(message)
+        error.update(plain(message))
         error.add_class("-shown")
 
     def clear_error(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.plain import plain
 from .base import Dialog
 
 #: The result meaning "the embedded local store" (cloud names never start with ':').
@@ -37,8 +39,9 @@ class CloudPickerDialog(Dialog[str]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        def label(text: str, value: str) -> str:
-            return f"{text}  (current)" if value == self.current else text
+        def label(text: str, value: str) -> Content:
+            """Cloud names come from clouds.yaml, a file anyone may have written: plain text."""
+            return plain(f"{text}  (current)" if value == self.current else text)
 
         options = [Option(label("local store", LOCAL_STORE), id=LOCAL_STORE)]
         options += [Option(label(name, name), id=name) for name in self.names]

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from ..widgets.plain import plain
 from .base import Dialog
 
 
@@ -42,8 +43,8 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
-            frame.border_title = self.title_text
-            yield Static(self.message, id="message")
+            frame.border_title = plain(self.title_text)
+            yield Static(plain(self.message), id="message")
             yield Static("", id="error")
             yield Static("y confirms, n or esc cancels", classes="hint")
             with Horizontal(classes="buttons"):

@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Select, Static
 
-from ..model import Image
+from ..model import Image, visible
+from ..widgets.plain import PlainInput, plain
 from .base import FileDialog, labelled
 from .download import default_file_name
 from .paths import PathSuggester
@@ -88,18 +89,18 @@ class ConvertDialog(FileDialog[ConvertRequest]):
         if self.into_store:
             outputs.append(("this store, as a new image", TO_STORE))
         with Vertical(id="dialog") as frame:
-            frame.border_title = f"Convert {self.image.label}"
-            yield Static(f"{self.image.disk_format or 'unknown format'}, {size}", id="facts")
+            frame.border_title = plain(f"Convert {self.image.label}")
+            yield Static(plain(f"{self.image.disk_format or 'unknown format'}, {size}"), id="facts")
             yield labelled("Format", Select([(f, f) for f in self.formats], value=self._format,
                                             allow_blank=False, id="format", compact=True))
             yield labelled("Output", Select(outputs, value=TO_FILE, allow_blank=False, id="output",
                                             compact=True))
-            yield labelled("Save to", Input(
-                str(self.default_dir / converted_file_name(self.image, self._format)),
+            yield labelled("Save to", PlainInput(
+                self._default_path(self._format),
                 id="path", suggester=PathSuggester(), select_on_focus=False, compact=True,
             ))
-            yield labelled("Image name", Input(converted_image_name(self.image, self._format), id="name",
-                                               compact=True)).set_class(True, "-hidden")
+            default_name = visible(converted_image_name(self.image, self._format))
+            yield labelled("Image name", PlainInput(default_name, id="name", compact=True)).set_class(True, "-hidden")
             hint = "ctrl+s: qemu-img converts a temporary download of the image"
             if not self.into_store:
                 hint += "; read-only mode: files only"
@@ -109,17 +110,26 @@ class ConvertDialog(FileDialog[ConvertRequest]):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
                 yield Button("Convert", id="convert", variant="primary", action="screen.convert", compact=True)
 
+    def _default_path(self, out_format: str) -> str:
+        """The file offered for ``out_format``, as the field shows it (the image's name made visible)."""
+        return visible(str(self.default_dir / converted_file_name(self.image, out_format)))
+
+    def _image_name(self, typed: str) -> str:
+        """The new image's name: the default itself while the field still shows its visible form."""
+        default = converted_image_name(self.image, self._format)
+        return default if typed == visible(default) else typed.strip()
+
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
         """Names still at their default follow the new format."""
         old, new = self._format, str(event.value)
         self._format = new
         path = self.query_one("#path", Input)
-        if path.value == str(self.default_dir / converted_file_name(self.image, old)):
-            path.value = str(self.default_dir / converted_file_name(self.image, new))
+        if path.value == self._default_path(old):
+            path.value = self._default_path(new)
         name = self.query_one("#name", Input)
-        if name.value == converted_image_name(self.image, old):
-            name.value = converted_image_name(self.image, new)
+        if name.value == visible(converted_image_name(self.image, old)):
+            name.value = visible(converted_image_name(self.image, new))
 
     @on(Select.Changed, "#output")
     def _output_changed(self, event: Select.Changed) -> None:
@@ -134,7 +144,7 @@ class ConvertDialog(FileDialog[ConvertRequest]):
 
     def action_convert(self) -> None:
         if self.query_one("#output", Select).value == TO_STORE:
-            name = self.query_one("#name", Input).value.strip()
+            name = self._image_name(self.query_one("#name", Input).value)
             if not name:
                 self.show_error("type a name for the new image")
                 return

@@ -14,9 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..model import Image
+from ..model import Image, visible
 from ..stores.targets import local_target
 from .base import Dialog, labelled
+from ..widgets.plain import PlainInput, plain
 from .paths import PathSuggester
 
 
@@ -74,23 +75,24 @@ class CopyDialog(Dialog[CopyRequest]):
 
     def compose(self) -> ComposeResult:
         size = naturalsize(self.image.size, binary=True) if self.image.size else "size unknown"
-        options = [Option(d.label, id=str(i)) for i, d in enumerate(self.destinations)]
+        options = [Option(plain(d.label), id=str(i)) for i, d in enumerate(self.destinations)]
         with Vertical(id="dialog") as frame:
-            frame.border_title = f"Copy {self.image.label}"
-            yield Static(f"{self.image.disk_format or 'unknown format'}, {size}, from {self.source_label}",
-                         id="facts")
+            frame.border_title = plain(f"Copy {self.image.label}")
+            facts = f"{self.image.disk_format or 'unknown format'}, {size}, from {self.source_label}"
+            yield Static(plain(facts), id="facts")
             if options:
                 yield OptionList(*options, id="destinations")
             else:
                 yield Static("no other cloud in clouds.yaml: type a local store path", classes="hint")
-            yield labelled("Or store path", Input(
+            yield labelled("Or store path", PlainInput(
                 placeholder="a local store directory (created if missing)",
                 id="path",
                 suggester=PathSuggester(),
                 select_on_focus=False,
                 compact=True,
             ))
-            yield labelled("Name of copy", Input(self.image.name or "", id="name", compact=True))
+            yield labelled("Name of copy", PlainInput(visible(self.image.name or ""), id="name",
+                                                      compact=True))
             yield Static("enter copies to the highlighted store, or to the path once typed" if options
                          else "enter copies into the store in that directory", classes="hint")
             yield Static("", id="error")
@@ -140,5 +142,7 @@ class CopyDialog(Dialog[CopyRequest]):
         self._finish(destination)
 
     def _finish(self, destination: Destination) -> None:
-        name = self.query_one("#name", Input).value.strip()
+        typed = self.query_one("#name", Input).value
+        # the field shows the name made visible; left as shown, the copy keeps the name itself
+        name = self.image.name if typed == visible(self.image.name or "") else typed.strip()
         self.dismiss(CopyRequest(destination, name or None))

@@ -10,13 +10,34 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ..model import Change, Image, ImageDeckError, ImageStatus, Schema
+from ..model import Change, Image, ImageDeckError, ImageStatus, Schema, visible
+from ..widgets.plain import PlainInput, plain, plain_lines
 from .base import Dialog, labelled, pair
 from .changes import describe, field_changes, property_changes
 from .fields import FieldError, format_properties, parse_count, parse_properties, parse_tags
 
 #: Applies changes to the store; raising an ImageDeckError keeps the dialog open.
 ApplyChanges = Callable[[list[Change]], Awaitable[object]]
+
+
+def _kept(typed: str, original: str) -> str:
+    """A text field's value: the original itself while the field still shows its visible form.
+
+    Fields show names, tags and properties with their control characters escaped; an
+    untouched field must not turn the escapes into the new value.
+    """
+    return original if typed == visible(original) else typed.strip()
+
+
+def _kept_properties(typed: dict[str, str], current: dict[str, str]) -> dict[str, str]:
+    """Typed properties with every untouched key and value back to what the image holds."""
+    keys = {visible(key): key for key in current}
+    kept: dict[str, str] = {}
+    for key, value in typed.items():
+        key = keys.get(key, key)
+        original = current.get(key)
+        kept[key] = original if original is not None and value == visible(original).strip() else value
+    return kept
 
 
 class EditImageDialog(Dialog[list[Change]]):
@@ -70,7 +91,7 @@ class EditImageDialog(Dialog[list[Change]]):
         if current and current not in values:
             values.append(current)  # keep what the image has even if this store no longer offers it
         return Select(
-            [(value, value) for value in values],
+            [(plain(value), value) for value in values],
             value=current if current else Select.NULL,
             allow_blank=current is None,
             id=widget_id,
@@ -81,9 +102,9 @@ class EditImageDialog(Dialog[list[Change]]):
     def compose(self) -> ComposeResult:
         image = self.image
         with Vertical(id="dialog") as frame:
-            frame.border_title = f"Edit {image.label}"
+            frame.border_title = plain(f"Edit {image.label}")
             with VerticalScroll(id="form", can_focus=False):
-                yield labelled("Name", Input(image.name or "", id="name", compact=True))
+                yield labelled("Name", PlainInput(visible(image.name or ""), id="name", compact=True))
                 yield pair(
                     labelled(
                         "Disk format",
@@ -99,15 +120,19 @@ class EditImageDialog(Dialog[list[Change]]):
                 if image.status != ImageStatus.QUEUED:
                     yield Static("formats can only change while the image is queued", classes="hint")
                 yield pair(
-                    labelled("Min disk (GB)", Input(str(image.min_disk), id="min_disk", type="integer", compact=True)),
-                    labelled("Min RAM (MB)", Input(str(image.min_ram), id="min_ram", type="integer", compact=True)),
+                    labelled("Min disk (GB)", PlainInput(str(image.min_disk), id="min_disk", type="integer",
+                                                         compact=True)),
+                    labelled("Min RAM (MB)", PlainInput(str(image.min_ram), id="min_ram", type="integer",
+                                                        compact=True)),
                 )
                 with Horizontal(classes="field"):
                     yield Checkbox("Protected", image.protected, id="protected", compact=True)
                     yield Checkbox("Hidden", image.os_hidden, id="os_hidden", compact=True)
-                yield labelled("Tags", Input(", ".join(image.tags), id="tags", compact=True, placeholder="comma-separated"))
+                yield labelled("Tags", PlainInput(", ".join(map(visible, image.tags)), id="tags",
+                                                  compact=True, placeholder="comma-separated"))
                 yield Label("Properties: key=value per line; delete a line to remove it", classes="hint")
-                yield TextArea(format_properties(image.properties), id="properties", compact=True)
+                shown = {visible(key): visible(value) for key, value in image.properties.items()}
+                yield TextArea(format_properties(shown), id="properties", compact=True)
             yield Static("no changes", id="preview")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
@@ -119,7 +144,7 @@ class EditImageDialog(Dialog[list[Change]]):
     def changes(self) -> list[Change]:
         """The changes the form holds now; raises FieldError for a value that cannot be used."""
         wanted: dict[str, object] = {}
-        name = self.query_one("#name", Input).value.strip()
+        name = _kept(self.query_one("#name", Input).value, self.image.name or "")
         if len(name) > 255:
             raise FieldError("name is longer than 255 characters")
         wanted["name"] = name or None
@@ -136,8 +161,10 @@ class EditImageDialog(Dialog[list[Change]]):
         wanted["min_ram"] = parse_count(self.query_one("#min_ram", Input).value, "min RAM")
         wanted["protected"] = self.query_one("#protected", Checkbox).value
         wanted["os_hidden"] = self.query_one("#os_hidden", Checkbox).value
-        wanted["tags"] = parse_tags(self.query_one("#tags", Input).value)
-        properties = parse_properties(self.query_one("#properties", TextArea).text)
+        tags = {visible(tag): tag for tag in self.image.tags}
+        wanted["tags"] = [tags.get(tag, tag) for tag in parse_tags(self.query_one("#tags", Input).value)]
+        properties = _kept_properties(parse_properties(self.query_one("#properties", TextArea).text),
+                                      self.image.properties)
         return field_changes(self.image, wanted) + property_changes(self.image.properties, properties)
 
     def _refresh_preview(self) -> None:
@@ -145,12 +172,12 @@ class EditImageDialog(Dialog[list[Change]]):
         try:
             changes = self.changes()
         except FieldError as exc:
-            preview.update(f"cannot apply yet: {exc}")
+            preview.update(plain(f"cannot apply yet: {exc}"))
             return
         if not changes:
             preview.update("no changes")
         else:
-            preview.update("Will change:\n" + "\n".join(f"• {describe(c, self.image)}" for c in changes))
+            preview.update(plain_lines("Will change:", *(f"• {describe(c, self.image)}" for c in changes)))
 
     @on(Input.Changed)
     @on(Select.Changed)

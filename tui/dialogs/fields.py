@@ -6,7 +6,7 @@ dialog reports bad input the same way and tests can reach the rules directly.
 
 from __future__ import annotations
 
-from ..model import CORE_FIELDS, parse_byte_size
+from ..model import CORE_FIELDS, parse_byte_size, visible
 
 #: Glance keeps property names with this prefix for itself.
 RESERVED_PROPERTY_PREFIX = "os_glance"
@@ -56,6 +56,19 @@ def parse_choices(text: str, allowed: tuple[str, ...], label: str) -> tuple[str,
             f"{label}: {', '.join(wrong)} not known; use {', '.join(allowed)}"
         )
     return tuple(values)
+
+
+def parse_project(text: str) -> str:
+    """A project id or name to share with: one printable word, as Glance and Keystone keep them."""
+    project = text.strip()
+    if not project:
+        raise FieldError("type a project id or name to add")
+    if not project.isprintable():
+        raise FieldError(f"'{visible(project)}' holds control or invisible characters; "
+                         "type the project's id or name")
+    if len(project) > 255:
+        raise FieldError("a project id or name has at most 255 characters")
+    return project
 
 
 def parse_tags(text: str) -> list[str]:

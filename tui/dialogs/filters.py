@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
 from ..model import DiskFormat, ImageQuery, ImageStatus, MemberStatus, Visibility
+from ..widgets.plain import PlainInput
 from .base import Dialog, labelled, pair
 from .fields import FieldError, parse_choices, parse_size, parse_tags
 
@@ -66,21 +67,21 @@ class FilterDialog(Dialog[ImageQuery]):
                         prompt="default", id="member_status", compact=True,
                     )),
                 )
-                yield labelled("Status", Input(
+                yield labelled("Status", PlainInput(
                     ", ".join(q.status), placeholder="any of, e.g. active, queued", id="status", compact=True
                 ))
-                yield labelled("Disk format", Input(
+                yield labelled("Disk format", PlainInput(
                     ", ".join(q.disk_format), placeholder="any of, e.g. qcow2, raw", id="disk_format",
                     compact=True,
                 ))
-                yield labelled("Tags", Input(
+                yield labelled("Tags", PlainInput(
                     ", ".join(q.tags), placeholder="all of, comma-separated", id="tags", compact=True
                 ))
                 yield pair(
-                    labelled("Size at least", Input(
+                    labelled("Size at least", PlainInput(
                         _size_text(q.size_min), placeholder="e.g. 100M", id="size_min", compact=True
                     )),
-                    labelled("Size at most", Input(
+                    labelled("Size at most", PlainInput(
                         _size_text(q.size_max), placeholder="e.g. 2G", id="size_max", compact=True
                     )),
                 )

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from ..model import Schema
+from ..widgets.plain import PlainInput
 from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
@@ -68,7 +69,8 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
             frame.border_title = "Import from URL"
-            yield labelled("URL", Input(placeholder="https://example.org/images/disk.qcow2", id="url", compact=True))
+            yield labelled("URL", PlainInput(placeholder="https://example.org/images/disk.qcow2", id="url",
+                                             compact=True))
             if not self.supported:
                 yield Static(
                     "this store does not offer web-download import; upload the file instead (u)",

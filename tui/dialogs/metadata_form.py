@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from ..model import ContainerFormat, Schema, Visibility
+from ..widgets.plain import PlainInput
 from .base import labelled, pair
 from .fields import FieldError, parse_count, parse_properties, parse_tags
 
@@ -37,7 +38,7 @@ class MetadataForm(Vertical):
         schema = self.schema
         container = ContainerFormat.BARE if ContainerFormat.BARE in schema.container_formats else Select.NULL
         visibility = Visibility.PRIVATE if Visibility.PRIVATE in schema.visibilities else Select.NULL
-        yield labelled("Name", Input(id="name", compact=True))
+        yield labelled("Name", PlainInput(id="name", compact=True))
         yield pair(
             labelled("Disk format", Select(
                 [(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format", compact=True
@@ -52,13 +53,13 @@ class MetadataForm(Vertical):
                 [(v, v) for v in schema.visibilities], value=visibility, prompt="choose",
                 id="visibility", compact=True,
             )),
-            labelled("Min disk (GB)", Input("0", id="min_disk", type="integer", compact=True)),
+            labelled("Min disk (GB)", PlainInput("0", id="min_disk", type="integer", compact=True)),
         )
         yield pair(
-            labelled("Min RAM (MB)", Input("0", id="min_ram", type="integer", compact=True)),
+            labelled("Min RAM (MB)", PlainInput("0", id="min_ram", type="integer", compact=True)),
             Horizontal(Checkbox("Protected", id="protected", compact=True), classes="field"),
         )
-        yield labelled("Tags", Input(id="tags", placeholder="comma-separated", compact=True))
+        yield labelled("Tags", PlainInput(id="tags", placeholder="comma-separated", compact=True))
         yield Label("Properties: key=value per line", classes="hint")
         yield TextArea(id="properties", compact=True)
 

@@ -22,6 +22,7 @@ from ..model import ImageDeckError, Schema
 from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
+from ..widgets.plain import PlainInput, plain, plain_lines
 from .paths import PathSuggester
 from .results import UploadRequest
 
@@ -94,7 +95,7 @@ class UploadDialog(Dialog[UploadRequest]):
         with Vertical(id="dialog") as frame:
             frame.border_title = "Upload an image file"
             start = str(self.start_dir)
-            yield labelled("File", Input(
+            yield labelled("File", PlainInput(
                 start if start.endswith("/") else start + "/",
                 id="path",
                 suggester=PathSuggester(),
@@ -130,7 +131,7 @@ class UploadDialog(Dialog[UploadRequest]):
             self.show_error(f"{path} is a directory; choose a file in it (→ completes)")
         else:
             self.clear_error()
-            self.query_one("#verdict", Static).update(f"inspecting {path.name}…")
+            self.query_one("#verdict", Static).update(plain(f"inspecting {path.name}…"))
             self.run_worker(
                 lambda: (path, inspect_file(path)),
                 thread=True,
@@ -180,11 +181,11 @@ class UploadDialog(Dialog[UploadRequest]):
             f"virtual {_size(report.virtual_size)}, file {_size(report.actual_size)}"
         )
         if report.safe:
-            verdict.update(f"{facts}\n✓ safe: passes the image service's format checks")
+            verdict.update(plain_lines(facts, "✓ safe: passes the image service's format checks"))
             verdict.remove_class("-unsafe")
         else:
             failed = "; ".join(str(f) for f in report.failures) or "the format is not recognised"
-            verdict.update(f"{facts}\n✗ UNSAFE: {failed}\nthe image service will refuse it")
+            verdict.update(plain_lines(facts, f"✗ UNSAFE: {failed}", "the image service will refuse it"))
             verdict.add_class("-unsafe")
         self.add_class("-inspected")
         self.query_one("#upload", Button).disabled = False
@@ -208,7 +209,7 @@ class UploadDialog(Dialog[UploadRequest]):
         mismatch = self.mismatch
         self.query_one("#force_format", Checkbox).set_class(mismatch is not None, "-shown")
         warning = self.query_one("#mismatch", Static)
-        warning.update(f"⚠ {mismatch}" if mismatch else "")
+        warning.update(plain(f"⚠ {mismatch}" if mismatch else ""))
         warning.set_class(mismatch is not None, "-shown")
 
     @on(Select.Changed)

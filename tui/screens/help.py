@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..commands import COMMAND_HELP
+from ..model import visible
 
 _EXTRA = {
     "Filter line": [("esc", "clear the filter and return to the list"), ("enter", "keep the filter")],
@@ -118,8 +119,8 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(style="bold", no_wrap=True, width=width)
                 table.add_column(ratio=1)
                 parts.append(table)
-            else:
-                table.add_row(keys, text)
+            else:  # keys come from the config file's keymap: text, never Rich markup
+                table.add_row(Text(visible(keys)), Text(visible(text)))
         return Group(*parts)
 
     def on_mount(self) -> None:

@@ -617,14 +617,16 @@ class MainScreen(Screen):
                 if result is not None and not result.empty:
                     self._run(f"Members of {image.label} updated", lambda: self._apply_members(image, result))
 
-            self.app.push_screen(MembersDialog(image, members), done)
+            self.app.push_screen(MembersDialog(image, members, resolve=self.app.store.resolve_project), done)
 
         self.run_worker(open_dialog, group="dialog", exit_on_error=False)
 
     async def _apply_members(self, image: Image, result: Any) -> None:
+        """Adds hold project ids the dialog has looked up already: a name the store could not
+        find was refused there, before anything was shared."""
         store = self.app.store
         for project in result.add:
-            await store.add_member(image.id, await store.resolve_project(project))
+            await store.add_member(image.id, project)
         for member in result.remove:
             await store.remove_member(image.id, member)
         if self.detail.image is not None and self.detail.image.id == image.id:

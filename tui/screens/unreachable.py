@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..model import visible
+
 
 class UnreachableScreen(ModalScreen[str]):
     """Dismisses with "retry", "cloud" or "quit"."""
@@ -41,8 +43,9 @@ class UnreachableScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="box") as box:
             box.border_title = "Cannot reach the image store"
-            yield Static(Text.assemble(("Store: ", "bold"), self.store_label), id="store")
-            yield Static(Text(self.message), id="reason")
+            # the store's label names a path or cloud, the reason quotes the store: shown escaped
+            yield Static(Text.assemble(("Store: ", "bold"), visible(self.store_label)), id="store")
+            yield Static(Text(visible(self.message)), id="reason")
             yield Static(
                 "\nCheck the network, VPN or clouds.yaml entry, then:\n"
                 "  r  retry      c  pick another cloud or the local store      q  quit",

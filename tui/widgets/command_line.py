@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from ..messages import CommandEntered, FilterChanged
+from .plain import PlainInput
 
 
 def _back_to_pane(line: Input) -> None:
@@ -15,7 +16,7 @@ def _back_to_pane(line: Input) -> None:
         back()
 
 
-class CommandLine(Input):
+class CommandLine(PlainInput):
     """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:convert raw``, ``:theme NAME``, ``:q``."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="command.close")]
@@ -57,7 +58,7 @@ class CommandLine(Input):
             self.post_message(CommandEntered(text))
 
 
-class FilterLine(Input):
+class FilterLine(PlainInput):
     """Filter as you type over name, id, format, status, owner and tag; esc clears."""
 
     BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]

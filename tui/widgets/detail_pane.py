@@ -11,8 +11,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..model import TRANSITIONAL_STATUSES, Image, Member
+from ..model import TRANSITIONAL_STATUSES, Image, Member, fit, visible
 from .image_list import age
+
+#: Cells of one value shown at most: a property of 64 KiB would otherwise fill pages of the pane.
+MAX_VALUE_CELLS = 2000
+#: Cells of a property name: a long one would leave no room for the values beside it.
+MAX_LABEL_CELLS = 40
 
 
 def _size(size: int | None) -> str:
@@ -83,7 +88,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         table.add_column(ratio=1, overflow="fold")
 
         def row(label: str, value: object) -> None:
-            table.add_row(label, Text(str(value) if value not in (None, "") else "-"))
+            # Keys and values belong to whoever wrote the image: shown as text, never as markup.
+            shown = fit(visible(value), MAX_VALUE_CELLS) if value not in (None, "") else "-"
+            table.add_row(Text(fit(visible(label), MAX_LABEL_CELLS)), Text(shown))
 
         def section(title: str) -> None:
             table.add_row(Text(title, style="bold underline"), "")

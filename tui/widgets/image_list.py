@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, parse_timestamp
+from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, parse_timestamp, visible
 
 def short_size(size: int | None) -> str:
     """A byte count in at most 7 characters (binary units), "-" when unknown."""
@@ -517,9 +517,13 @@ class ImageList(ScrollView, can_focus=True):
     ) -> Strip:
         segments = [Segment(" ", fill)]
         for (text, style, column), (_, size) in zip(cells, columns):
-            if len(text) > size:
-                text = text[: max(0, size - 1)] + "…"
-            text = text.rjust(size) if column.right else text.ljust(size)
-            segments.append(Segment(text, style))
+            # Names, owners and tags come from other projects: escaped, then cut in terminal cells.
+            shown = visible(text)
+            if column.right:
+                shown = fit(shown, size)
+                shown = " " * (size - cell_width(shown)) + shown
+            else:
+                shown = pad(shown, size)
+            segments.append(Segment(shown, style))
             segments.append(Segment(" ", fill))
         return Strip(segments).adjust_cell_length(width, fill)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ..model import Image, MemberStatus
+from ..model import Image, MemberStatus, pad, visible
 from .image_list import age, short_size
 
 GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
@@ -124,12 +124,12 @@ class SharingPane(VerticalScroll, can_focus=True):
     def _render_body(self) -> Text:
         self._cursor_line = None
         if not self.loaded:
-            return Text(self.message or "loading shares…", style="italic")
+            return Text(visible(self.message) or "loading shares…", style="italic")
         now = self._clock()
         text = Text(no_wrap=True, overflow="ellipsis")
         line = 0
         if self.message:
-            text.append(self.message + "\n", style="bold")
+            text.append(visible(self.message) + "\n", style="bold")
             line += 1
         n = 0
         width = self.scrollable_content_region.width
@@ -148,9 +148,10 @@ class SharingPane(VerticalScroll, can_focus=True):
                 if here:
                     self._cursor_line = line
                 style = "reverse" if here and self.has_focus else ""
-                name = f"{'>' if here else ' '}{mark} {image.label[:name_width]:<{name_width}}"
-                facts = (f"{(image.owner or '-')[:10]:<10} {short_size(image.size):>7} "
-                         f"{(image.disk_format or '-'):<6} {age(image.created_at, now):>4}")
+                # names, owners and formats are the sharing project's words: escaped, cut in cells
+                name = f"{'>' if here else ' '}{mark} {pad(visible(image.label), name_width)}"
+                facts = (f"{pad(visible(image.owner or '-'), 10)} {short_size(image.size):>7} "
+                         f"{pad(visible(image.disk_format or '-'), 6)} {age(image.created_at, now):>4}")
                 if two_lines:
                     text.append(name + "\n", style=style)
                     text.append(f"   {facts}\n", style=style or "dim")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..model import Identity
+from ..model import Identity, visible
 
 
 class StatusHeader(Static):
@@ -43,18 +43,19 @@ class StatusHeader(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        text = Text.assemble(("imagedeck ", "bold"), (self.store_label, ""))
+        # store paths, cloud, project and user names come from files and services: escaped
+        text = Text.assemble(("imagedeck ", "bold"), (visible(self.store_label), ""))
         identity = self.identity
         if identity is not None:
             text.append("  project ")
-            text.append(identity.project_name or identity.project_id, "bold")
+            text.append(visible(identity.project_name or identity.project_id), "bold")
             if identity.user_name:
                 text.append("  user ")
-                text.append(identity.user_name, "bold")
+                text.append(visible(identity.user_name), "bold")
             if identity.is_admin:
                 text.append("  [admin]")
         if self.read_only:
             text.append("  [read-only]", "bold")
         if self.note:
-            text.append(f"  {self.note}", "italic")
+            text.append(f"  {visible(self.note)}", "italic")
         self.update(text)

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
 from ..transfers import TransferProgress, TransferState
+from .plain import plain
 
 #: States a job can still be cancelled in, and states it can be retried from.
 CANCELLABLE = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.VERIFYING})
@@ -99,7 +100,8 @@ class TransferRow(Vertical):
         second per job, and a layout pass over the whole screen for each would stall keys."""
         if self._shown.get(selector) != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(text, layout=layout)
+            # places and messages carry image and file names: plain text, never markup
+            self.query_one(selector, Static).update(plain(text), layout=layout)
 
 
 class TransfersPane(VerticalScroll, can_focus=True):
