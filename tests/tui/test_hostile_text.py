@@ -156,6 +156,22 @@ async def test_dialogs_show_hostile_names_as_text(hostile_settings: Settings, ke
             assert "\\x1b]8;;https://evil" in screen_text(app) or "\\x1b]8;;https://evil" in app.screen.border_title
 
 
+@pytest.mark.parametrize("name", ["close", "link", "title"])
+async def test_the_download_dialog_titles_a_hostile_name_as_text(hostile_settings: Settings, name: str) -> None:
+    app = hostile_app(hostile_settings)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await loaded(app, pilot)
+        image = next(i for i in app.screen.image_list.images if i.name == NAMES[name])
+        assert app.screen.image_list.select_id(image.id)
+        await pilot.pause()
+        main = app.screen
+        await pilot.press("d")
+        await wait_for(lambda: app.screen is not main, pilot)
+        await pilot.pause()
+        assert_safe(app)
+        assert f"Download {visible(NAMES[name])}"[:30] in screen_text(app)
+
+
 async def test_a_failed_transfer_shows_the_name_as_text(hostile_settings: Settings, tmp_path: Path) -> None:
     from tui.stores.targets import local_target
 

@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
 from tui.app import ImageDeckApp
+from tui.demo.images import qcow2_image
 from tui.dialogs import ConvertDialog, CopyDialog
 from tui.formats import inspect_file
 from tui.model import Image, ImageQuery
@@ -54,18 +55,31 @@ async def images_in(path: Path, project: str = DEMO_PROJECT) -> list[Image]:
 # -- copy -----------------------------------------------------------------------------
 
 
-async def test_C_copies_into_another_local_store(make_app, tmp_path: Path) -> None:
+async def add_real_qcow2(store_path: Path, name: str) -> None:
+    """A real qcow2 image beside the catalog's stand-in bytes: a copy inspects what it moves."""
+    async with LocalStore(store_path, DEMO_PROJECT) as store:
+        image = await store.create_image({"name": name, "disk_format": "qcow2", "container_format": "bare"})
+        data = qcow2_image(4 * 1024 * 1024)
+
+        async def chunks():  # type: ignore[no-untyped-def]
+            yield data
+
+        await store.upload(image.id, chunks(), len(data))
+
+
+async def test_C_copies_into_another_local_store(make_app, store_path: Path, tmp_path: Path) -> None:
     second = tmp_path / "second-store"
+    await add_real_qcow2(store_path, "real-golden")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
-        await select(app, pilot, "demo-app-golden")
-        source = image_named(app, "demo-app-golden")
+        await select(app, pilot, "real-golden")
+        source = image_named(app, "real-golden")
         await pilot.press("C")
         await wait_for(lambda: isinstance(app.screen, CopyDialog), pilot)
         dialog = app.screen
         assert app.focused is dialog.query_one("#path", Input)  # no other cloud: the path comes first
-        assert dialog.query_one("#name", Input).value == "demo-app-golden"
+        assert dialog.query_one("#name", Input).value == "real-golden"
         await pilot.press(*str(second), "enter")
         job = await finished_job(app, pilot)
         assert job.state == TransferState.DONE, job.message
@@ -73,7 +87,7 @@ async def test_C_copies_into_another_local_store(make_app, tmp_path: Path) -> No
         assert app.screen.query_one("#transfers").display
         assert app.focused is app.screen.image_list
         await pilot.press("j")  # the list keeps working
-        assert app.screen.image_list.current.name != "demo-app-golden"
+        assert app.screen.image_list.current.name != "real-golden"
     [copy] = await asyncio.wait_for(images_in(second), 10)
     assert_same_image(copy, source)
 

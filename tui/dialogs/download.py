@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from ..model import Image
 from ..transfers.local_files import safe_file_name
+from ..widgets.plain import plain
 from .base import FileDialog, labelled
 from .paths import PathSuggester
 
@@ -48,8 +49,8 @@ class DownloadDialog(FileDialog[Path]):
     def compose(self) -> ComposeResult:
         size = naturalsize(self.image.size, binary=True) if self.image.size else "size unknown"
         with Vertical(id="dialog") as frame:
-            frame.border_title = f"Download {self.image.label}"
-            yield Static(f"{self.image.disk_format or 'unknown format'}, {size}", id="facts")
+            frame.border_title = plain(f"Download {self.image.label}")
+            yield Static(plain(f"{self.image.disk_format or 'unknown format'}, {size}"), id="facts")
             yield labelled("Save to", Input(
                 str(self.default_dir / default_file_name(self.image)),
                 id="path",
