@@ -68,7 +68,12 @@ class ImageStore(abc.ABC):
         """Allowed disk/container formats, visibilities and import methods."""
 
     async def resolve_project(self, name_or_id: str) -> str:
-        """A project id for a name or id; stores that cannot look names up return it as is."""
+        """The project id for a name or an id, to share with.
+
+        A store that resolves names raises Invalid for a name it cannot resolve to exactly
+        one project, rather than return text no project has; stores whose project names
+        are their ids (the local store) return the input as is.
+        """
         return name_or_id
 
     # -- images --------------------------------------------------------------------

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from pathlib import Path
 from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -33,7 +33,7 @@ from ..model import (
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 from .clouds import CloudConfig, get_cloud
 from .glance_errors import RangeNotSatisfiable, error_for, transport_error
-from .keystone import KeystoneSession, Token
+from .keystone import KeystoneSession, Token, project_id_form
 from .token_cache import TokenCache
 
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
@@ -101,7 +101,7 @@ class GlanceStore(ImageStore):
         cache = None
         if self._use_cache is not False:
             directory = None if self._use_cache is True else Path(self._use_cache)
-            cache = TokenCache(self.cloud.name, self.cloud.identity(), directory)
+            cache = TokenCache(self.cloud.name, self.cloud.token_binding(), directory)
         self._client = client
         self._auth = KeystoneSession(self.cloud, client, cache=cache)
         try:
@@ -145,6 +145,10 @@ class GlanceStore(ImageStore):
         while True:
             attempt += 1
             token = await auth.token()
+            if not token.may_go_to(url):
+                raise Invalid(f"{self.label}: {action}: will not send the token to {url!r}, which is "
+                              "neither in the token's service catalog nor the image_endpoint_override "
+                              "it was issued for")
             request = client.build_request(method, url, headers={**headers, "X-Auth-Token": token.value},
                                            **kwargs)
             try:
@@ -169,7 +173,7 @@ class GlanceStore(ImageStore):
             if resp.status_code == 503 and idempotent and attempt < READ_ATTEMPTS:
                 await asyncio.sleep(BACKOFF_S * 2 ** (attempt - 1))
                 continue
-            raise error_for(resp, self.label, action)
+            raise error_for(resp, self.label, action, secrets=(*auth.secrets(), token.value))
 
     async def _json(self, method: str, path: str, action: str, **kwargs: Any) -> Any:
         resp = await self._send(method, path, action, **kwargs)
@@ -222,17 +226,31 @@ class GlanceStore(ImageStore):
         return tuple(value or ())
 
     async def resolve_project(self, name_or_id: str) -> str:
-        """A project id from Keystone when this user may look names up; else the input."""
+        """The id of the project named ``name_or_id``, or that id itself when it is one.
+
+        A well-formed id (32 hex digits, or a UUID with dashes) is taken as an id and
+        written the way Keystone writes ids. Anything else must be a name Keystone resolves
+        to exactly one project; ordinary users usually may not look names up, and sharing
+        with an id nobody has would silently share with no one, so that is an Invalid.
+        """
+        project_id = project_id_form(name_or_id)
+        if project_id is not None:
+            return project_id
         _, auth, _ = self._ready()
         try:
             body = await self._json("GET", "/projects", "look up a project",
                                     base=auth.keystone_base, params={"name": name_or_id})
-        except ImageDeckError:
-            return name_or_id
-        projects = body.get("projects") if isinstance(body, dict) else None
-        if projects and len(projects) == 1:
-            return str(projects[0]["id"])
-        return name_or_id
+        except ImageDeckError as exc:
+            raise Invalid(f"{self.label}: project {name_or_id!r} could not be looked up ({exc.kind}: "
+                          "this account may not read other projects); give the project id "
+                          "instead") from None
+        found = body.get("projects") if isinstance(body, dict) else None
+        found = found if isinstance(found, list) else []
+        if len(found) == 1 and isinstance(found[0], dict) and isinstance(found[0].get("id"), str):
+            return found[0]["id"]
+        what = "several projects" if len(found) > 1 else "no project this account can see"
+        raise Invalid(f"{self.label}: project name {name_or_id!r} matches {what}; "
+                      "give the project id instead")
 
     # -- images --------------------------------------------------------------------
 

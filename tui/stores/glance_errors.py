@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 
 import httpx
 
@@ -19,6 +20,7 @@ from ..model import (
     Unavailable,
 )
 
+
 class RangeNotSatisfiable(Invalid):
     """A download offset at or past the end of the image (HTTP 416)."""
 
@@ -29,12 +31,17 @@ _BY_STATUS: dict[int, type[ImageDeckError]] = {
 }
 
 
-def glance_message(resp: httpx.Response) -> str:
-    """The human text of an error body: JSON ``message`` (Glance or Keystone style), else text."""
+def glance_message(resp: httpx.Response, secrets: Iterable[str] = ()) -> str:
+    """The human text of an error body: JSON ``message`` (Glance or Keystone style), else text.
+
+    A service may echo the request in its answer: every value in ``secrets`` (the password,
+    credential secret or token that was sent) is blanked out wherever it appears.
+    """
+    secrets = tuple(secrets)
     text = ""
     try:
         body = resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict):
         err = body.get("error", body)
@@ -42,17 +49,25 @@ def glance_message(resp: httpx.Response) -> str:
             text = str(err.get("message") or err.get("title") or "")
     if not text:
         text = resp.text if resp.headers.get("content-type", "").startswith("text/") else ""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = " ".join(text.split())
+    text = html.unescape(re.sub(r"<[^>]+>", " ", _without(text, secrets)))
+    text = " ".join(_without(text, secrets).split())
     for prefix in (f"{resp.status_code} {resp.reason_phrase}", resp.reason_phrase):
         if prefix and text.startswith(prefix):
             text = text[len(prefix):].strip(" :")
-    return text[:500] or resp.reason_phrase or f"HTTP {resp.status_code}"
+    text = _without(text, secrets)[:500]
+    return text or _without(resp.reason_phrase, secrets) or f"HTTP {resp.status_code}"
 
 
-def error_for(resp: httpx.Response, cloud: str, action: str) -> ImageDeckError:
+def _without(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def error_for(resp: httpx.Response, cloud: str, action: str,
+              secrets: Iterable[str] = ()) -> ImageDeckError:
     """The typed error for a failed answer; the message names the cloud and the action."""
-    detail = glance_message(resp)
+    detail = glance_message(resp, secrets)
     status = resp.status_code
     cls = _BY_STATUS.get(status)
     if cls is None:
