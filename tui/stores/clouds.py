@@ -70,6 +70,16 @@ class CloudConfig:
         safe = {k: v for k, v in sorted(self.auth.items()) if k not in SECRET_AUTH_KEYS}
         return {"auth_url": self.auth_url, "auth_type": self.auth_type, **safe}
 
+    def token_binding(self) -> dict[str, Any]:
+        """Everything that decides where this cloud's token goes and whom it belongs to.
+
+        A cached token is reused only by a configuration with the same binding: another
+        endpoint override, auth URL, region, interface or TLS choice gets a token of its own.
+        """
+        return {**self.identity(), "region_name": self.region_name, "interface": self.interface,
+                "image_endpoint_override": self.image_endpoint_override, "verify": self.verify,
+                "cacert": self.cacert, "cert": self.cert, "key": self.key}
+
 
 def config_dirs() -> list[Path]:
     """Where the OpenStack tools look, in order: the current directory, the user's, the system's."""
@@ -94,16 +104,103 @@ def find_file(stem: str, env_var: str, environ: Mapping[str, str] | None = None)
     return None
 
 
-def _load(path: Path | None) -> dict[str, Any]:
+def _load(path: Path | None) -> dict[str, dict[str, Any]]:
+    """The cloud entries of one file, each checked; any bad value is one Invalid naming file and key."""
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise Invalid(f"cannot read {path}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("clouds", {}), dict):
-        raise Invalid(f"{path}: expected a mapping with a `clouds:` section")
-    return data.get("clouds") or {}
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Invalid(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise Invalid(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise Invalid(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid(f"{path}: expected a mapping with a `clouds:` section, not {_kind(data)}")
+    clouds = data.get("clouds")
+    if clouds is None:
+        return {}
+    if not isinstance(clouds, dict):
+        raise Invalid(f"{path}: `clouds:` must map cloud names to their settings, not be {_kind(clouds)}")
+    return {str(name): _checked_entry(path, str(name), entry) for name, entry in clouds.items()}
+
+
+#: Settings read as text (auth values are text too).
+_TEXT_KEYS = ("auth_type", "region_name", "interface", "endpoint_type", "cacert", "cert", "key",
+              "image_endpoint_override")
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in words, for a message."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    kinds = {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
+
+
+def _checked_entry(path: Path, name: str, entry: Any) -> dict[str, Any]:
+    """One cloud's settings with dashes made underscores and every value the loader reads checked."""
+    if entry is None:
+        return {}
+    where = f"{path}: cloud {name!r}"
+    if not isinstance(entry, dict):
+        raise Invalid(f"{where} must be a mapping of settings, not {_kind(entry)}")
+    out = {str(key).replace("-", "_"): value for key, value in entry.items()}
+    if "auth" in out:
+        out["auth"] = _checked_auth(where, out["auth"])
+    for key in _TEXT_KEYS:
+        if key in out:
+            out[key] = _text(where, key, out[key])
+    for key in ("verify", "insecure"):
+        if out.get(key) is not None and not isinstance(out[key], (bool, str)):
+            raise Invalid(f"{where}: `{key}` must be true, false or a CA bundle path, not {_kind(out[key])}")
+    if "regions" in out:
+        out["regions"] = _checked_regions(where, out["regions"])
+    return out
+
+
+def _text(where: str, key: str, value: Any) -> str | None:
+    """A text setting: text or a plain number (YAML reads unquoted digits as one); empty is unset."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise Invalid(f"{where}: `{key}` must be text, not {_kind(value)}")
+
+
+def _checked_auth(where: str, auth: Any) -> dict[str, str]:
+    if auth is None:
+        return {}
+    if not isinstance(auth, dict):
+        raise Invalid(f"{where}: `auth` must be a mapping (auth_url, username...), not {_kind(auth)}")
+    out: dict[str, str] = {}
+    for key, value in auth.items():
+        key = str(key).replace("-", "_")
+        text = _text(where, f"auth.{key}", value)
+        if text is not None:
+            out[key] = text
+    return out
+
+
+def _checked_regions(where: str, regions: Any) -> list[str]:
+    if regions is None:
+        return []
+    if not isinstance(regions, list):
+        raise Invalid(f"{where}: `regions` must be a list of region names, not {_kind(regions)}")
+    names: list[str] = []
+    for index, region in enumerate(regions):
+        value = region.get("name") if isinstance(region, dict) else region
+        name = _text(where, f"regions[{index}]" + (".name" if isinstance(region, dict) else ""), value)
+        if name:
+            names.append(name)
+    return names
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,15 +211,6 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
-
-
-def _normalise(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """openstacksdk accepts dashes for underscores in keys; so do we."""
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        key = str(key).replace("-", "_")
-        out[key] = _normalise(value) if isinstance(value, Mapping) and key == "auth" else value
-    return out
 
 
 def _env_entry(environ: Mapping[str, str]) -> dict[str, Any] | None:
@@ -146,8 +234,7 @@ def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str,
     environ = os.environ if environ is None else environ
     clouds = _load(find_file("clouds", "OS_CLIENT_CONFIG_FILE", environ))
     secure = _load(find_file("secure", "OS_CLIENT_SECURE_FILE", environ))
-    merged = {name: _normalise(_merge(entry or {}, secure.get(name) or {}))
-              for name, entry in clouds.items()}
+    merged = {name: _merge(entry, secure.get(name) or {}) for name, entry in clouds.items()}
     env = _env_entry(environ)
     if env is not None:
         merged[environ.get("OS_CLOUD_NAME") or ENV_CLOUD] = env
@@ -202,10 +289,7 @@ def _to_config(name: str, entry: Mapping[str, Any]) -> CloudConfig:
         raise Invalid(f"cloud {name!r} has no auth.auth_url")
     verify, cacert = _verify_setting(entry)
     interface = str(entry.get("interface") or entry.get("endpoint_type") or "public")
-    region = entry.get("region_name")
-    if not region and isinstance(entry.get("regions"), list) and entry["regions"]:
-        first = entry["regions"][0]
-        region = first.get("name") if isinstance(first, Mapping) else first
+    region = entry.get("region_name") or next(iter(entry.get("regions") or ()), None)
     return CloudConfig(
         name=name,
         auth_url=str(auth_url),
