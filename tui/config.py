@@ -156,7 +156,8 @@ def load_settings(
         if environ.get(variable):
             values[name] = environ[variable]
     if not environ.get("OS_CLOUD") and environ.get("OS_AUTH_URL"):
-        values["cloud"] = OPENRC_CLOUD  # a sourced openrc file, as the openstack command reads it
+        # a sourced openrc file, as the openstack command reads it (OS_CLOUD_NAME renames its cloud)
+        values["cloud"] = environ.get("OS_CLOUD_NAME") or OPENRC_CLOUD
     values = _coerce(values, "the environment")
 
     given = {key: value for key, value in (overrides or {}).items() if value is not None}

@@ -1,8 +1,10 @@
 """clouds.yaml, secure.yaml and OS_* variables, read the way the `openstack` command reads them.
 
 A user's existing cloud names must just work: the same files in the same search order, the
-first clouds file found wins, secure.yaml's values are merged over it, and plain OS_*
-variables (an openrc file) make a cloud of their own.
+first clouds file found wins, secure.yaml's values are merged over it, plain OS_* variables
+(an openrc file) make a cloud of their own, and ``profile:`` takes a cloud's defaults from
+clouds-public.yaml. Reading the files by hand keeps start-up quick; clouds_resolve follows
+openstacksdk's rules step by step.
 """
 
 from __future__ import annotations
@@ -10,43 +12,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..model import Invalid, NotFound
+from .clouds_files import candidates, config_dirs, find_file, load_section
+from .clouds_resolve import ProfileLookup, env_entry, resolve
+
+__all__ = ["ENV_CLOUD", "SECRET_AUTH_KEYS", "CloudConfig", "cloud_names", "config_dirs", "find_file",
+           "get_cloud", "load_clouds"]
 
 #: Name of the cloud built from OS_* variables (openstacksdk's default name too).
 ENV_CLOUD = "envvars"
 
-_EXTENSIONS = ("yaml", "yml", "json")
-
 #: Auth fields that hold secrets: never logged, never part of a cache key.
 SECRET_AUTH_KEYS = frozenset({"password", "application_credential_secret", "token"})
-
-#: OS_* variable -> auth field, for an openrc-style cloud.
-_ENV_AUTH = {
-    "OS_AUTH_URL": "auth_url",
-    "OS_USERNAME": "username",
-    "OS_USER_ID": "user_id",
-    "OS_PASSWORD": "password",
-    "OS_PROJECT_NAME": "project_name",
-    "OS_TENANT_NAME": "project_name",
-    "OS_PROJECT_ID": "project_id",
-    "OS_TENANT_ID": "project_id",
-    "OS_USER_DOMAIN_NAME": "user_domain_name",
-    "OS_USER_DOMAIN_ID": "user_domain_id",
-    "OS_PROJECT_DOMAIN_NAME": "project_domain_name",
-    "OS_PROJECT_DOMAIN_ID": "project_domain_id",
-    "OS_DOMAIN_NAME": "domain_name",
-    "OS_DOMAIN_ID": "domain_id",
-    "OS_TOKEN": "token",
-    "OS_APPLICATION_CREDENTIAL_ID": "application_credential_id",
-    "OS_APPLICATION_CREDENTIAL_NAME": "application_credential_name",
-    "OS_APPLICATION_CREDENTIAL_SECRET": "application_credential_secret",
-    "OS_SYSTEM_SCOPE": "system_scope",
-}
 
 
 @dataclass(slots=True)
@@ -81,126 +60,23 @@ class CloudConfig:
                 "cacert": self.cacert, "cert": self.cert, "key": self.key}
 
 
-def config_dirs() -> list[Path]:
-    """Where the OpenStack tools look, in order: the current directory, the user's, the system's."""
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return [Path.cwd(), home / "openstack", Path("/etc/openstack")]
+def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every known cloud's raw entry: clouds.yaml with secure.yaml over it, plus OS_* vars.
 
-
-def _candidates(stem: str, env_var: str, environ: Mapping[str, str]) -> list[Path]:
-    paths: list[Path] = []
-    if environ.get(env_var):
-        paths.append(Path(environ[env_var]).expanduser())
-    for directory in config_dirs():
-        paths.extend(directory / f"{stem}.{ext}" for ext in _EXTENSIONS)
-    return paths
-
-
-def find_file(stem: str, env_var: str, environ: Mapping[str, str] | None = None) -> Path | None:
-    """The first existing file among the candidates (only that one is read, like openstacksdk)."""
-    for path in _candidates(stem, env_var, os.environ if environ is None else environ):
-        if path.is_file():
-            return path
-    return None
-
-
-def _load(path: Path | None) -> dict[str, dict[str, Any]]:
-    """The cloud entries of one file, each checked; any bad value is one Invalid naming file and key."""
-    if path is None:
-        return {}
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Invalid(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise Invalid(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        raise Invalid(f"{path} is not valid YAML: {' '.join(str(exc).split())}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise Invalid(f"{path}: expected a mapping with a `clouds:` section, not {_kind(data)}")
-    clouds = data.get("clouds")
-    if clouds is None:
-        return {}
-    if not isinstance(clouds, dict):
-        raise Invalid(f"{path}: `clouds:` must map cloud names to their settings, not be {_kind(clouds)}")
-    return {str(name): _checked_entry(path, str(name), entry) for name, entry in clouds.items()}
-
-
-#: Settings read as text (auth values are text too).
-_TEXT_KEYS = ("auth_type", "region_name", "interface", "endpoint_type", "cacert", "cert", "key",
-              "image_endpoint_override")
-
-
-def _kind(value: Any) -> str:
-    """What a YAML value is, in words, for a message."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    kinds = {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
-    return kinds.get(type(value), f"a {type(value).__name__}")
-
-
-def _checked_entry(path: Path, name: str, entry: Any) -> dict[str, Any]:
-    """One cloud's settings with dashes made underscores and every value the loader reads checked."""
-    if entry is None:
-        return {}
-    where = f"{path}: cloud {name!r}"
-    if not isinstance(entry, dict):
-        raise Invalid(f"{where} must be a mapping of settings, not {_kind(entry)}")
-    out = {str(key).replace("-", "_"): value for key, value in entry.items()}
-    if "auth" in out:
-        out["auth"] = _checked_auth(where, out["auth"])
-    for key in _TEXT_KEYS:
-        if key in out:
-            out[key] = _text(where, key, out[key])
-    for key in ("verify", "insecure"):
-        if out.get(key) is not None and not isinstance(out[key], (bool, str)):
-            raise Invalid(f"{where}: `{key}` must be true, false or a CA bundle path, not {_kind(out[key])}")
-    if "regions" in out:
-        out["regions"] = _checked_regions(where, out["regions"])
-    return out
-
-
-def _text(where: str, key: str, value: Any) -> str | None:
-    """A text setting: text or a plain number (YAML reads unquoted digits as one); empty is unset."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise Invalid(f"{where}: `{key}` must be text, not {_kind(value)}")
-
-
-def _checked_auth(where: str, auth: Any) -> dict[str, str]:
-    if auth is None:
-        return {}
-    if not isinstance(auth, dict):
-        raise Invalid(f"{where}: `auth` must be a mapping (auth_url, username...), not {_kind(auth)}")
-    out: dict[str, str] = {}
-    for key, value in auth.items():
-        key = str(key).replace("-", "_")
-        text = _text(where, f"auth.{key}", value)
-        if text is not None:
-            out[key] = text
-    return out
-
-
-def _checked_regions(where: str, regions: Any) -> list[str]:
-    if regions is None:
-        return []
-    if not isinstance(regions, list):
-        raise Invalid(f"{where}: `regions` must be a list of region names, not {_kind(regions)}")
-    names: list[str] = []
-    for index, region in enumerate(regions):
-        value = region.get("name") if isinstance(region, dict) else region
-        name = _text(where, f"regions[{index}]" + (".name" if isinstance(region, dict) else ""), value)
-        if name:
-            names.append(name)
-    return names
+    A cloud only secure.yaml names is a cloud too, as in openstacksdk.
+    """
+    environ = os.environ if environ is None else environ
+    clouds = load_section(find_file("clouds", "OS_CLIENT_CONFIG_FILE", environ))
+    secure = load_section(find_file("secure", "OS_CLIENT_SECURE_FILE", environ))
+    merged = {name: _merge(clouds.get(name) or {}, secure.get(name) or {}) for name in {**clouds, **secure}}
+    env = env_entry(environ)
+    if env is not None:
+        env_name = environ.get("OS_CLOUD_NAME") or ENV_CLOUD
+        if env_name in merged:
+            raise Invalid(f"clouds.yaml defines a cloud named {env_name!r} and the OS_* variables make one "
+                          "of the same name; rename the file's cloud or set OS_CLOUD_NAME to another name")
+        merged[env_name] = env
+    return merged
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,41 +89,17 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _env_entry(environ: Mapping[str, str]) -> dict[str, Any] | None:
-    auth = {field_: environ[var] for var, field_ in _ENV_AUTH.items() if environ.get(var)}
-    if "auth_url" not in auth:
-        return None
-    entry: dict[str, Any] = {"auth": auth}
-    for var, key in (("OS_AUTH_TYPE", "auth_type"), ("OS_REGION_NAME", "region_name"),
-                     ("OS_INTERFACE", "interface"), ("OS_ENDPOINT_TYPE", "interface"),
-                     ("OS_CACERT", "cacert"), ("OS_CERT", "cert"), ("OS_KEY", "key"),
-                     ("OS_IMAGE_ENDPOINT_OVERRIDE", "image_endpoint_override")):
-        if environ.get(var):
-            entry.setdefault(key, environ[var])
-    if environ.get("OS_INSECURE", "").lower() in ("1", "true", "yes"):
-        entry["verify"] = False
-    return entry
-
-
-def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
-    """Every known cloud's raw entry: clouds.yaml with secure.yaml over it, plus OS_* vars."""
-    environ = os.environ if environ is None else environ
-    clouds = _load(find_file("clouds", "OS_CLIENT_CONFIG_FILE", environ))
-    secure = _load(find_file("secure", "OS_CLIENT_SECURE_FILE", environ))
-    merged = {name: _merge(entry, secure.get(name) or {}) for name, entry in clouds.items()}
-    env = _env_entry(environ)
-    if env is not None:
-        merged[environ.get("OS_CLOUD_NAME") or ENV_CLOUD] = env
-    return merged
-
-
 def cloud_names(environ: Mapping[str, str] | None = None) -> list[str]:
     """Names the user can pass to ``--cloud``, sorted."""
     return sorted(load_clouds(environ))
 
 
 def get_cloud(name: str | None = None, environ: Mapping[str, str] | None = None) -> CloudConfig:
-    """The named cloud (else ``OS_CLOUD``, else the OS_* variables) as a CloudConfig."""
+    """The named cloud (else ``OS_CLOUD``, else the OS_* variables) as a CloudConfig.
+
+    Unlike openstacksdk, a lone cloud in clouds.yaml is not picked when none is named: no
+    cloud means the local store, never a guess.
+    """
     environ = os.environ if environ is None else environ
     clouds = load_clouds(environ)
     name = name or environ.get("OS_CLOUD") or None
@@ -257,12 +109,20 @@ def get_cloud(name: str | None = None, environ: Mapping[str, str] | None = None)
             raise NotFound(_no_cloud_message(None, clouds, environ))
     if name not in clouds:
         raise NotFound(_no_cloud_message(name, clouds, environ))
-    return _to_config(name, clouds[name])
+    return _to_config(name, resolve(name, clouds[name], _profiles(environ)))
+
+
+def _profiles(environ: Mapping[str, str]) -> ProfileLookup:
+    """A lookup of ``public-clouds:`` entries, reading clouds-public.yaml only when a profile is named."""
+    def lookup(wanted: str) -> dict[str, Any] | None:
+        return load_section(find_file("clouds-public", None, environ), "public-clouds").get(wanted)
+
+    return lookup
 
 
 def _no_cloud_message(name: str | None, clouds: Mapping[str, Any],
                       environ: Mapping[str, str]) -> str:
-    where = ", ".join(str(p) for p in _candidates("clouds", "OS_CLIENT_CONFIG_FILE", environ)
+    where = ", ".join(str(p) for p in candidates("clouds", "OS_CLIENT_CONFIG_FILE", environ)
                       if p.suffix == ".yaml")
     known = ", ".join(sorted(clouds)) or "none"
     head = f"no cloud named {name!r}" if name else "no cloud selected (use --cloud NAME or OS_CLOUD)"
@@ -270,9 +130,11 @@ def _no_cloud_message(name: str | None, clouds: Mapping[str, Any],
 
 
 def _verify_setting(entry: Mapping[str, Any]) -> tuple[bool, str | None]:
+    """TLS checks: ``insecure`` wins (only true or "true" counts, as in openstacksdk), then ``verify``."""
+    insecure = entry.get("insecure")
+    if insecure is True or (isinstance(insecure, str) and insecure.lower() == "true"):
+        return False, None
     verify = entry.get("verify", True)
-    if entry.get("insecure") in (True, "true", "True", "1"):
-        verify = False
     if isinstance(verify, str):  # openstacksdk allows a CA bundle path here too
         if verify.lower() in ("false", "0", "no"):
             return False, None
@@ -282,30 +144,35 @@ def _verify_setting(entry: Mapping[str, Any]) -> tuple[bool, str | None]:
     return bool(verify), entry.get("cacert")
 
 
+def _path(value: Any) -> str | None:
+    """A file setting with ``~`` expanded, as openstacksdk expands it."""
+    return os.path.expanduser(value) if value else None
+
+
 def _to_config(name: str, entry: Mapping[str, Any]) -> CloudConfig:
     auth = dict(entry.get("auth") or {})
     auth_url = auth.pop("auth_url", None)
     if not auth_url:
         raise Invalid(f"cloud {name!r} has no auth.auth_url")
     verify, cacert = _verify_setting(entry)
-    interface = str(entry.get("interface") or entry.get("endpoint_type") or "public")
-    region = entry.get("region_name") or next(iter(entry.get("regions") or ()), None)
+    interface = str(entry.get("image_interface") or entry.get("interface") or "public")
     return CloudConfig(
         name=name,
         auth_url=str(auth_url),
         auth_type=str(entry.get("auth_type") or _guess_auth_type(auth)),
         auth=auth,
-        region_name=str(region) if region else None,
+        region_name=entry.get("region_name") or None,
         interface=interface.removesuffix("URL"),
         verify=verify,
-        cacert=str(cacert) if cacert else None,
-        cert=entry.get("cert"),
-        key=entry.get("key"),
+        cacert=_path(cacert),
+        cert=_path(entry.get("cert")),
+        key=_path(entry.get("key")),
         image_endpoint_override=entry.get("image_endpoint_override"),
     )
 
 
 def _guess_auth_type(auth: Mapping[str, Any]) -> str:
+    """The auth type when none is given: what the credentials present can do, as `openstack` guesses."""
     if "application_credential_secret" in auth:
         return "v3applicationcredential"
     if "token" in auth and "password" not in auth:
