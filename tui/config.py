@@ -247,10 +247,10 @@ def _reason(exc: BaseException) -> str:
 __all__ = [
     "APP_NAME",
     "CONFIG_ENV",
-    "ConfigError",
     "ENV_SETTINGS",
     "OPENRC_CLOUD",
     "SETTING_NAMES",
+    "ConfigError",
     "Settings",
     "config_path",
     "default_project",

@@ -16,13 +16,14 @@ from tui.model import (
     ImageDeckError,
     ImageQuery,
     Invalid,
+    NotFound,
     QuotaExceeded,
     SortKey,
     Unavailable,
 )
 from tui.stores import local_blobs, local_catalog, local_data
-from tui.stores.local_rules import Actor
 from tui.stores.local import LocalStore
+from tui.stores.local_rules import Actor
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
 
@@ -241,3 +242,22 @@ async def test_virtual_size_comes_from_the_format_inspector(
     qcow2 = await store.upload(qcow2.id, _chunks(qcow2_file.read_bytes()))
     assert qcow2.virtual_size == 64 * 1024 * 1024
     assert qcow2.size == qcow2_file.stat().st_size
+
+
+async def test_an_image_deleted_elsewhere_as_its_upload_finishes_is_not_found(
+    store: LocalStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process may delete the image between the upload's commit and its reading back."""
+    image = await store.create_image({"name": "gone", **FORMATS})
+    catalog_file = tmp_path / "store" / "catalog.sqlite"
+    read = local_catalog.read
+
+    def read_after_another_process(conn: sqlite3.Connection):
+        with sqlite3.connect(catalog_file) as other:
+            other.execute("DELETE FROM images WHERE id = ? AND status = 'active'", (image.id,))
+        other.close()
+        return read(conn)
+
+    monkeypatch.setattr(local_catalog, "read", read_after_another_process)
+    with pytest.raises(NotFound, match=f"image {image.id} was deleted"):
+        await store.upload(image.id, _chunks(b"late"))

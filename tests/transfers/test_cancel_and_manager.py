@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transfer_support import MIB
 from transfer_faults import Stalling
+from transfer_support import MIB
 from tui.model import ImageDeckError, ImageStatus, NotFound
 from tui.transfers import (
     DownloadJob,
@@ -189,3 +189,24 @@ async def test_a_listener_error_does_not_stop_the_transfer(store, image_file) ->
     assert job.state == TransferState.DONE
 
 
+
+
+class BrokenCleanup(Transfer):
+    """A job that fails, then fails again while cleaning up after itself."""
+
+    kind = UploadJob.kind
+
+    async def run(self) -> None:
+        raise ImageDeckError("the store refused")
+
+    async def cleanup(self, *, cancelled: bool) -> str | None:
+        raise RuntimeError("cleanup bug")
+
+
+async def test_a_failing_cleanup_is_told_and_logged_with_its_traceback(caplog) -> None:
+    manager = TransferManager()
+    job = await manager.wait(manager.submit(BrokenCleanup("here", "there")))
+    assert job.state == TransferState.FAILED
+    assert "the store refused" in job.message and "cleanup failed: cleanup bug" in job.message
+    logged = [r for r in caplog.records if r.name == "tui.transfers.manager" and r.exc_info]
+    assert len(logged) == 1 and "cleaning up after transfer" in logged[0].getMessage()

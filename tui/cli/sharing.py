@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..model import ImageQuery, MemberStatus, visible
+from ..model import Image, ImageQuery, MemberStatus, visible
 from . import output
 from .context import CliContext, Handler, add_command
 
@@ -71,13 +71,13 @@ async def shares(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     me = await store.whoami()
     wanted = [MemberStatus(args.status)] if args.status else list(MemberStatus)
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Image]] = {}
     for status in wanted:
         query = ImageQuery(visibility="shared", member_status=str(status))
         found = await store.all_images(query)
         groups[str(status)] = [image for image in found if image.owner != me.project_id]
     blocks = []
-    for status, images in groups.items():
+    for answer, images in groups.items():
         body = output.table(
             ("ID", "Name", "Owner", "Disk", "Size", "Updated"),
             [
@@ -86,7 +86,7 @@ async def shares(args: argparse.Namespace, ctx: CliContext) -> int:
                 for i in images
             ],
         ) if images else "  none"
-        blocks.append(f"{status} ({len(images)})\n{body}")
+        blocks.append(f"{answer} ({len(images)})\n{body}")
     ctx.emit(groups, "\n\n".join(blocks))
     return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..config import Settings
@@ -146,7 +146,7 @@ async def seed_demo(path: Path) -> DemoStore:
         await store.open()
     try:
         ids = {name: (await store.whoami()).project_id for name, store in stores.items()}
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for sample in CATALOG:
             with stamped_as(now - sample.age):
                 await _add(stores, ids, sample)
@@ -182,4 +182,4 @@ async def _add(stores: dict[str, ImageStore], ids: dict[str, str], sample: Sampl
         await owner.deactivate(image.id)
 
 
-__all__ = ["CATALOG", "DEMO_PROJECT", "DemoStore", "demo_image_id", "OTHER_PROJECTS", "Sample", "seed_demo"]
+__all__ = ["CATALOG", "DEMO_PROJECT", "OTHER_PROJECTS", "DemoStore", "Sample", "demo_image_id", "seed_demo"]

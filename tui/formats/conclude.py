@@ -55,7 +55,7 @@ def conclude(
         vhd_size = fixed_vhd_size(tail)
         if vhd_size is not None:
             note = "fixed VHD (footer at the end only): the image service's inspector sees raw data"
-            return Found("vhd", name, vhd_size, failures, notes + (note,))
+            return Found("vhd", name, vhd_size, failures, (*notes, note))
         magic = magic_format(head)
         if magic is not None:
             why = f"starts like {magic} but its header is cut short or malformed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Sequence
 
 from .overrides import Overrides, current_overrides
 from .stream import Refusal, StreamInspection, StreamVerdict
@@ -60,7 +60,7 @@ class Guard:
 
     async def pass_through(
         self, chunks: AsyncIterable[bytes], prefix: Sequence[bytes] = (), ended: bool = False
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[bytes, None]:
         """``prefix`` (already inspected) then ``chunks``, inspected on the way; raises a refusal."""
         for chunk in prefix:
             yield chunk

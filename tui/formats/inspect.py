@@ -46,7 +46,7 @@ def inspect_file(
         raise _unreadable(path, exc, "check the file's owner and mode") from None
     try:
         found = _inspect(handle, st.st_size)
-    except Exception as exc:  # a hostile file must never take the caller down
+    except Exception as exc:  # noqa: BLE001 - a hostile file must never take the caller down
         found = Found(None, None, None, (Failure.of("inspector_error", f"{type(exc).__name__}: {exc}"),))
     finally:
         handle.close()

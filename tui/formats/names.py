@@ -65,7 +65,7 @@ def fixed_vhd_size(footer: bytes) -> int | None:
     """
     if len(footer) != VHD_FOOTER or not footer.startswith(b"conectix"):
         return None
-    (size,) = struct.unpack_from(">Q", footer, 48)
+    size: int = struct.unpack_from(">Q", footer, 48)[0]
     (disk_type, checksum) = struct.unpack_from(">II", footer, 60)
     expected = ~(sum(footer[:64]) + sum(footer[68:])) & 0xFFFFFFFF
     if disk_type != 2 or checksum != expected:

@@ -12,6 +12,7 @@ What a person chose to accept travels with the transfer (`overrides`).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,13 +100,14 @@ class _NotMatching:
 _NOT_MATCHING: fi.FileInspector = _NotMatching()  # type: ignore[assignment]
 
 
-class _Pending:
-    """The one chunk `fi.InspectWrapper` reads next."""
+class _Pending(io.BytesIO):
+    """The one chunk `fi.InspectWrapper` reads next, as the binary file it wants."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.chunk = b""
 
-    def read(self, size: int) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
         chunk, self.chunk = self.chunk, b""
         return chunk
 

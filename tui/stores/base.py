@@ -8,7 +8,7 @@ runs unchanged against every implementation.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +31,7 @@ class Download:
     size: int | None
     checksum: str | None
     os_hash_value: str | None
-    chunks: AsyncIterator[bytes]
+    chunks: AsyncGenerator[bytes, None]
 
 
 class ImageStore(abc.ABC):
@@ -81,7 +81,7 @@ class ImageStore(abc.ABC):
     @abc.abstractmethod
     def list_images(
         self, query: ImageQuery | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Image]]:
+    ) -> AsyncGenerator[list[Image], None]:
         """Yield pages of images matching ``query`` (limit + marker pagination).
 
         Pages may be shorter than ``page_size``; iteration ends after the last page.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -255,7 +255,7 @@ class GlanceStore(ImageStore):
     # -- images --------------------------------------------------------------------
 
     async def list_images(self, query: ImageQuery | None = None,
-                          page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]:
+                          page_size: int = DEFAULT_PAGE_SIZE) -> AsyncGenerator[list[Image], None]:
         if page_size < 1:
             raise Invalid(f"page size must be at least 1, not {page_size}")
         params = [*(query or ImageQuery()).to_glance_params(), ("limit", str(page_size))]
@@ -376,7 +376,7 @@ class GlanceStore(ImageStore):
                     raise
         return await self._send("GET", path, action, stream=True)
 
-    async def _chunks(self, resp: httpx.Response, action: str, start: int) -> AsyncIterator[bytes]:
+    async def _chunks(self, resp: httpx.Response, action: str, start: int) -> AsyncGenerator[bytes, None]:
         received = 0
         try:
             async for chunk in resp.aiter_bytes():  # as received: regrouping copies every byte

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import functools
 import sqlite3
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -178,7 +178,7 @@ class LocalStore(ImageStore):
 
     async def list_images(
         self, query: ImageQuery | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Image]]:
+    ) -> AsyncGenerator[list[Image], None]:
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise Invalid(f"page size must be a whole number of at least 1, not {page_size!r}")
         compiled = compile_query(query, self._actor)
@@ -215,7 +215,7 @@ class LocalStore(ImageStore):
                     values,
                 )
                 catalog.write_tags_and_properties(conn, image)
-                return catalog.load_images(conn, [catalog.fetch_row(conn, image.id)])[0]
+                return catalog.load_image(conn, image.id)
 
         return await self._db(create)
 
@@ -247,7 +247,7 @@ class LocalStore(ImageStore):
                     conn.execute("DELETE FROM image_tags WHERE image_id = ?", (image.id,))
                     conn.execute("DELETE FROM image_properties WHERE image_id = ?", (image.id,))
                     catalog.write_tags_and_properties(conn, changed)
-                return catalog.load_images(conn, [catalog.fetch_row(conn, image.id)])[0]
+                return catalog.load_image(conn, image.id)
 
         return await self._db(update)
 
@@ -261,7 +261,7 @@ class LocalStore(ImageStore):
                         f"image {image_id} is protected; unset protected before deleting it"
                     )
                 conn.execute("DELETE FROM images WHERE id = ?", (image_id,))
-                return catalog.row_value(row, "id")
+                return str(catalog.row_value(row, "id"))
 
         deleted = await self._db(delete)
         # After the commit: a crash before this line leaves a file recovery removes.

@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,10 +115,9 @@ class BlobWriter:
     def release(self) -> None:
         """Close the file, which drops the lock (the catalog now tells the truth)."""
         if not self._file.closed:
-            try:
+            # Only buffered bytes of data being thrown away can fail to flush.
+            with contextlib.suppress(OSError):
                 self._file.close()
-            except OSError:
-                pass  # only buffered bytes of data being thrown away can fail to flush
 
 
 class BlobDir:
@@ -252,7 +251,7 @@ async def stream_into(writer: BlobWriter, data: AsyncIterable[bytes], size: int 
         raise Invalid(f"the data ended after {writer.size} of the declared {size} bytes")
 
 
-async def read_chunks(file: Any, image_id: str) -> AsyncIterator[bytes]:
+async def read_chunks(file: Any, image_id: str) -> AsyncGenerator[bytes, None]:
     """The file's bytes in ``CHUNK_SIZE`` chunks, each read on a thread while the last is used."""
     ahead = asyncio.ensure_future(asyncio.to_thread(file.read, CHUNK_SIZE))
     try:

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +27,7 @@ from ..model import (
     ImageDeckError,
     Invalid,
     Member,
+    NotFound,
     QuotaExceeded,
     Unavailable,
     parse_timestamp,
@@ -260,7 +261,7 @@ _STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _wall_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 #: Where catalog times come from; `stamped_as` swaps it while seeding a catalog with a past.
@@ -300,14 +301,23 @@ def stamp_from_text(value: str, what: str) -> str:
         raise Invalid(
             f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}"
         )
-    return parsed.astimezone(timezone.utc).strftime(_STAMP_FORMAT)
+    return parsed.astimezone(UTC).strftime(_STAMP_FORMAT)
 
 
 # -- rows -> model ------------------------------------------------------------------
 
 
 def fetch_row(conn: sqlite3.Connection, image_id: str) -> tuple[Any, ...] | None:
-    return conn.execute(SELECT_IMAGE + " WHERE i.id = ?", (image_id,)).fetchone()
+    row: tuple[Any, ...] | None = conn.execute(SELECT_IMAGE + " WHERE i.id = ?", (image_id,)).fetchone()
+    return row
+
+
+def load_image(conn: sqlite3.Connection, image_id: str) -> Image:
+    """The image as the catalog holds it now; another process may have deleted it since it was written."""
+    row = fetch_row(conn, image_id)
+    if row is None:
+        raise NotFound(f"image {image_id} was deleted by another process meanwhile")
+    return load_images(conn, [row])[0]
 
 
 def row_value(row: Sequence[Any], column: str) -> Any:
@@ -336,7 +346,7 @@ def load_images(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list
 
 
 def _image(row: Sequence[Any], tags: list[str], props: dict[str, str]) -> Image:
-    data = dict(zip(IMAGE_COLUMNS, row))
+    data = dict(zip(IMAGE_COLUMNS, row, strict=True))
     data["protected"] = bool(data["protected"])
     data["os_hidden"] = bool(data["os_hidden"])
     data["created_at"] = display_time(data["created_at"])

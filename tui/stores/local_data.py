@@ -86,7 +86,7 @@ def finish_upload(conn: sqlite3.Connection, writer: BlobWriter, virtual: int | N
         )
     writer.recorded = True
     with catalog.read(conn):
-        return catalog.load_images(conn, [catalog.fetch_row(conn, writer.image_id)])[0]
+        return catalog.load_image(conn, writer.image_id)
 
 
 def abort_upload(conn: sqlite3.Connection, writer: BlobWriter) -> None:

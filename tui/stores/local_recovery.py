@@ -13,9 +13,10 @@ moved as links: their targets are never opened, written or removed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model import ImageStatus
@@ -66,10 +67,9 @@ def recover(conn: sqlite3.Connection, blobs: BlobDir, quarantine: Path) -> list[
 
 def _remove_own(path: Path) -> None:
     """Remove an upload's temporary file (the name itself, never a link's target)."""
-    try:
+    # Gone already, or not ours to remove after all: the next open tries again.
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass  # gone already, or not ours to remove after all: the next open tries again
 
 
 def _quarantine(strays: list[BlobEntry], quarantine: Path) -> list[str]:
@@ -109,7 +109,7 @@ def _new_folder(quarantine: Path) -> Path:
     except FileExistsError:
         if not quarantine.is_dir() or quarantine.is_symlink():
             raise NotADirectoryError(20, "it is not a directory of this store") from None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1000):
         folder = quarantine / (stamp if n == 0 else f"{stamp}-{n}")
         try:

@@ -4,21 +4,22 @@ resume and report progress as events. No UI code here: the app and the CLI subsc
 
 from .convert import ConvertJob
 from .copy import CopyJob, carried_fields
-from .download import DownloadJob, part_path
+from .download import DownloadJob
 from .errors import FormatMismatch, ToolMissing, UnsafeImage, VerificationFailed
 from .events import FINISHED_STATES, TransferKind, TransferProgress, TransferState
 from .import_url import ImportJob
 from .job import Transfer
+from .local_files import part_path
 from .manager import TransferManager
 from .streams import CHUNK_SIZE
 from .upload import UploadJob
 
 __all__ = [
     "CHUNK_SIZE",
+    "FINISHED_STATES",
     "ConvertJob",
     "CopyJob",
     "DownloadJob",
-    "FINISHED_STATES",
     "FormatMismatch",
     "ImportJob",
     "ToolMissing",

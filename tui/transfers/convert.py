@@ -15,10 +15,11 @@ from typing import Any
 
 from ..model import Invalid
 from ..stores import ImageStore
-from .download import DownloadJob, _publish_file, _unlink, part_path
+from .download import DownloadJob, _publish_file, _unlink
 from .errors import ToolMissing
 from .events import TransferKind
 from .job import Transfer
+from .local_files import part_path
 from .upload import UploadJob, inspect
 
 #: qemu-img's progress lines look like "    (42.17/100%)", ended by \r.
@@ -185,5 +186,5 @@ class ConvertJob(Transfer):
         return "; ".join(notes) or None
 
 
-__all__ = ["ConvertJob", "INSTALL_HINT", "find_qemu_img"]
+__all__ = ["INSTALL_HINT", "ConvertJob", "find_qemu_img"]
 

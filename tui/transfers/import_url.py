@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -115,13 +115,15 @@ class ImportJob(Transfer):
         guard = self._guard(declared)
         headers = {"Range": f"bytes=0-{PROBE_BYTES - 1}"}
         try:
-            async with httpx.AsyncClient(follow_redirects=True, timeout=PROBE_TIMEOUT) as client:
-                async with client.stream("GET", self.url, headers=headers) as response:
-                    if response.status_code not in (200, 206):
-                        return Probe(summary=f"not checked here ({self.url} answered {response.status_code})")
-                    total = _announced_length(response)
-                    async with contextlib.aclosing(_body(response)) as body:
-                        _, ended = await guard.head(body, PROBE_BYTES)
+            async with (
+                httpx.AsyncClient(follow_redirects=True, timeout=PROBE_TIMEOUT) as client,
+                client.stream("GET", self.url, headers=headers) as response,
+            ):
+                if response.status_code not in (200, 206):
+                    return Probe(summary=f"not checked here ({self.url} answered {response.status_code})")
+                total = _announced_length(response)
+                async with contextlib.aclosing(_body(response)) as body:
+                    _, ended = await guard.head(body, PROBE_BYTES)
         except httpx.HTTPError as exc:
             return Probe(summary=f"not checked here (unreachable from this machine: {type(exc).__name__})")
         verdict = guard.verdict if ended else guard.early
@@ -142,9 +144,9 @@ class ImportJob(Transfer):
             if image.status == ImageStatus.ACTIVE:
                 break
             failed = image.properties.get("os_glance_failed_import")
-            if image.status == ImageStatus.KILLED or failed or image.status == ImageStatus.QUEUED and (
+            if image.status == ImageStatus.KILLED or failed or (image.status == ImageStatus.QUEUED and (
                 await self._failed_task()
-            ):
+            )):
                 raise Unavailable(f"the cloud could not import {self.url}: {await self._reason(image)}")
             self.say(f"the cloud is fetching the URL (image {image.status})")
             if loop.time() >= deadline:
@@ -236,7 +238,7 @@ def _announced_length(response: httpx.Response) -> int | None:
     return int(length) if length.isdigit() else None
 
 
-async def _body(response: httpx.Response) -> AsyncIterator[bytes]:
+async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
     try:
         async for chunk in response.aiter_bytes():
             yield chunk

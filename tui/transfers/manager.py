@@ -91,7 +91,9 @@ class TransferManager:
         """Run a failed or cancelled job again under the same id."""
         job = self.get(job_id)
         if not job.state.finished or job.state == TransferState.DONE:
-            raise ImageDeckError(f"transfer {job_id} is {job.state}: only a failed or cancelled one can be retried")
+            raise ImageDeckError(
+                f"transfer {job_id} is {job.state}: only a failed or cancelled one can be retried"
+            )
         job.prepare_retry()
         job.error = None
         job.result = None
@@ -117,7 +119,7 @@ class TransferManager:
 
     async def shutdown(self) -> None:
         """Cancel every unfinished job and wait for their cleanup."""
-        for job_id, task in list(self._tasks.items()):
+        for task in list(self._tasks.values()):
             if not task.done():
                 task.cancel()
         for job_id in list(self._tasks):
@@ -151,7 +153,8 @@ class TransferManager:
             await self._fail(job, exc, exc.message)
             return
         except OSError as exc:
-            await self._fail(job, exc, f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+            where = f": {exc.filename}" if exc.filename else ""
+            await self._fail(job, exc, f"{exc.strerror or exc}{where}")
             return
         except Exception as exc:  # a bug must fail the job, not kill the app
             log.exception("transfer %s failed unexpectedly", job.id)
@@ -170,6 +173,7 @@ class TransferManager:
         except asyncio.CancelledError:
             return "cleanup interrupted"
         except Exception as exc:
+            log.warning("cleaning up after transfer %s failed", job.id, exc_info=True)
             return f"cleanup failed: {exc}"
 
     def _publish(self, job: Transfer, force: bool) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import queue
 import threading
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 CHUNK_SIZE = 1024 * 1024
 #: Bytes handed to a stage's thread at once: a few MiB, so the thread holds the GIL
@@ -32,6 +33,8 @@ IDLE_S = 1.0
 ALGORITHMS = ("md5", "sha512")
 
 _STOP = object()
+
+T = TypeVar("T")
 
 
 class ThreadStage:
@@ -123,7 +126,13 @@ def _resolve(future: asyncio.Future[Any]) -> None:
         future.set_result(None)
 
 
-def _update(digest: Any, pieces: Sequence[bytes]) -> None:
+class _Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
+def _update(digest: _Digest, pieces: Sequence[bytes]) -> None:
     for piece in pieces:
         digest.update(piece)
 
@@ -136,12 +145,12 @@ class Hasher:
     """
 
     def __init__(self, algorithms: Iterable[str] = ALGORITHMS) -> None:
-        self._digests = {
+        self._digests: dict[str, _Digest] = {
             name: hashlib.md5(usedforsecurity=False) if name == "md5" else hashlib.new(name)
             for name in algorithms
         }
         self._stages = [
-            ThreadStage(lambda pieces, digest=digest: _update(digest, pieces), name=f"hash-{name}")
+            ThreadStage(functools.partial(_update, digest), name=f"hash-{name}")
             for name, digest in self._digests.items()
         ]
         self.size = 0
@@ -179,7 +188,7 @@ def write_all(fd: int, pieces: Sequence[bytes]) -> None:
 
 async def read_file(
     path: Path, offset: int = 0, chunk_size: int = CHUNK_SIZE, limit: int | None = None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """A file's bytes from ``offset`` (up to ``limit`` bytes), read in a thread, one chunk ahead."""
     file: BinaryIO = await asyncio.to_thread(open, path, "rb")
     pending: asyncio.Future[bytes] | None = None
@@ -209,7 +218,7 @@ async def read_file(
         await asyncio.to_thread(file.close)
 
 
-async def batches(source: AsyncIterable[bytes], size: int = BATCH_SIZE) -> AsyncIterator[list[bytes]]:
+async def batches(source: AsyncIterable[bytes], size: int = BATCH_SIZE) -> AsyncGenerator[list[bytes], None]:
     """Group a stream's chunks into lists of ~``size`` bytes, without copying them."""
     batch: list[bytes] = []
     held = 0
@@ -230,7 +239,7 @@ async def batches(source: AsyncIterable[bytes], size: int = BATCH_SIZE) -> Async
         yield batch
 
 
-async def coalesce(source: AsyncIterable[bytes], size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
+async def coalesce(source: AsyncIterable[bytes], size: int = CHUNK_SIZE) -> AsyncGenerator[bytes, None]:
     """Regroup a stream's chunks into ~``size`` byte chunks (fewer thread hops per byte)."""
     async for batch in batches(source, size):
         yield batch[0] if len(batch) == 1 else b"".join(batch)
@@ -245,19 +254,19 @@ class _Failure:
         self.exc = exc
 
 
-async def prefetch(source: AsyncIterable[Any], depth: int = QUEUE_DEPTH) -> AsyncIterator[Any]:
+async def prefetch(source: AsyncIterable[T], depth: int = QUEUE_DEPTH) -> AsyncGenerator[T, None]:
     """Pull ``source`` in its own task into a queue of at most ``depth`` items.
 
     The producer keeps reading while the consumer sends, and stops when the queue is
     full: that bound is what keeps memory flat.
     """
-    queue_: asyncio.Queue[Any] = asyncio.Queue(maxsize=depth)
+    queue_: asyncio.Queue[T | _End | _Failure] = asyncio.Queue(maxsize=depth)
 
     async def pump() -> None:
         try:
             async for item in source:
                 await queue_.put(item)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the consumer raises it again
             await queue_.put(_Failure(exc))
         else:
             await queue_.put(_End())
@@ -283,7 +292,7 @@ async def prefetch(source: AsyncIterable[Any], depth: int = QUEUE_DEPTH) -> Asyn
 
 async def hashed(
     source: AsyncIterable[bytes], hasher: Hasher, on_chunk: Callable[[int], None] | None = None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Pass chunks through while ``hasher`` digests them in threads; count them for progress."""
     async for chunk in source:
         await hasher.feed((chunk,))
@@ -296,8 +305,8 @@ __all__ = [
     "ALGORITHMS",
     "BATCH_SIZE",
     "CHUNK_SIZE",
-    "Hasher",
     "QUEUE_DEPTH",
+    "Hasher",
     "ThreadStage",
     "batches",
     "coalesce",

@@ -9,9 +9,15 @@ from ..model import Image
 from .errors import VerificationFailed
 
 
+def recorded_sha512(image: Image) -> str | None:
+    """The sha512 the store recorded (``os_hash_value``), which proves the bytes alone, or None."""
+    if image.os_hash_value and image.os_hash_algo in (None, "sha512"):
+        return image.os_hash_value
+    return None
+
+
 def records_sha512(image: Image) -> bool:
-    """True when the store recorded a sha512 (``os_hash_value``) that proves the bytes alone."""
-    return bool(image.os_hash_value) and image.os_hash_algo in (None, "sha512")
+    return recorded_sha512(image) is not None
 
 
 def recorded_mismatches(image: Image, md5: str | None, sha512: str | None) -> list[str]:
@@ -23,8 +29,9 @@ def recorded_mismatches(image: Image, md5: str | None, sha512: str | None) -> li
     problems: list[str] = []
     if image.checksum and md5 is not None and image.checksum != md5:
         problems.append(f"md5 recorded {image.checksum}, computed {md5}")
-    if records_sha512(image) and sha512 is not None and image.os_hash_value != sha512:
-        problems.append(f"sha512 recorded {image.os_hash_value[:16]}…, computed {sha512[:16]}…")
+    recorded = recorded_sha512(image)
+    if recorded is not None and sha512 is not None and recorded != sha512:
+        problems.append(f"sha512 recorded {recorded[:16]}…, computed {sha512[:16]}…")
     return problems
 
 
