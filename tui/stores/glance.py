@@ -1,8 +1,9 @@
 """The Glance v2 image store: the ImageStore contract over one long-lived httpx client per cloud.
 
-Authentication comes from `keystone.KeystoneSession`; the image endpoint from the service
-catalog (or ``image_endpoint_override``). Reads retry briefly on connection errors and 503;
-writes are sent once. Every failure leaves as one of the model's typed errors.
+Tokens come from `keystone.KeystoneSession` and travel on each request through the
+`glance_auth.KeystoneAuth` flow, which also renews a refused token; the image endpoint comes
+from the service catalog (or ``image_endpoint_override``). Reads retry briefly on connection
+errors and 503; writes are sent once. Every failure leaves as one of the model's typed errors.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from urllib.parse import quote
 import httpx
 
 from ..model import (
-    AuthFailed,
     Change,
     Identity,
     Image,
@@ -32,6 +32,7 @@ from ..model import (
 )
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 from .clouds import CloudConfig, get_cloud
+from .glance_auth import KeystoneAuth
 from .glance_errors import RangeNotSatisfiable, error_for, transport_error
 from .keystone import KeystoneSession, Token, project_id_form
 from .token_cache import TokenCache
@@ -134,25 +135,18 @@ class GlanceStore(ImageStore):
     async def _send(self, method: str, path: str, action: str, *, stream: bool = False,
                     idempotent: bool | None = None, base: str | None = None,
                     **kwargs: Any) -> httpx.Response:
-        """Send with a valid token; renew once on 401; retry reads on 503 and dropped links."""
-        client, auth, endpoint = self._ready()
+        """Send signed by `KeystoneAuth`; retry reads on 503 and dropped links."""
+        client, session, endpoint = self._ready()
         url = path if path.startswith("http") else (base or endpoint) + path
         if idempotent is None:
             idempotent = method in ("GET", "HEAD")
-        replayable = not isinstance(kwargs.get("content"), AsyncIterable)
-        headers = dict(kwargs.pop("headers", {}))
-        attempt, renewed = 0, False
+        auth = KeystoneAuth(session, f"{self.label}: {action}")
+        attempt = 0
         while True:
             attempt += 1
-            token = await auth.token()
-            if not token.may_go_to(url):
-                raise Invalid(f"{self.label}: {action}: will not send the token to {url!r}, which is "
-                              "neither in the token's service catalog nor the image_endpoint_override "
-                              "it was issued for")
-            request = client.build_request(method, url, headers={**headers, "X-Auth-Token": token.value},
-                                           **kwargs)
+            request = client.build_request(method, url, **kwargs)
             try:
-                resp = await client.send(request, stream=stream)
+                resp = await client.send(request, stream=stream, auth=auth)
             except httpx.HTTPError as exc:
                 if idempotent and attempt < READ_ATTEMPTS:
                     await asyncio.sleep(BACKOFF_S * 2 ** (attempt - 1))
@@ -163,17 +157,10 @@ class GlanceStore(ImageStore):
             if stream:
                 await resp.aread()
                 await resp.aclose()
-            if resp.status_code == 401 and not renewed:
-                auth.invalidate(token)
-                renewed = True
-                if replayable:
-                    continue
-                raise AuthFailed(f"{self.label}: {action}: the token expired while sending data; "
-                                 "signed in again, retry the transfer")
             if resp.status_code == 503 and idempotent and attempt < READ_ATTEMPTS:
                 await asyncio.sleep(BACKOFF_S * 2 ** (attempt - 1))
                 continue
-            raise error_for(resp, self.label, action, secrets=(*auth.secrets(), token.value))
+            raise error_for(resp, self.label, action, secrets=session.secrets())
 
     async def _json(self, method: str, path: str, action: str, **kwargs: Any) -> Any:
         resp = await self._send(method, path, action, **kwargs)
@@ -247,7 +234,7 @@ class GlanceStore(ImageStore):
         found = body.get("projects") if isinstance(body, dict) else None
         found = found if isinstance(found, list) else []
         if len(found) == 1 and isinstance(found[0], dict) and isinstance(found[0].get("id"), str):
-            return found[0]["id"]
+            return str(found[0]["id"])
         what = "several projects" if len(found) > 1 else "no project this account can see"
         raise Invalid(f"{self.label}: project name {name_or_id!r} matches {what}; "
                       "give the project id instead")
@@ -337,8 +324,6 @@ class GlanceStore(ImageStore):
         if size is not None:
             headers["x-openstack-image-size"] = str(size)
             headers["Content-Length"] = str(size)
-        # Authenticate (and renew) before the body starts: a streamed body cannot be resent.
-        await self._ready()[1].token()
         body = data if size is None else _exactly(data, size, action)
         await self._send("PUT", f"/v2/images/{_seg(image_id)}/{target}", action,
                          content=body, headers=headers)

@@ -34,10 +34,11 @@ _BY_STATUS: dict[int, type[ImageDeckError]] = {
 def glance_message(resp: httpx.Response, secrets: Iterable[str] = ()) -> str:
     """The human text of an error body: JSON ``message`` (Glance or Keystone style), else text.
 
-    A service may echo the request in its answer: every value in ``secrets`` (the password,
-    credential secret or token that was sent) is blanked out wherever it appears.
+    A service may echo the request in its answer: every value in ``secrets`` (the password or
+    credential secret that was sent) and the token the request carried are blanked out
+    wherever they appear.
     """
-    secrets = tuple(secrets)
+    secrets = (*secrets, *_sent_token(resp))
     text = ""
     try:
         body = resp.json()
@@ -56,6 +57,15 @@ def glance_message(resp: httpx.Response, secrets: Iterable[str] = ()) -> str:
             text = text[len(prefix):].strip(" :")
     text = _without(text, secrets)[:500]
     return text or _without(resp.reason_phrase, secrets) or f"HTTP {resp.status_code}"
+
+
+def _sent_token(resp: httpx.Response) -> tuple[str, ...]:
+    """The token on the request that got ``resp`` (none for a response built without one)."""
+    try:
+        token = resp.request.headers.get("X-Auth-Token")
+    except RuntimeError:  # no request attached
+        return ()
+    return (token,) if token else ()
 
 
 def _without(text: str, secrets: Iterable[str]) -> str:

@@ -1,8 +1,10 @@
 """Keystone v3 authentication: password, application credential and token, with a catalog.
 
-The session hands out a valid token, renewing it before it expires and once more when a
-service answers 401; it finds the image endpoint in the catalog. Secrets and tokens never
-appear in reprs, logs or messages.
+The session hands out a valid token, renewing it when it comes within `EXPIRY_MARGIN` of
+the expiry Keystone wrote into it, or when a service refused it (see `glance_auth`); it finds
+the image endpoint in the catalog. A token Keystone gives no expiry is used until a service
+refuses it, and is never cached between runs. Secrets and tokens never appear in reprs, logs
+or messages.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,10 +21,7 @@ import httpx
 from ..model import AuthFailed, ImageDeckError, Invalid, NotFound, Unavailable
 from .clouds import SECRET_AUTH_KEYS, CloudConfig
 from .glance_errors import glance_message
-from .token_cache import TokenCache
-
-#: Renew a token this long before Keystone says it expires.
-RENEW_MARGIN = timedelta(seconds=30)
+from .token_cache import TokenCache, near_expiry
 
 _AUTH_TYPES = {
     "password": "password", "v3password": "password",
@@ -46,7 +45,8 @@ class Token:
     """
 
     value: str = field(repr=False)
-    expires_at: datetime
+    #: When Keystone said the token expires; None when it did not say.
+    expires_at: datetime | None
     project_id: str | None = None
     project_name: str | None = None
     user_id: str | None = None
@@ -82,13 +82,17 @@ class Token:
             override=_opt_text(override),
         )
 
-    def to_cache(self) -> dict[str, Any]:
-        return {"value": self.value, "expires_at": self.expires_at.isoformat(),
+    def to_cache(self) -> dict[str, Any] | None:
+        """The cache entry for this token; None for a token without an expiry (never cached)."""
+        if self.expires_at is None:
+            return None
+        expires = self.expires_at.isoformat()
+        return {"value": self.value, "expires_at": expires,
                 "issuer": self.issuer, "override": self.override,
                 "token": {"project": {"id": self.project_id, "name": self.project_name},
                           "user": {"id": self.user_id, "name": self.user_name},
                           "roles": [{"name": r} for r in self.roles], "catalog": self.catalog,
-                          "expires_at": self.expires_at.isoformat()}}
+                          "expires_at": expires}}
 
     @classmethod
     def from_cache(cls, entry: Any) -> Token:
@@ -101,7 +105,8 @@ class Token:
                              issuer=entry.get("issuer"), override=entry.get("override"))
 
     def expiring(self) -> bool:
-        return self.expires_at - RENEW_MARGIN <= datetime.now(timezone.utc)
+        """Within the margin of its expiry; a token without one is good until refused."""
+        return self.expires_at is not None and near_expiry(self.expires_at)
 
     def endpoint(self, service_type: str, interface: str, region: str | None) -> str:
         """The catalog URL of a service for an interface and (optionally) a region."""
@@ -173,7 +178,9 @@ def _under(url: str, base: str) -> bool:
         target, root = httpx.URL(url), httpx.URL(base)
     except (httpx.InvalidURL, TypeError, ValueError):
         return False
-    if target.userinfo or (target.scheme, target.host, _port(target)) != (root.scheme, root.host, _port(root)):
+    if target.userinfo:
+        return False
+    if (target.scheme, target.host, _port(target)) != (root.scheme, root.host, _port(root)):
         return False
     prefix = root.path.rstrip("/")
     for suffix in _VERSION_SUFFIXES:
@@ -185,13 +192,13 @@ def _port(url: httpx.URL) -> int | None:
     return url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
-def _parse_time(text: Any) -> datetime:
-    if not text:
-        return datetime.now(timezone.utc) + timedelta(hours=1)
+def _parse_time(text: Any) -> datetime | None:
+    if text is None:
+        return None
     if not isinstance(text, str):
         raise TypeError("expires_at is not text")
     parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _domain(auth: dict[str, Any], prefix: str) -> dict[str, str] | None:
@@ -311,9 +318,18 @@ class KeystoneSession:
                 self._token = self._cached()
             if self._token is None or self._token.expiring():
                 self._token = await self._authenticate()
-                if self._cache is not None:
-                    self._cache.save(self._token.to_cache())
+                self._keep(self._token)
             return self._token
+
+    def _keep(self, token: Token) -> None:
+        """Cache a token for the next run; one without an expiry is not kept, and the old entry goes."""
+        if self._cache is None:
+            return
+        entry = token.to_cache()
+        if entry is None:
+            self._cache.drop()
+        else:
+            self._cache.save(entry)
 
     def _cached(self) -> Token | None:
         """The cache's token if it was issued by this cloud's Keystone for this configuration."""

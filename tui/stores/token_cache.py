@@ -5,6 +5,8 @@ name plus a hash of the configuration's *binding*: everything that decides where
 and whom it belongs to (auth URL, identity, scope, region, interface, endpoint override, TLS
 choice), never a secret. The binding is written into the entry as well and must match on
 reading, so a token issued for one configuration is never handed to another.
+Only a token whose expiry Keystone stated is kept: one without an expiry lives as long as
+the run that got it.
 
 The file lies on local disk and is treated as hostile: anything that is not a regular file
 of ours holding a well-formed, unexpired entry is ignored (never followed through a symlink)
@@ -13,19 +15,21 @@ and replaced on the next save. The token inside is the only sensitive value and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import stat
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-#: A token this close to expiry is not worth reusing.
+#: A token this close to its expiry is neither used nor reused: it is renewed first. The one
+#: margin for reading the cache and for renewing a token in use, so the two never disagree.
 EXPIRY_MARGIN = timedelta(seconds=60)
 #: A cache entry larger than this is not ours (a big catalog is a few hundred KiB).
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -54,7 +58,7 @@ class TokenCache:
         expires = _expiry(entry.get("expires_at"))
         if expires is None:
             return None
-        if expires - EXPIRY_MARGIN <= datetime.now(timezone.utc):
+        if near_expiry(expires):
             self.drop()
             return None
         return entry
@@ -93,19 +97,18 @@ class TokenCache:
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             if self.path.is_dir() and not self.path.is_symlink():
-                os.rmdir(self.path)  # an empty directory in the way; a full one stays (and we skip)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=directory)
+                self.path.rmdir()  # an empty directory in the way; a full one stays (and we skip)
+            fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp", dir=directory)
         except OSError:
             return
+        tmp = Path(name)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump({**entry, "binding": self.binding}, out)
-            os.replace(tmp, self.path)
+            tmp.replace(self.path)
         except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def drop(self) -> None:
         """Remove the entry (a symlink itself, never its target; never a directory)."""
@@ -116,6 +119,11 @@ class TokenCache:
             pass
 
 
+def near_expiry(expires_at: datetime) -> bool:
+    """Whether a token expiring at ``expires_at`` is within `EXPIRY_MARGIN` of it (or past it)."""
+    return expires_at - EXPIRY_MARGIN <= datetime.now(UTC)
+
+
 def _expiry(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -123,4 +131,4 @@ def _expiry(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
