@@ -27,12 +27,15 @@ from .image import (
     parse_timestamp,
     share_repeated_text,
 )
-from .safe_text import cell_width, fit, pad, visible
 from .query import SORT_KEYS, Change, ChangeOp, ImageQuery, SortKey, TimeFilter, parse_byte_size
+from .safe_text import cell_width, fit, pad, visible
 
 __all__ = [
-    "AuthFailed",
     "CORE_FIELDS",
+    "READ_ONLY_FIELDS",
+    "SORT_KEYS",
+    "TRANSITIONAL_STATUSES",
+    "AuthFailed",
     "Change",
     "ChangeOp",
     "Conflict",
@@ -50,11 +53,8 @@ __all__ = [
     "MemberStatus",
     "NotFound",
     "QuotaExceeded",
-    "READ_ONLY_FIELDS",
-    "SORT_KEYS",
     "Schema",
     "SortKey",
-    "TRANSITIONAL_STATUSES",
     "TimeFilter",
     "Unavailable",
     "Visibility",
@@ -62,7 +62,7 @@ __all__ = [
     "fit",
     "pad",
     "parse_byte_size",
-    "visible",
     "parse_timestamp",
     "share_repeated_text",
+    "visible",
 ]
