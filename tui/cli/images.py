@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,13 @@ async def ls(args: argparse.Namespace, ctx: CliContext) -> int:
             if args.limit and len(found) >= args.limit:
                 del found[args.limit :]
                 break
-    ctx.emit(found, output.image_table(found) if not ctx.json else None)
+    if ctx.json:
+        ctx.emit(found)
+        return 0
+    me = (await store.whoami()).project_id
+    # On a terminal the table fits its width; piped, or with --wide, every column is whole.
+    width = None if args.wide or not ctx.is_tty else shutil.get_terminal_size().columns
+    ctx.emit(found, output.image_table(found, me=me, width=width))
     return 0
 
 
@@ -294,6 +301,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sort", action="append", type=sort_key, metavar="KEY[:asc|desc]",
                    help=f"sort key ({', '.join(SORT_KEYS)}); repeatable")
     p.add_argument("--limit", type=non_negative, metavar="N", help="at most N images")
+    p.add_argument("--wide", action="store_true",
+                   help="every column whole, even when wider than the terminal (full owner ids)")
 
     p = add_command(subparsers, "show", show, help="show one image's metadata")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")

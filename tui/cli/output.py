@@ -118,9 +118,27 @@ def key_values(pairs: Iterable[tuple[Any, Any]]) -> str:
 # -- images and members ------------------------------------------------------------
 
 IMAGE_COLUMNS = ("ID", "Name", "Status", "Disk", "Size", "Visibility", "Prot", "Owner", "Updated")
+#: Columns given up, in this order, when a terminal is too narrow for the whole table.
+IMAGE_DROP_ORDER = ("Prot", "Visibility", "Updated", "Disk", "Owner")
+#: The Name column keeps at least this many cells before any column is given up.
+NAME_MIN_WIDTH = 16
+#: Cells an owner id keeps when the table fits a terminal (the full id is in --wide and --json).
+SHORT_OWNER = 8
 
 
-def image_table(images: Sequence[Image], now: datetime | None = None) -> str:
+def owner_label(owner: str | None, me: str | None, *, short: bool) -> str:
+    """``me`` for this project's own images; another project's id, cut when ``short``."""
+    if not owner:
+        return "-"
+    if owner == me:
+        return "me"
+    return fit(visible(owner), SHORT_OWNER + 1) if short else owner
+
+
+def image_table(
+    images: Sequence[Image], now: datetime | None = None, *, me: str | None = None, width: int | None = None
+) -> str:
+    """The ``ls`` table; with ``width`` it fits that many cells (names cut, columns given up)."""
     if not images:
         return "no images"
     rows = [
@@ -132,12 +150,42 @@ def image_table(images: Sequence[Image], now: datetime | None = None) -> str:
             size(image.size),
             image.visibility,
             "yes" if image.protected else "",
-            image.owner or "-",
+            owner_label(image.owner, me, short=width is not None),
             age(image.updated_at, now),
         )
         for image in images
     ]
-    return table(IMAGE_COLUMNS, rows)
+    if width is None:
+        return table(IMAGE_COLUMNS, rows)
+    return fitted_table(IMAGE_COLUMNS, rows, width, flex="Name", drop_order=IMAGE_DROP_ORDER)
+
+
+def fitted_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int, *, flex: str, drop_order: Sequence[str]
+) -> str:
+    """`table` within ``width`` cells: the ``flex`` column takes the room the others leave, and
+    columns are given up in ``drop_order`` while that room is under `NAME_MIN_WIDTH`."""
+    cells = [[fit(visible(cell), MAX_CELL_WIDTH) for cell in row] for row in rows]
+    flex_index = list(headers).index(flex)
+    natural = [max(cell_width(header), *(cell_width(row[i]) for row in cells))
+               for i, header in enumerate(headers)]
+    keep = list(range(len(headers)))
+
+    def room() -> int:
+        """Cells left for the flex column once the other kept columns and the gaps are laid out."""
+        return width - sum(natural[i] for i in keep if i != flex_index) - 2 * (len(keep) - 1)
+
+    for index in range(len(headers)):  # a column with nothing in it gives its room to names first
+        if room() < natural[flex_index] and index != flex_index and all(not row[index] for row in cells):
+            keep.remove(index)
+    for name in drop_order:
+        if room() >= min(NAME_MIN_WIDTH, natural[flex_index]):
+            break
+        if (index := list(headers).index(name)) in keep:
+            keep.remove(index)
+    flex_width = min(natural[flex_index], max(4, room()))
+    chosen = [[fit(row[i], flex_width) if i == flex_index else row[i] for i in keep] for row in cells]
+    return table([headers[i] for i in keep], chosen)
 
 
 def image_details(image: Image, now: datetime | None = None) -> str:
@@ -223,11 +271,13 @@ def render(data: Any) -> str:
 
 __all__ = [
     "age",
+    "fitted_table",
     "image_details",
     "image_table",
     "inspection",
     "key_values",
     "member_table",
+    "owner_label",
     "render",
     "size",
     "table",
