@@ -79,6 +79,8 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     assert pending >= 1
 
     terminal.keys("/")
+    # Type only once the filter line has focus: earlier keys would act as commands.
+    terminal.wait_for(lambda s: "filter:" in s, "the filter line")
     terminal.type("cirros")
     screen = terminal.wait_for(lambda s: "ubuntu" not in s.split("Pending")[0], "the filtered list")
     assert "cirros" in screen
