@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol, Self
 
 from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
 
-if TYPE_CHECKING:
-    from ..config import Settings
+
+class StoreChoice(Protocol):
+    """What picking a store needs to know; the faces' settings object provides it.
+
+    Declared here, where it is used, so this layer depends on no face: any object with
+    these attributes will do (the app's and the CLI's `Settings` is one).
+    """
+
+    @property
+    def cloud(self) -> str | None: ...
+    @property
+    def token_cache(self) -> bool | Path: ...
+    @property
+    def store_path(self) -> Path: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def admin(self) -> bool: ...
+    @property
+    def read_only(self) -> bool: ...
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some choices changed (e.g. another cloud or store path)."""
+        ...
 
 
-def open_store(settings: Settings) -> ImageStore:
+def open_store(settings: StoreChoice) -> ImageStore:
     """The store the settings select, not yet opened (``await store.open()`` or ``async with``).
 
     A cloud name means Glance through clouds.yaml; otherwise the embedded local store at
@@ -29,4 +52,4 @@ def open_store(settings: Settings) -> ImageStore:
     )
 
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Download", "ImageStore", "open_store"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Download", "ImageStore", "StoreChoice", "open_store"]

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from ..model import ImageDeckError
-from . import open_store
+from . import StoreChoice, open_store
 from .base import ImageStore
 
-if TYPE_CHECKING:
-    from ..config import Settings
+Choice = TypeVar("Choice", bound=StoreChoice)
 
 
 def local_target(path: Path | str) -> str:
@@ -28,7 +27,7 @@ def cloud_target(name: str) -> str:
     return f"cloud:{name}"
 
 
-def target_settings(settings: Settings, target: str) -> Settings:
+def target_settings(settings: Choice, target: str) -> Choice:
     """``settings`` pointed at ``target``; a local store acts as the same project.
 
     ``local:PATH``, or anything that looks like a path (``./x``, ``/x``, ``~/x``), is a
@@ -44,7 +43,7 @@ def target_settings(settings: Settings, target: str) -> Settings:
     return settings.replace(cloud=target)
 
 
-async def open_target(settings: Settings, target: str) -> ImageStore:
+async def open_target(settings: StoreChoice, target: str) -> ImageStore:
     """Build and open the store ``target`` names; nothing stays open when that fails."""
     store = open_store(target_settings(settings, target))
     try:
