@@ -28,8 +28,11 @@ def test_each_module_registers_exactly_its_mapped_commands() -> None:
 def test_modules_for_a_command_line() -> None:
     assert command_modules(["--json", "ls"]) == ("images",)
     assert command_modules(["upload", "disk.img"]) == ("transfer_commands",)
-    assert command_modules([]) == ALL_MODULES
+    assert command_modules([]) == ()
+    assert command_modules(["--version"]) == ()
+    assert command_modules(["--store", "ls-dir", "--project", "x", "--read-only"]) == ()
     assert command_modules(["--help"]) == ALL_MODULES
+    assert command_modules(["lss"]) == ALL_MODULES  # a typo is answered with the list of commands
     # A command name given as an option's value still brings its module along.
     assert command_modules(["--cloud", "upload", "ls"]) == ("images", "transfer_commands")
 
@@ -37,6 +40,16 @@ def test_modules_for_a_command_line() -> None:
 def test_listing_does_not_import_the_transfer_engine() -> None:
     code = ("import sys; from tui.cli import main; main(['ls', '--help']); "
             "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('tui.transfers'))))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "[]"
+
+
+def test_version_imports_no_command_module_nor_the_network_stack() -> None:
+    code = ("import sys; from tui.cli import main; main(['--version']); "
+            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('tui.transfers', "
+            "'tui.cli.images', 'tui.cli.sharing', 'httpx', 'oslo_utils', 'textual')))))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr

@@ -72,14 +72,35 @@ def global_options() -> argparse.ArgumentParser:
     return parser
 
 
+#: Global options that take a value: the word after them is that value, not a command.
+VALUE_OPTIONS = ("--store", "--cloud", "--project")
+
+
 def command_modules(argv: Sequence[str]) -> tuple[str, ...]:
-    """The modules whose commands ``argv`` may run; every module when it names no command.
+    """The modules whose commands ``argv`` may run.
 
     Any word that is a command name counts (even an option's value), so the command
-    argparse picks is always among those registered.
+    argparse picks is always among those registered. A line of options only (the TUI,
+    ``--version``) needs no command module; ``--help`` or an unknown word needs them all,
+    to list the commands.
     """
     named = {COMMAND_MODULES[word] for word in argv if word in COMMAND_MODULES}
-    return tuple(m for m in ALL_MODULES if m in named) or ALL_MODULES
+    if named:
+        return tuple(m for m in ALL_MODULES if m in named)
+    return ALL_MODULES if _lists_commands(argv) else ()
+
+
+def _lists_commands(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` asks for help or holds a word that is neither an option nor its value."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help") or word == "--":
+            return True
+        if word in VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return True
+    return False
 
 
 def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
