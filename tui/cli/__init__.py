@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from ..config import Settings, config_path, load_settings
-from ..model import ImageDeckError, visible
+from ..model import ImageDeckError, describe_error, visible
 from .context import CliContext
 
 PROG = "imagedeck"
@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except ImageDeckError as exc:
-        _fail(f"{exc.kind}: {exc.message}")
+        _fail(describe_error(exc))
         return 1
     except BrokenPipeError:
         _silence_stdout()

@@ -1,5 +1,6 @@
 """Plain data shared by every layer: images, members, queries, changes and typed errors."""
 
+from .describe import describe_error
 from .errors import (
     AuthFailed,
     Conflict,
@@ -59,6 +60,7 @@ __all__ = [
     "Unavailable",
     "Visibility",
     "cell_width",
+    "describe_error",
     "fit",
     "pad",
     "parse_byte_size",
