@@ -1,32 +1,17 @@
-"""The ``:`` command language and the command palette's global actions.
+"""The ``:`` command language: a parsed `Command` and the parsers of each command's arguments.
 
-`parse_command` turns a command line into a `Command` the main screen executes, so
-the command line and the palette share one vocabulary and one set of checks.
+Which words exist, their syntax and what runs them is declared once in `tui.actions`; this
+module only turns argument words into checked values.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .model import SORT_KEYS, ImageQuery, Invalid, SortKey
 from .transfers.convert import OUTPUT_FORMATS
-
-COMMAND_HELP = (
-    ("cloud NAME", "switch to a cloud from clouds.yaml (`:cloud local` for the local store)"),
-    ("sort KEY [asc|desc]", f"sort by one of {', '.join(SORT_KEYS)}"),
-    ("filter KEY=VALUE …", "server-side filter: status, visibility, format, member_status, owner, "
-     "tag, name, protected, hidden; `:filter` alone clears"),
-    ("convert FORMAT [PATH]", "convert the selected image with qemu-img into a file "
-     "(default NAME.FORMAT in the current directory)"),
-    ("theme NAME", "switch theme"),
-    ("refresh", "reload from the store"),
-    ("help", "show every key"),
-    ("q", "quit"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +22,9 @@ class Command:
     args: tuple[str, ...] = ()
     query: ImageQuery | None = None
 
+
+#: ``(command name, argument words, the current query) -> Command``; raises `Invalid` with a hint.
+ArgumentParser = Callable[[str, list[str], ImageQuery], Command]
 
 _FILTER_KEYS = {
     "status": "status",
@@ -71,42 +59,7 @@ def parse_filter(words: list[str], base: ImageQuery) -> ImageQuery:
             changes[field] = value.lower() in ("true", "yes")
         else:
             changes[field] = value
-    return dataclasses.replace(ImageQuery(sort=base.sort), **changes)
-
-
-def parse_command(text: str, query: ImageQuery) -> Command:
-    """Parse a command line (without the leading colon); raises `Invalid` with a hint."""
-    try:
-        words = shlex.split(text.strip().lstrip(":"))
-    except ValueError as exc:
-        raise Invalid(f"cannot read that command: {exc}") from None
-    if not words:
-        raise Invalid("empty command; try :help")
-    name, args = words[0].lower(), words[1:]
-    if name in ("q", "quit", "exit", "q!"):
-        return Command("quit")
-    if name in ("help", "h", "?"):
-        return Command("help")
-    if name in ("refresh", "r", "reload"):
-        return Command("refresh")
-    if name == "cloud":
-        if len(args) != 1:
-            raise Invalid("usage: :cloud NAME (or :cloud local)")
-        return Command("cloud", (args[0],))
-    if name == "theme":
-        if len(args) != 1:
-            raise Invalid("usage: :theme NAME")
-        return Command("theme", (args[0],))
-    if name == "sort":
-        if not args or len(args) > 2:
-            raise Invalid(f"usage: :sort KEY [asc|desc] with KEY one of {', '.join(SORT_KEYS)}")
-        key = SortKey(args[0].lower(), (args[1] if len(args) == 2 else "asc").lower())
-        return Command("sort", (key.key, key.direction))
-    if name == "filter":
-        return Command("filter", tuple(args), parse_filter(args, query))
-    if name == "convert":
-        return Command("convert", parse_convert(args))
-    raise Invalid(f"unknown command {name!r}; known: cloud, sort, filter, convert, theme, refresh, help, q")
+    return dataclasses.replace(ImageQuery(sort=base.sort), **changes)  # type: ignore[arg-type]
 
 
 def parse_convert(args: list[str]) -> tuple[str, ...]:
@@ -120,40 +73,32 @@ def parse_convert(args: list[str]) -> tuple[str, ...]:
     return (out_format, *args[1:])
 
 
-#: Palette entries: title, help, the app action to run.
-PALETTE_ACTIONS = (
-    ("Refresh", "Reload images and shares from the store", "screen.reload"),
-    ("Upload image", "Upload a local disk image file", "screen.upload"),
-    ("Import from URL", "Create an image from a URL (web-download)", "screen.import_url"),
-    ("Copy image…", "Copy the selected image into another cloud or store (C)", "screen.copy_image"),
-    ("Convert image…", "Convert the selected image with qemu-img, to a file or a new image",
-     "screen.convert_image"),
-    ("Switch cloud or store", "Pick another cloud from clouds.yaml or the local store", "screen.switch_cloud"),
-    ("Structured filters", "Filter by visibility, status, format, member status, tag, size", "screen.filters"),
-    ("Show shares", "Focus the sharing pane", "screen.focus_sharing"),
-    ("Toggle transfers", "Show or hide the transfers pane", "screen.toggle_transfers"),
-    ("Command line", "Type a : command", "screen.command_line"),
-    ("Help", "Every key, pane by pane", "app.help"),
-    ("Quit", "Leave imagedeck", "app.request_quit"),
-)
+def bare(name: str, args: list[str], query: ImageQuery) -> Command:
+    """A command without arguments (extra words are ignored, as ``:q now`` still quits)."""
+    return Command(name)
 
 
-class ImageDeckCommands(Provider):
-    """imagedeck's global actions in the command palette (ctrl+p)."""
+def one_word(usage: str) -> ArgumentParser:
+    """A command taking exactly one word; ``usage`` is shown when it gets another count."""
 
-    async def discover(self) -> Hits:
-        for title, help_text, action in PALETTE_ACTIONS:
-            yield DiscoveryHit(title, self._runner(action), help=help_text)
+    def parse(name: str, args: list[str], query: ImageQuery) -> Command:
+        if len(args) != 1:
+            raise Invalid(f"usage: :{usage}")
+        return Command(name, (args[0],))
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, action in PALETTE_ACTIONS:
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)
+    return parse
 
-    def _runner(self, action: str):
-        async def run() -> None:
-            await self.app.run_action(action)
 
-        return run
+def sort_arguments(name: str, args: list[str], query: ImageQuery) -> Command:
+    if not args or len(args) > 2:
+        raise Invalid(f"usage: :sort KEY [asc|desc] with KEY one of {', '.join(SORT_KEYS)}")
+    key = SortKey(args[0].lower(), (args[1] if len(args) == 2 else "asc").lower())
+    return Command(name, (key.key, key.direction))
+
+
+def filter_arguments(name: str, args: list[str], query: ImageQuery) -> Command:
+    return Command(name, tuple(args), parse_filter(args, query))
+
+
+def convert_arguments(name: str, args: list[str], query: ImageQuery) -> Command:
+    return Command(name, parse_convert(args))

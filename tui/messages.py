@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from .transfers.events import TransferProgress
+
 
 @dataclass
 class CommandEntered(Message):
@@ -24,11 +26,10 @@ class FilterChanged(Message):
 class TransferEvent(Message):
     """A transfer's progress; a newer event for the same job replaces a queued older one."""
 
-    def __init__(self, progress: object) -> None:
+    def __init__(self, progress: TransferProgress) -> None:
         super().__init__()
         self.progress = progress
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TransferEvent) and getattr(message.progress, "job_id", None) == getattr(
-            self.progress, "job_id", None
-        ) and not getattr(message.progress, "finished", False)
+        return (isinstance(message, TransferEvent) and message.progress.job_id == self.progress.job_id
+                and not message.progress.finished)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from tui_support import DEMO_PROJECT, fixed_clock
+from tui_support import DEMO_PROJECT, fixed_clock, record_notes
 
 from tui.app import ImageDeckApp
 from tui.config import Settings
@@ -101,6 +101,12 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture(autouse=True)
+def recorded_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app's notifications are readable by `tui_support.notes`."""
+    record_notes(monkeypatch)
 
 
 @pytest.fixture

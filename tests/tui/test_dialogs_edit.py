@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dialog_fixtures import SCHEMA, DialogHost, sample_image
-from textual.widgets import Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from tui.dialogs import EditImageDialog
 from tui.dialogs.changes import describe
@@ -93,7 +93,9 @@ async def test_formats_follow_the_schema_and_only_change_while_queued() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         select = app.screen.query_one("#disk_format", Select)
         assert not select.disabled
-        assert [value for _, value in select._options if value is not Select.NULL] == ["qcow2", "raw"]
+        overlay = select.query_one(OptionList)
+        prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        assert [p for p in prompts if p != select.prompt] == ["qcow2", "raw"]
         select.value = "raw"
         await pilot.press("ctrl+s")
     assert app.results == [[Change.replace("disk_format", "raw")]]

@@ -182,7 +182,7 @@ async def test_a_failed_transfer_shows_the_name_as_text(hostile_settings: Settin
         async with LocalStore(hostile_settings.store_path, ME) as store:
             await store.deactivate(image.id)
         # past the screen's own check: the copy job itself refuses, naming the image
-        app.start_copy(image, local_target(tmp_path / "elsewhere"), None)
+        app.jobs.start_copy(image, local_target(tmp_path / "elsewhere"), None)
         await wait_for(lambda: any("Transfer failed" in n for n in shown_notes(app)), pilot)
         await pilot.pause()
         assert_safe(app)

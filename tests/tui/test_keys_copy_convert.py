@@ -98,9 +98,8 @@ async def test_copy_is_refused_in_read_only_mode(make_app, tmp_path: Path) -> No
         await loaded(app, pilot)
         await select(app, pilot, "cirros-0.6.2")
         await pilot.press("C")
-        await pilot.pause()
+        await wait_for(lambda: any("Read-only mode: cannot copy images" in n for n in notes(app)), pilot)
         assert not isinstance(app.screen, CopyDialog)
-        assert any("Read-only mode: cannot copy images" in n for n in notes(app))
         assert app.transfers is None
 
 
@@ -110,9 +109,8 @@ async def test_copy_dialog_refuses_the_store_being_browsed_and_inactive_images(m
         await loaded(app, pilot)
         await select(app, pilot, "legacy-appliance")  # deactivated: no data to read
         await pilot.press("C")
-        await pilot.pause()
+        await wait_for(lambda: any("only an active image has data to copy" in n for n in notes(app)), pilot)
         assert not isinstance(app.screen, CopyDialog)
-        assert any("only an active image has data to copy" in n for n in notes(app))
         await select(app, pilot, "cirros-0.6.2")
         await pilot.press("C")
         await wait_for(lambda: isinstance(app.screen, CopyDialog), pilot)
@@ -179,11 +177,9 @@ async def test_convert_with_a_bad_format_names_the_good_ones(make_app, tmp_path:
         await loaded(app, pilot)
         await select(app, pilot, "centos-stream-9")
         await pilot.press("colon", *f"convert qcow3 {tmp_path}", "enter")
-        await pilot.pause()
-        assert any("cannot convert to 'qcow3': choose one of qcow2, raw, vmdk" in n for n in notes(app))
+        await wait_for(lambda: any("cannot convert to 'qcow3': choose one of qcow2, raw, vmdk" in n for n in notes(app)), pilot)
         await pilot.press("colon", *"convert", "enter")
-        await pilot.pause()
-        assert any("usage: :convert FORMAT [PATH]" in n for n in notes(app))
+        await wait_for(lambda: any("usage: :convert FORMAT [PATH]" in n for n in notes(app)), pilot)
         assert app.transfers is None and list(tmp_path.glob("centos*")) == []
 
 

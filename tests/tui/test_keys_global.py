@@ -7,7 +7,7 @@ from pathlib import Path
 from tui_support import fixed_clock, loaded, notes, palette_offers, wait_for
 
 from tui.app import ImageDeckApp
-from tui.commands import parse_command
+from tui.actions import parse_command
 from tui.model import ImageQuery, Invalid, Unavailable
 from tui.screens.help import HelpScreen
 from tui.screens.unreachable import UnreachableScreen
@@ -65,19 +65,16 @@ async def test_command_line_sort_theme_and_errors(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("colon", *"sort size desc", "enter")
-        await pilot.pause()
+        await wait_for(lambda: app.screen.image_list.sort_key == "size", pilot)
         sizes = [i.size for i in app.screen.image_list.shown]
         known = [s for s in sizes if s is not None]
         assert known == sorted(known, reverse=True) and sizes[-1] is None  # unknown size last
         await pilot.press("colon", *"theme imagedeck-light", "enter")
-        await pilot.pause()
-        assert app.theme == "imagedeck-light"
+        await wait_for(lambda: app.theme == "imagedeck-light", pilot)
         await pilot.press("colon", *"frobnicate", "enter")
-        await pilot.pause()
-        assert any("unknown command 'frobnicate'" in n for n in notes(app))
+        await wait_for(lambda: any("unknown command 'frobnicate'" in n for n in notes(app)), pilot)
         await pilot.press("colon", *"theme nope", "enter")
-        await pilot.pause()
-        assert any("No theme named 'nope'" in n for n in notes(app))
+        await wait_for(lambda: any("No theme named 'nope'" in n for n in notes(app)), pilot)
         assert app.focused is app.screen.image_list
 
 
@@ -116,15 +113,15 @@ async def test_q_asks_when_transfers_run(settings, tmp_path: Path) -> None:
         await loaded(app, pilot)
         source = tmp_path / "disk.raw"
         source.write_bytes(bytes(4096))
-        app.start_upload(UploadRequest(path=source, fields={"name": "stalled", "disk_format": "raw",
+        app.jobs.start_upload(UploadRequest(path=source, fields={"name": "stalled", "disk_format": "raw",
                                                             "container_format": "bare"}))
-        await wait_for(lambda: app.running_transfers == 1, pilot)
+        await wait_for(lambda: app.jobs.running == 1, pilot)
         await pilot.press("q")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
         assert "1 transfer(s) still running" in app.screen.message
         await pilot.press("n")
         await pilot.pause()
-        assert app.is_running and app.running_transfers == 1
+        assert app.is_running and app.jobs.running == 1
         await pilot.press("q")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
         await pilot.press("y")
@@ -205,7 +202,7 @@ async def test_switching_store_keeps_the_old_one_open_for_its_transfers(settings
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         image = next(i for i in app.screen.image_list.images if i.name == "cirros-0.6.2")
-        app.start_download(image, tmp_path / "cirros.qcow2")
+        app.jobs.start_download(image, tmp_path / "cirros.qcow2")
         await wait_for(lambda: app.transfers is not None and app.transfers.active_count == 0, pilot)
         await pilot.press("colon", *"cloud local", "enter")
         await wait_for(lambda: app.store is not first, pilot)
@@ -216,10 +213,13 @@ async def test_switching_store_keeps_the_old_one_open_for_its_transfers(settings
 
 def test_parse_command_vocabulary() -> None:
     base = ImageQuery()
-    assert parse_command("sort size desc", base).args == ("size", "desc")
-    query = parse_command("filter status=active,queued tag=lts format=qcow2", base).query
+    entry, command = parse_command("sort size desc", base)
+    assert entry.id == "list.sort" and command.args == ("size", "desc")
+    query = parse_command("filter status=active,queued tag=lts format=qcow2", base)[1].query
+    assert query is not None
     assert query.status == ("active", "queued") and query.tags == ("lts",) and query.disk_format == ("qcow2",)
-    assert parse_command("filter", base).query == ImageQuery()
+    assert parse_command("filter", base)[1].query == ImageQuery()
+    assert parse_command(":q!", base)[1].name == "quit"
     for bad in ("sort colour", "filter status", "filter colour=red", "cloud", "nonsense"):
         try:
             parse_command(bad, base)

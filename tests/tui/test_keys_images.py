@@ -44,11 +44,11 @@ async def test_not_owner_is_told_why(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await select(app, pilot, "ubuntu-24.04-server")  # owned by ops
-        for key in ("p", "e", "v", "m", "delete"):
+        for count, key in enumerate(("p", "e", "v", "m", "delete"), start=1):
             await pilot.press(key)
-            await pilot.pause()
+            await wait_for(lambda count=count: sum("Only the owner project (ops)" in n for n in notes(app)) == count,
+                           pilot)
             assert app.screen is not None and not isinstance(app.screen, (ConfirmDialog, EditImageDialog))
-        assert sum("Only the owner project (ops)" in n for n in notes(app)) == 5
 
 
 async def test_read_only_refuses_writes_with_a_reason(make_app) -> None:
@@ -56,10 +56,9 @@ async def test_read_only_refuses_writes_with_a_reason(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await select(app, pilot, "cirros-0.6.2")
-        for key in ("p", "e", "v", "m", "delete", "u", "i"):
+        for count, key in enumerate(("p", "e", "v", "m", "delete", "u", "i"), start=1):
             await pilot.press(key)
-            await pilot.pause()
-        assert sum("Read-only mode" in n for n in notes(app)) == 7
+            await wait_for(lambda count=count: sum("Read-only mode" in n for n in notes(app)) == count, pilot)
         assert not image_named(app, "cirros-0.6.2").protected
         assert "read-only" in str(app.screen.query_one("#header").render())
 
@@ -93,9 +92,8 @@ async def test_protected_image_is_not_offered_for_deletion(make_app) -> None:
         await loaded(app, pilot)
         await select(app, pilot, "debian-12-genericcloud")
         await pilot.press("delete")
-        await pilot.pause()
+        await wait_for(lambda: any("is protected" in n for n in notes(app)), pilot)
         assert not isinstance(app.screen, ConfirmDialog)
-        assert any("is protected" in n for n in notes(app))
 
 
 async def test_v_changes_visibility_public_is_admin_only(make_app) -> None:
@@ -154,9 +152,8 @@ async def test_m_on_private_image_explains(make_app) -> None:
         await loaded(app, pilot)
         await select(app, pilot, "cirros-0.6.2")
         await pilot.press("m")
-        await pilot.pause()
+        await wait_for(lambda: any("members apply only to shared images" in n for n in notes(app)), pilot)
         assert not isinstance(app.screen, MembersDialog)
-        assert any("members apply only to shared images" in n for n in notes(app))
 
 
 async def test_d_download_f_filters_c_cloud_open_dialogs(make_app) -> None:
@@ -186,7 +183,7 @@ async def test_download_runs_as_a_transfer(make_app, tmp_path) -> None:
         await loaded(app, pilot)
         await select(app, pilot, "cirros-0.6.2")
         target = tmp_path / "cirros.qcow2"
-        app.start_download(image_named(app, "cirros-0.6.2"), target)
+        app.jobs.start_download(image_named(app, "cirros-0.6.2"), target)
         pane = app.screen.query_one("#transfers")
         await wait_for(lambda: pane.display and pane.job_ids, pilot)
         await app.transfers.wait(pane.job_ids[0])

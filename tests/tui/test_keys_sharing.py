@@ -86,8 +86,7 @@ async def test_read_only_cannot_answer(make_app) -> None:
         await loaded(app, pilot)
         await focus_sharing(app, pilot)
         await pilot.press("a")
-        await pilot.pause()
-        assert any("Read-only mode" in n for n in notes(app))
+        await wait_for(lambda: any("Read-only mode" in n for n in notes(app)), pilot)
         assert await member_status(app, "alpine-3.20-virt") == "pending"
 
 

@@ -89,7 +89,7 @@ async def test_upload_request_becomes_an_image(make_app, tmp_path) -> None:
         await loaded(app, pilot)
         source = tmp_path / "disk.raw"
         source.write_bytes(bytes(64 * 1024))
-        app.start_upload(UploadRequest(path=source, fields={
+        app.jobs.start_upload(UploadRequest(path=source, fields={
             "name": "fresh-upload", "disk_format": "raw", "container_format": "bare"}))
         await wait_for(lambda: app.screen.query_one("#transfers").display, pilot)
         await wait_for(lambda: any(i.name == "fresh-upload" and i.status == "active"
@@ -102,7 +102,7 @@ async def test_a_failed_import_is_reported(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
-        app.start_import(ImportRequest(url="http://127.0.0.1:9/disk.qcow2",  # nothing listens
+        app.jobs.start_import(ImportRequest(url="http://127.0.0.1:9/disk.qcow2",  # nothing listens
                                        fields={"name": "from-url", "disk_format": "qcow2",
                                                "container_format": "bare"}))
         await wait_for(lambda: any("cannot fetch http://127.0.0.1:9/disk.qcow2" in n for n in notes(app)),

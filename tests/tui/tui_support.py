@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime, timezone
+from weakref import WeakKeyDictionary
 
 from tui.app import ImageDeckApp
+from tui.model import visible
 
 DEMO_PROJECT = "demo"
 
@@ -42,9 +44,29 @@ async def loaded(app: ImageDeckApp, pilot) -> None:
     await pilot.pause()
 
 
+#: What each app has notified since its notifications were last cleared, as shown (see `record_notes`).
+_NOTES: WeakKeyDictionary[ImageDeckApp, list[str]] = WeakKeyDictionary()
+
+
+def record_notes(monkeypatch) -> None:
+    """Keep every notification's text as shown, through the app's own `notify`, not Textual's internals."""
+    notify, clear = ImageDeckApp.notify, ImageDeckApp.clear_notifications
+
+    def recording_notify(app: ImageDeckApp, message: str, **options) -> None:
+        _NOTES.setdefault(app, []).append(visible(message))
+        notify(app, message, **options)
+
+    def recording_clear(app: ImageDeckApp) -> None:
+        _NOTES.pop(app, None)
+        clear(app)
+
+    monkeypatch.setattr(ImageDeckApp, "notify", recording_notify)
+    monkeypatch.setattr(ImageDeckApp, "clear_notifications", recording_clear)
+
+
 def notes(app: ImageDeckApp) -> list[str]:
-    """Texts of the notifications currently shown."""
-    return [n.message for n in app._notifications]
+    """Texts of the notifications shown since the last `clear_notifications`."""
+    return list(_NOTES.get(app, []))
 
 
 def image_named(app: ImageDeckApp, name: str):

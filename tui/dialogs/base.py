@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from textual import on
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from ..actions import bindings
 from ..widgets.plain import plain
 
 ResultT = TypeVar("ResultT")
@@ -36,7 +36,7 @@ class Dialog(ModalScreen[ResultT]):
     dialog's actions (``action="screen.apply"``), the same ones its keys run.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = bindings("dialog")
 
     DEFAULT_CSS = """
     Dialog {

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from ..actions import bindings
 from ..widgets.plain import plain
 from .base import Dialog
 
@@ -18,10 +18,7 @@ class ConfirmDialog(Dialog[bool]):
     enter confirms; esc or ``n`` answers False.
     """
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS = bindings("confirm")
 
     DEFAULT_CSS = """
     ConfirmDialog > #dialog {

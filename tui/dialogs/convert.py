@@ -10,10 +10,10 @@ from pathlib import Path
 from humanize import naturalsize
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Select, Static
 
+from ..actions import bindings
 from ..model import Image, visible
 from ..widgets.plain import PlainInput, plain
 from .base import FileDialog, labelled
@@ -62,7 +62,7 @@ class ConvertDialog(FileDialog[ConvertRequest]):
     offers files only. An existing file needs a second enter to be replaced.
     """
 
-    BINDINGS = [Binding("ctrl+s", "convert", "Convert", id="convert.send")]
+    BINDINGS = bindings("convert")
 
     AUTO_FOCUS = "#format"
 

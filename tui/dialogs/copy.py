@@ -9,15 +9,15 @@ from pathlib import Path
 from humanize import naturalsize
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..actions import bindings
 from ..model import Image, visible
 from ..stores.targets import local_target
-from .base import Dialog, labelled
 from ..widgets.plain import PlainInput, plain
+from .base import Dialog, labelled
 from .paths import PathSuggester
 
 
@@ -45,7 +45,7 @@ class CopyDialog(Dialog[CopyRequest]):
     ``current_path`` is the local store being browsed, refused as a destination.
     """
 
-    BINDINGS = [Binding("ctrl+s", "copy", "Copy", id="copy.send")]
+    BINDINGS = bindings("copy")
 
     AUTO_FOCUS = "#destinations, #path"
 

@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
+from ..actions import bindings
 from ..model import Change, Image, ImageDeckError, ImageStatus, Schema, visible
 from ..widgets.plain import PlainInput, plain, plain_lines
 from .base import Dialog, labelled, pair
@@ -54,7 +54,7 @@ class EditImageDialog(Dialog[list[Change]]):
     An unchanged form dismisses with an empty list.
     """
 
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="edit.apply")]
+    BINDINGS = bindings("edit")
 
     AUTO_FOCUS = "#name"
 

@@ -6,10 +6,10 @@ import dataclasses
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
+from ..actions import bindings
 from ..model import DiskFormat, ImageQuery, ImageStatus, MemberStatus, Visibility
 from ..widgets.plain import PlainInput
 from .base import Dialog, labelled, pair
@@ -33,7 +33,7 @@ class FilterDialog(Dialog[ImageQuery]):
     Enter in any text field applies; Clear empties every field.
     """
 
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="filters.apply")]
+    BINDINGS = bindings("filters")
 
     AUTO_FOCUS = "#visibility"
 

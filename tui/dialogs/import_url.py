@@ -6,10 +6,10 @@ from urllib.parse import unquote, urlsplit
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from ..actions import bindings
 from ..model import Schema
 from ..widgets.plain import PlainInput
 from .base import Dialog, labelled
@@ -43,7 +43,7 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     says so and refuses to submit.
     """
 
-    BINDINGS = [Binding("ctrl+s", "submit", "Import", id="import.send")]
+    BINDINGS = bindings("import")
 
     AUTO_FOCUS = "#url"
 

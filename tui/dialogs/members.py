@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..actions import bindings
 from ..model import Image, Member, MemberStatus, Visibility, pad, visible
 from ..widgets.plain import PlainInput, plain
 from .base import Dialog, labelled
@@ -37,7 +37,7 @@ class MembersDialog(Dialog[MembersResult]):
     knows. Without it the typed text is queued as it is.
     """
 
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="members.apply")]
+    BINDINGS = bindings("members")
 
     AUTO_FOCUS = "#project"
 
@@ -173,10 +173,7 @@ class MembersDialog(Dialog[MembersResult]):
 class MembersList(OptionList):
     """The member rows; removal marks are toggled from here."""
 
-    BINDINGS = [
-        Binding("x", "toggle_remove", "Remove", id="members.remove"),
-        Binding("delete", "toggle_remove", "Remove", show=False, id="members.remove_delete"),
-    ]
+    BINDINGS = bindings("members_list")
 
     def action_toggle_remove(self) -> None:
         if self.highlighted is None:

@@ -8,23 +8,25 @@ byte is sent.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from humanize import naturalsize
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
+from ..actions import bindings
 from ..formats import FormatReport, inspect_file, mismatch_warning
 from ..model import ImageDeckError, Schema
+from ..widgets.plain import PlainInput, plain, plain_lines
 from .base import Dialog, labelled
 from .fields import FieldError
 from .metadata_form import MetadataForm
-from ..widgets.plain import PlainInput, plain, plain_lines
 from .paths import PathSuggester
 from .results import UploadRequest
+
 
 def _size(value: int | None) -> str:
     return "unknown" if value is None else naturalsize(value, binary=True)
@@ -47,7 +49,7 @@ class UploadDialog(Dialog[UploadRequest]):
     request.
     """
 
-    BINDINGS = [Binding("ctrl+s", "upload", "Upload", id="upload.send")]
+    BINDINGS = bindings("upload")
 
     AUTO_FOCUS = "#path"
 
@@ -158,7 +160,7 @@ class UploadDialog(Dialog[UploadRequest]):
         if event.worker.name != "inspect":
             return
         if event.state == WorkerState.SUCCESS:
-            path, report = event.worker.result
+            path, report = cast("tuple[Path, FormatReport]", event.worker.result)
             self._inspected(path, report)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error

@@ -11,50 +11,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..commands import COMMAND_HELP
+from ..actions import HELP_GROUPS, HELP_NOTES, Action, bindings, commands, in_scope
+from ..deck import DeckNode
 from ..model import visible
 
-_EXTRA = {
-    "Filter line": [("esc", "clear the filter and return to the list"), ("enter", "keep the filter")],
-}
 
+class HelpScreen(DeckNode, ModalScreen[None]):
+    """Lists every action with a key, from the action registry; esc, q or ? closes it."""
 
-def _groups() -> list[tuple[str, list[Binding]]]:
-    from ..app import ImageDeckApp
-    from ..widgets.detail_pane import DetailPane
-    from ..widgets.image_list import ImageList
-    from ..widgets.sharing_pane import SharingPane
-    from .main import MainScreen
-
-    groups: list[tuple[str, list[Binding]]] = [
-        ("Global", list(ImageDeckApp.BINDINGS)),
-        ("Main screen (list and detail)", list(MainScreen.BINDINGS)),
-        ("Image list", list(ImageList.BINDINGS)),
-        ("Detail pane", list(DetailPane.BINDINGS)),
-        ("Sharing pane", list(SharingPane.BINDINGS)),
-    ]
-    try:
-        from ..widgets.transfers_pane import TransfersPane
-
-        groups.append(("Transfers pane", list(TransfersPane.BINDINGS)))
-    except ImportError:
-        pass
-    return groups
-
-
-def _describe(binding: Binding) -> str:
-    text = binding.description or binding.action
-    return f"{text} ({binding.tooltip})" if binding.tooltip else text
-
-
-class HelpScreen(ModalScreen[None]):
-    """Lists every binding; esc, q or ? closes it."""
-
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help.up"),
-    ]
+    BINDINGS = bindings("help")
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -76,17 +41,12 @@ class HelpScreen(ModalScreen[None]):
             scroll.can_focus = True
             yield Static(self._table(), id="help-table")
 
-    def _keys(self, binding: Binding) -> str:
-        keymap = getattr(self.app, "settings", None)
-        keys = binding.key
-        if keymap is not None and binding.id and binding.id in keymap.keymap:
-            keys = keymap.keymap[binding.id]
-        shown = []
-        for key in keys.split(","):
-            key = key.strip()
-            shown.append(binding.key_display if binding.key_display and len(keys.split(",")) == 1
-                         else self.app.get_key_display(Binding(key, "")))
-        return " ".join(shown)
+    def _keys(self, entry: Action) -> str:
+        """The keys as the keymap has set them, each as the footer shows it."""
+        keys = entry.key_list(self.deck.settings.keymap)
+        if entry.key_display and len(keys) == 1:
+            return entry.key_display
+        return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,14 +56,14 @@ class HelpScreen(ModalScreen[None]):
     def _collect(self) -> list[tuple[str, str, bool]]:
         """(keys, description, is_heading) for every group, in display order."""
         rows: list[tuple[str, str, bool]] = []
-        for title, bindings in _groups():
+        for title, scope in HELP_GROUPS:
             rows.append((title, "", True))
-            rows.extend((self._keys(b), _describe(b), False) for b in bindings)
-        for title, extra in _EXTRA.items():
+            rows.extend((self._keys(entry), entry.long, False) for entry in in_scope(scope))
+        for title, notes in HELP_NOTES.items():
             rows.append((title, "", True))
-            rows.extend((key, text, False) for key, text in extra)
+            rows.extend((key, text, False) for key, text in notes)
         rows.append(("Commands (:)", "", True))
-        rows.extend((":" + command, text, False) for command, text in COMMAND_HELP)
+        rows.extend((":" + e.command.usage, e.command.help, False) for e in commands() if e.command)
         return rows
 
     def _table(self) -> Group:

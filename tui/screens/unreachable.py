@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..actions import bindings
 from ..model import visible
 
 
 class UnreachableScreen(ModalScreen[str]):
     """Dismisses with "retry", "cloud" or "quit"."""
 
-    BINDINGS = [
-        Binding("r,enter", "choose('retry')", "Retry", id="unreachable.retry"),
-        Binding("c", "choose('cloud')", "Pick another cloud", id="unreachable.cloud"),
-        Binding("q,escape", "choose('quit')", "Quit", id="unreachable.quit"),
-    ]
+    BINDINGS = bindings("unreachable")
 
     DEFAULT_CSS = """
     UnreachableScreen {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.widgets import Input
 
+from ..actions import bindings
 from ..messages import CommandEntered, FilterChanged
 from .plain import PlainInput
 
@@ -19,7 +19,7 @@ def _back_to_pane(line: Input) -> None:
 class CommandLine(PlainInput):
     """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:convert raw``, ``:theme NAME``, ``:q``."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="command.close")]
+    BINDINGS = bindings("command_line")
 
     DEFAULT_CSS = """
     CommandLine {
@@ -61,7 +61,7 @@ class CommandLine(PlainInput):
 class FilterLine(PlainInput):
     """Filter as you type over name, id, format, status, owner and tag; esc clears."""
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
+    BINDINGS = bindings("filter_line")
 
     DEFAULT_CSS = """
     FilterLine {

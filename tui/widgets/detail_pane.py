@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ..actions import bindings
 from ..model import TRANSITIONAL_STATUSES, Image, Member, fit, visible
 from .image_list import age
 
@@ -31,12 +31,7 @@ def _size(size: int | None) -> str:
 class DetailPane(VerticalScroll, can_focus=True):
     """The selected image in full; long values wrap, `y` copies the id."""
 
-    BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
-    ]
+    BINDINGS = bindings("detail")
 
     DEFAULT_CSS = """
     DetailPane {
@@ -50,7 +45,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self.image: Image | None = None
         self.members: list[Member] | None = None
         self.members_note = ""

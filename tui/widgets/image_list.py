@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -22,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from ..actions import bindings
 from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, parse_timestamp, visible
 
 def short_size(size: int | None) -> str:
@@ -115,19 +115,7 @@ def sort_value(image: Image, key: str) -> object:
 class ImageList(ScrollView, can_focus=True):
     """Every loaded image, one line each; only the lines on screen are ever rendered."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("g,home", "top", "Top", show=False, id="list.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="list.bottom"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("enter", "open", "Detail", show=False, id="list.open"),
-        Binding("slash", "filter", "Filter", key_display="/", id="list.filter"),
-        Binding("s", "cycle_sort", "Sort", id="list.sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False, id="list.reverse"),
-        Binding("w", "toggle_columns", "Columns", show=False, id="list.columns"),
-    ]
+    BINDINGS = bindings("list")
 
     COMPONENT_CLASSES = {"image-list--header", "image-list--cursor", "image-list--dim"}
 

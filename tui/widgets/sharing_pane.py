@@ -6,36 +6,28 @@ when it receives `SharingPane.Answer`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..actions import bindings, find
+from ..deck import DeckNode
 from ..model import Image, MemberStatus, pad, visible
 from .image_list import age, short_size
 
 GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
 
 
-class SharingPane(VerticalScroll, can_focus=True):
+class SharingPane(DeckNode, VerticalScroll, can_focus=True):
     """Shares waiting for an answer first; `a` accept, `r` reject, `space` mark, `z` back to pending."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="sharing.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="sharing.up"),
-        Binding("g,home", "top", "Top", show=False, id="sharing.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="sharing.bottom"),
-        Binding("a", "answer('accepted')", "Accept", id="sharing.accept"),
-        Binding("r", "answer('rejected')", "Reject", id="sharing.reject"),
-        Binding("z", "answer('pending')", "Undo", tooltip="set back to pending", id="sharing.undo"),
-        Binding("space", "mark", "Mark", id="sharing.mark"),
-        Binding("enter", "open", "Detail", show=False, id="sharing.open"),
-    ]
+    BINDINGS = bindings("sharing")
 
     DEFAULT_CSS = """
     SharingPane {
@@ -64,14 +56,19 @@ class SharingPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self.groups: dict[str, list[Image]] = {g: [] for g in GROUPS}
         self.marked: set[str] = set()
         self.loaded = False
         self.message = ""
         self._cursor_line: int | None = None
 
-    def compose(self):
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Answers write: a read-only session neither shows nor runs them."""
+        entry = find("sharing", action)
+        return not (entry is not None and entry.writes and self.deck.settings.read_only)
+
+    def compose(self) -> ComposeResult:
         yield Static(Text("loading shares…", style="italic"), id="sharing-body")
 
     @property
@@ -87,7 +84,7 @@ class SharingPane(VerticalScroll, can_focus=True):
     def pending_count(self) -> int:
         return len(self.groups[MemberStatus.PENDING])
 
-    def set_shares(self, groups: dict[str, Sequence[Image]]) -> None:
+    def set_shares(self, groups: Mapping[str, Sequence[Image]]) -> None:
         """New listing; marks stay on images still listed, the cursor keeps its place so
         answering moves on to the next share."""
         self.groups = {g: sorted(groups.get(g, ()), key=lambda i: (i.name or i.id).lower()) for g in GROUPS}

@@ -8,15 +8,14 @@ pane posts upward; the app routes them to the transfer manager.
 
 from __future__ import annotations
 
-
 from humanize import naturalsize
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
+from ..actions import bindings
 from ..transfers import TransferProgress, TransferState
 from .plain import plain
 
@@ -107,12 +106,7 @@ class TransferRow(Vertical):
 class TransfersPane(VerticalScroll, can_focus=True):
     """Every transfer job, newest last; ``j``/``k`` select, ``x`` cancels, ``R`` retries."""
 
-    BINDINGS = [
-        Binding("x", "cancel", "Cancel transfer", id="transfers.cancel"),
-        Binding("R", "retry", "Retry transfer", id="transfers.retry"),
-        Binding("j,down", "move(1)", "Next", show=False, id="transfers.next"),
-        Binding("k,up", "move(-1)", "Previous", show=False, id="transfers.previous"),
-    ]
+    BINDINGS = bindings("transfers")
 
     DEFAULT_CSS = """
     TransfersPane {

@@ -1,0 +1,129 @@
+"""Transfer jobs of the app: built here from what a dialog returned, queued on one manager.
+
+The manager is made on first use, so a session that never transfers starts nothing.
+Copy destinations are opened once per session, in a worker (a cloud may be slow or
+refuse us), and kept for the next copy there; the app closes them on exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .dialogs.results import ImportRequest, UploadRequest
+from .messages import TransferEvent
+from .model import Image, ImageDeckError, describe_error
+from .stores import ImageStore
+from .transfers import ConvertJob, CopyJob, DownloadJob, ImportJob, TransferManager, UploadJob, carried_fields
+from .transfers.events import TransferProgress
+from .transfers.job import Transfer
+
+if TYPE_CHECKING:
+    from .app import ImageDeckApp
+
+
+class Jobs:
+    """``Jobs(app)``: start, cancel and retry transfers; failures to start become one notification."""
+
+    def __init__(self, app: ImageDeckApp) -> None:
+        self._app = app
+        self.manager: TransferManager | None = None
+        #: Stores opened as copy destinations, by the word that names them.
+        self.destinations: dict[str, ImageStore] = {}
+
+    def _manager(self) -> TransferManager:
+        if self.manager is None:
+            self.manager = TransferManager(max_running=self._app.settings.max_transfers,
+                                           on_event=self._on_event)
+        return self.manager
+
+    def _on_event(self, progress: TransferProgress) -> None:
+        """Called by the manager on the app's loop: hand the event to the screens as a message."""
+        self._app.post_message(TransferEvent(progress))
+
+    @property
+    def running(self) -> int:
+        return self.manager.active_count if self.manager is not None else 0
+
+    @property
+    def started(self) -> bool:
+        """Whether any job was submitted this session (a retry may still use its stores)."""
+        return self.manager is not None and bool(self.manager.jobs())
+
+    def _submit(self, make_job: Callable[[], Transfer]) -> None:
+        try:
+            self._manager().submit(make_job())
+        except ImageDeckError as exc:
+            self._app.notify(describe_error(exc), title="Transfer not started", severity="error")
+            return
+        self._app.show_transfers()
+
+    def start_download(self, image: Image, path: Path, replace: bool = False) -> None:
+        store = self._app.store
+        self._submit(lambda: DownloadJob(store, image.id, path, replace=replace))
+
+    def start_upload(self, request: UploadRequest) -> None:
+        store = self._app.store
+        self._submit(lambda: UploadJob(store, request.path, request.fields,
+                                       allow_unsafe=request.allow_unsafe, force_format=request.force_format))
+
+    def start_import(self, request: ImportRequest) -> None:
+        store = self._app.store
+        self._submit(lambda: ImportJob(store, request.url, request.fields))
+
+    def start_copy(self, image: Image, destination_target: str, name: str | None) -> None:
+        """Open the destination in a worker, then queue the copy from the store open now."""
+        source = self._app.store
+
+        async def open_then_copy() -> None:
+            try:
+                destination = await self._destination(destination_target)
+            except Exception as exc:  # noqa: BLE001 -- wrong password, unreachable, unknown cloud: say so, go on
+                self._app.notify(describe_error(exc), title="Cannot open the destination", severity="error",
+                                 timeout=8)
+                return
+            self._submit(lambda: CopyJob(source, image.id, destination, name=name))
+
+        self._app.run_worker(open_then_copy(), group="destination", exit_on_error=False)
+
+    async def _destination(self, target: str) -> ImageStore:
+        """The store ``target`` names, opened once and kept for the next copy there."""
+        from .stores.targets import open_target
+
+        if target not in self.destinations:
+            store = await open_target(self._app.settings, target)
+            if target in self.destinations:  # another copy opened it meanwhile
+                await store.close()
+            else:
+                self.destinations[target] = store
+                for warning in getattr(store, "warnings", ()):
+                    self._app.notify(f"{store.label}: {warning}", severity="warning", timeout=8)
+        return self.destinations[target]
+
+    def start_convert(self, image: Image, out_format: str, path: Path | None,
+                      name: str | None = None) -> None:
+        """Convert into the file ``path`` or, when None, back into this store as image ``name``."""
+        store = self._app.store
+        if path is not None:
+            self._submit(lambda: ConvertJob((store, image.id), out_format, path))
+        else:
+            self._submit(lambda: ConvertJob((store, image.id), out_format, store,
+                                            fields=carried_fields(image, name)))
+
+    def cancel(self, job_id: str) -> None:
+        if self.manager is not None and self.manager.cancel(job_id):
+            self._app.notify(f"Cancelling transfer {job_id}", timeout=3)
+
+    def retry(self, job_id: str) -> None:
+        try:
+            self._manager().retry(job_id)
+        except ImageDeckError as exc:
+            self._app.notify(describe_error(exc), severity="error")
+
+    def stop_all(self) -> None:
+        """Cancel every job still queued or running (the person agreed when quitting)."""
+        if self.manager is not None:
+            for job in self.manager.jobs():
+                if job.state.active:
+                    self.manager.cancel(job.id)
