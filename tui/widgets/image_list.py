@@ -1,16 +1,16 @@
 """The image list: a virtual list that renders only the rows on screen.
 
 A `DataTable` measures every cell up front and freezes for seconds on 50,000 images,
-so this pane keeps plain `Image` records in memory and draws visible lines through
-Textual's Line API (`ScrollView.render_line`). Filtering runs over a lowercase
-haystack precomputed per row; sorting is a stable client-side re-sort.
+so this pane keeps plain `Image` records in an `ImageRows` model (filter, sort, index)
+and only draws the visible lines, through Textual's Line API (`ScrollView.render_line`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,6 +23,8 @@ from textual.timer import Timer
 
 from ..actions import bindings
 from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, parse_timestamp, visible
+from .image_rows import ImageRows
+
 
 def short_size(size: int | None) -> str:
     """A byte count in at most 7 characters (binary units), "-" when unknown."""
@@ -72,7 +74,8 @@ def _owner(image: Image, pane: ImageList) -> str:
 
 BASE_COLUMNS = (
     Column("name", "Name", 0, lambda i, p: i.label),
-    Column("status", "Status", 12, lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status),
+    Column("status", "Status", 12,
+           lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status),
     Column("disk_format", "Format", 6, lambda i, p: i.disk_format or "-"),
     Column("size", "Size", 7, lambda i, p: short_size(i.size), right=True),
     Column("visibility", "Visible", 9, lambda i, p: i.visibility),
@@ -94,30 +97,12 @@ EXTRA_COLUMNS = (
 MIN_NAME = 30
 
 
-def haystack(image: Image) -> str:
-    """What `/` searches: name, id, formats, status, owner and tags, lowercased once."""
-    parts = [image.name or "", image.id, image.disk_format or "", image.container_format or "",
-             image.status, image.owner or "", *image.tags]
-    return "\x00".join(parts).lower()
-
-
-def sort_value(image: Image, key: str) -> object:
-    """A comparable value for a set sort key (times as timestamps, text without case)."""
-    value = getattr(image, key)
-    if key in ("created_at", "updated_at"):
-        stamp = parse_timestamp(value)
-        return stamp.timestamp() if stamp else 0.0
-    if isinstance(value, str):
-        return value.lower()
-    return value
-
-
 class ImageList(ScrollView, can_focus=True):
     """Every loaded image, one line each; only the lines on screen are ever rendered."""
 
     BINDINGS = bindings("list")
 
-    COMPONENT_CLASSES = {"image-list--header", "image-list--cursor", "image-list--dim"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"image-list--header", "image-list--cursor", "image-list--dim"}
 
     DEFAULT_CSS = """
     ImageList {
@@ -179,15 +164,9 @@ class ImageList(ScrollView, can_focus=True):
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self.me: str | None = None
-        self._images: list[Image] = []
-        self._hay: list[str] = []
-        self._index: dict[str, int] = {}
-        self._shown: list[int] = []
-        self.filter_text = ""
-        self.sort_key = "created_at"
-        self.sort_direction = "desc"
+        self.rows = ImageRows()
         self.loading_more = False
         self._poll_timer: Timer | None = None
         self._styles: dict[str, Style] = {}
@@ -203,93 +182,71 @@ class ImageList(ScrollView, can_focus=True):
     @property
     def images(self) -> list[Image]:
         """Every loaded image in display order (before filtering)."""
-        return self._images
+        return self.rows.images
 
     @property
     def shown(self) -> list[Image]:
         """The images that pass the filter, in display order."""
-        return [self._images[i] for i in self._shown]
+        return self.rows.shown()
+
+    @property
+    def filter_text(self) -> str:
+        return self.rows.filter_text
+
+    @property
+    def sort_key(self) -> str:
+        return self.rows.sort_key
+
+    @property
+    def sort_direction(self) -> str:
+        return self.rows.sort_direction
 
     @property
     def current(self) -> Image | None:
-        if 0 <= self.cursor < len(self._shown):
-            return self._images[self._shown[self.cursor]]
-        return None
+        return self.rows.at(self.cursor)
+
+    def _keep(self) -> str | None:
+        """The id under the cursor, to put the cursor back on after the rows change."""
+        image = self.current
+        return image.id if image else None
 
     def set_images(self, images: Iterable[Image]) -> None:
         """Replace every row (a new listing); the cursor stays on the same image if it is still there."""
-        keep = self.current.id if self.current else None
-        self._images = list(images)
-        self._rebuild(keep)
+        keep = self._keep()
+        self.rows.replace(images)
+        self._place_cursor(keep)
 
     def append_images(self, images: Iterable[Image]) -> None:
         """Add a page that streamed in; filtering applies to it, the cursor does not move."""
-        start = len(self._images)
-        new = list(images)
-        self._images.extend(new)
-        for offset, image in enumerate(new):
-            self._hay.append(haystack(image))
-            self._index[image.id] = start + offset
-        needle = self.filter_text.lower()
-        self._shown.extend(i for i in range(start, len(self._images)) if needle in self._hay[i])
+        self.rows.append(images)
         self._changed()
 
     def update_images(self, images: Iterable[Image]) -> None:
         """Replace rows by id (refresh, poll); unknown ids are ignored, unchanged rows cost nothing."""
-        changed = False
-        for image in images:
-            where = self._index.get(image.id)
-            if where is not None and self._images[where] != image:
-                self._images[where] = image
-                self._hay[where] = haystack(image)
-                changed = True
-        if changed:
+        if self.rows.update(images):
             self._changed(highlight=True)
 
     def remove_image(self, image_id: str) -> None:
-        keep = self.current.id if self.current else None
-        self._images = [i for i in self._images if i.id != image_id]
-        self._rebuild(keep)
+        keep = self._keep()
+        self.rows.remove(image_id)
+        self._place_cursor(keep)
 
     def set_filter(self, text: str) -> None:
         """Show only rows whose haystack contains ``text`` (case-insensitive)."""
-        keep = self.current.id if self.current else None
-        self.filter_text = text
-        needle = text.lower()
-        hay = self._hay
-        self._shown = [i for i in range(len(hay)) if needle in hay[i]] if needle else list(range(len(hay)))
+        keep = self._keep()
+        self.rows.set_filter(text)
         self._place_cursor(keep)
 
     def set_sort(self, key: str, direction: str) -> None:
         """Stable client-side re-sort of the loaded rows."""
-        self.sort_key, self.sort_direction = key, direction
-        keep = self.current.id if self.current else None
-        known = [i for i in self._images if getattr(i, key, None) is not None]
-        unknown = [i for i in self._images if getattr(i, key, None) is None]
-        known.sort(key=lambda image: sort_value(image, key), reverse=direction == "desc")
-        self._images = known + unknown  # unset values last in either direction
-        self._rebuild(keep)
-
-    def _rebuild(self, keep: str | None) -> None:
-        self._hay = [haystack(image) for image in self._images]
-        self._index = {image.id: n for n, image in enumerate(self._images)}
-        needle = self.filter_text.lower()
-        hay = self._hay
-        self._shown = [i for i in range(len(hay)) if needle in hay[i]] if needle else list(range(len(hay)))
+        keep = self._keep()
+        self.rows.sort(key, direction)
         self._place_cursor(keep)
 
     def _place_cursor(self, keep: str | None) -> None:
         """After the rows changed: the cursor back on ``keep`` if shown, and every line redrawn."""
-        target = 0
-        if keep is not None and keep in self._index:
-            where = self._index[keep]
-            # the shown list is sorted by position, so a bisect finds it
-            from bisect import bisect_left
-
-            pos = bisect_left(self._shown, where)
-            if pos < len(self._shown) and self._shown[pos] == where:
-                target = pos
-        self.set_reactive(ImageList.cursor, self.validate_cursor(target))
+        row = self.rows.row_of(keep) if keep is not None else None
+        self.set_reactive(ImageList.cursor, self.validate_cursor(row or 0))
         self._scroll_to_cursor()
         self._changed()
 
@@ -305,7 +262,7 @@ class ImageList(ScrollView, can_focus=True):
     def _changed(self, highlight: bool = False, rows: tuple[int, ...] | None = None) -> None:
         """Redraw after a change: every line, or only the lines of ``rows`` (a cursor move)."""
         # Rows are cut to the width they get, so there is never anything to scroll sideways.
-        self.virtual_size = Size(0, len(self._shown) + 1)
+        self.virtual_size = Size(0, len(self.rows) + 1)
         if highlight:
             self._last_highlight = None
         self._announce()
@@ -328,7 +285,7 @@ class ImageList(ScrollView, can_focus=True):
     # -- cursor and scrolling ------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self._shown) - 1)) if self._shown else 0
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         """A move within the page redraws two lines; a move that scrolls redraws them all."""
@@ -353,7 +310,7 @@ class ImageList(ScrollView, can_focus=True):
         self.update_poll()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, len(self._shown) + 1)
+        self.virtual_size = Size(0, len(self.rows) + 1)
         self._scroll_to_cursor()
         self.update_poll()
 
@@ -364,7 +321,7 @@ class ImageList(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_bottom(self) -> None:
-        self.cursor = len(self._shown) - 1
+        self.cursor = len(self.rows) - 1
 
     def action_page(self, direction: int) -> None:
         self.cursor += direction * max(1, self.page_rows - 1)
@@ -387,30 +344,26 @@ class ImageList(ScrollView, can_focus=True):
         direction = "asc" if self.sort_direction == "desc" else "desc"
         self.set_sort(self.sort_key, direction)
         self.post_message(self.SortChanged(self.sort_key, direction))
-        self.notify(f"Sorted by {self.sort_key} {'descending' if direction == 'desc' else 'ascending'}", timeout=2)
+        word = "descending" if direction == "desc" else "ascending"
+        self.notify(f"Sorted by {self.sort_key} {word}", timeout=2)
 
     def action_toggle_columns(self) -> None:
         self.wide = not self.wide
 
     def select_id(self, image_id: str) -> bool:
         """Move the cursor to an image by id, if it is shown."""
-        where = self._index.get(image_id)
-        if where is None:
+        row = self.rows.row_of(image_id)
+        if row is None:
             return False
-        from bisect import bisect_left
-
-        pos = bisect_left(self._shown, where)
-        if pos < len(self._shown) and self._shown[pos] == where:
-            self.cursor = pos
-            return True
-        return False
+        self.cursor = row
+        return True
 
     # -- polling -------------------------------------------------------------------
 
     def visible_images(self) -> list[Image]:
         top = round(self.scroll_offset.y)
         rows = self.page_rows
-        return [self._images[i] for i in self._shown[top : top + rows]]
+        return self.rows.shown(top, top + rows)
 
     def update_poll(self) -> None:
         """Run the poll timer only while transitional rows are on screen."""
@@ -481,14 +434,14 @@ class ImageList(ScrollView, can_focus=True):
             return self._strip([(c.title, style, c) for c, _ in columns], columns, width, style)
         row = round(self.scroll_offset.y) + y - 1
         base = self._base_style()
-        if row >= len(self._shown):
-            if row == 0 and not self._shown:
+        image = self.rows.at(row)
+        if image is None:
+            if row == 0 and not self.rows:
                 text = "loading…" if self.loading_more else (
                     "no image matches the filter" if self.filter_text else "no images")
                 dim = self.get_component_rich_style("image-list--dim")
                 return Strip([Segment(" " + text, dim)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        image = self._images[self._shown[row]]
         cursor = row == self.cursor
         line_style = self.get_component_rich_style("image-list--cursor") if cursor else base
         cells = []
@@ -504,7 +457,7 @@ class ImageList(ScrollView, can_focus=True):
         cells: list[tuple[str, Style, Column]], columns: list[tuple[Column, int]], width: int, fill: Style
     ) -> Strip:
         segments = [Segment(" ", fill)]
-        for (text, style, column), (_, size) in zip(cells, columns):
+        for (text, style, column), (_, size) in zip(cells, columns, strict=True):
             # Names, owners and tags come from other projects: escaped, then cut in terminal cells.
             shown = visible(text)
             if column.right:
