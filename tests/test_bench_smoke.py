@@ -15,8 +15,15 @@ import pytest
 from bench import run
 from tests.lab import Lab
 
-SECTIONS = ["1. Listing", "2. TUI", "3. Transfers on loopback", "4. Memory", "5. Responsiveness",
-            "6. Terminal traffic", "Targets"]
+SECTIONS = [
+    "1. Listing",
+    "2. TUI",
+    "3. Transfers on loopback",
+    "4. Memory",
+    "5. Responsiveness",
+    "6. Terminal traffic",
+    "Targets",
+]
 
 
 @pytest.mark.lab
@@ -24,12 +31,14 @@ def test_smoke_run_measures_every_section(lab: Lab, tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     status = run.main(["--smoke", "--out", str(out), "--work", str(tmp_path / "work")], lab=lab)
     text = out.read_text()
-    assert status == 0, text[text.find("## Measurements that failed"):]
+    assert status == 0, text[text.find("## Measurements that failed") :]
     for title in SECTIONS:
         assert f"## {title}\n" in text
     assert "Measurements that failed" not in text
-    targets = text[text.index("## Targets"):]
+    targets = text[text.index("## Targets") :]
     verdicts = re.findall(r"\| (met|\*\*missed\*\*) \|", targets)
     assert len(verdicts) >= 10
     assert re.search(r"\| CPU \| .+ \|", text)
-    assert re.search(r"\| 20 \| \d+\.\d\d \| \d+\.\d\d \|", text), "listing row with imagedeck and openstack times"
+    assert re.search(r"\| 20 \| \d+\.\d\d \| \d+\.\d\d \|", text), (
+        "listing row with imagedeck and openstack times"
+    )

@@ -129,9 +129,7 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(
-            f"config file {path} must hold a mapping of settings, not a {type(data).__name__}"
-        )
+        raise ConfigError(f"config file {path} must hold a mapping of settings, not a {type(data).__name__}")
     return _coerce(data, f"config file {path}")
 
 
@@ -217,9 +215,7 @@ def _convert(name: str, value: Any, source: str) -> Any:
             if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
                 keys = ",".join(keys)
             if not isinstance(keys, str) or not keys:
-                raise ConfigError(
-                    f"keymap entry {binding!r} in {source} must be keys like 'a' or 'a,enter'"
-                )
+                raise ConfigError(f"keymap entry {binding!r} in {source} must be keys like 'a' or 'a,enter'")
             keymap[str(binding)] = keys
         return keymap
     if name == "cloud":
@@ -236,8 +232,16 @@ def _convert(name: str, value: Any, source: str) -> Any:
     return value
 
 
-_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True,
-             "false": False, "no": False, "off": False, "0": False}
+_BOOLEANS = {
+    "true": True,
+    "yes": True,
+    "on": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "off": False,
+    "0": False,
+}
 
 
 def _reason(exc: BaseException) -> str:

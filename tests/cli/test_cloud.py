@@ -19,7 +19,6 @@ from tui.demo.images import write_image
 pytestmark = pytest.mark.lab
 
 
-
 def test_share_flow_on_real_glance(
     lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -45,9 +44,7 @@ def test_share_flow_on_real_glance(
         edited = alice("set", name, "--property", "os_distro=cirros", "--tag", "cli", "--json")
         assert edited.code == 0, edited.err
         assert edited.json()["os_distro"] == "cirros" and edited.json()["tags"] == ["cli"]
-        assert [i["id"] for i in alice("ls", "--tag", "cli", "--name", name, "--json").json()] == [
-            image_id
-        ]
+        assert [i["id"] for i in alice("ls", "--tag", "cli", "--name", name, "--json").json()] == [image_id]
 
         beta = lab.project_ids["beta"]
         shared = alice("share", name, beta, "--json")
@@ -88,8 +85,18 @@ def test_sharing_by_an_unresolvable_name_fails(
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
     name = f"cli-{uuid.uuid4().hex[:8]}"
-    up = cli("--cloud", "lab-alice", "upload", str(source), "--name", name, "--visibility", "shared",
-             "--json", store=False)
+    up = cli(
+        "--cloud",
+        "lab-alice",
+        "upload",
+        str(source),
+        "--name",
+        name,
+        "--visibility",
+        "shared",
+        "--json",
+        store=False,
+    )
     assert up.code == 0, up.err
     try:
         shared = cli("--cloud", "lab-alice", "share", name, "no-such-project", store=False)
@@ -102,7 +109,10 @@ def test_sharing_by_an_unresolvable_name_fails(
 
 
 def test_ls_limit_stops_paging_cleanly(
-    lab: Lab, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    lab: Lab,
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """``--limit`` under the number of matches stops after the first page, while the store has
@@ -114,8 +124,7 @@ def test_ls_limit_stops_paging_cleanly(
         return cli("--cloud", "lab-alice", *argv, store=False)
 
     source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
-    uploads = [alice("upload", str(source), "--name", f"{tag}-{n}", "--tag", tag, "--json")
-               for n in range(3)]
+    uploads = [alice("upload", str(source), "--name", f"{tag}-{n}", "--tag", tag, "--json") for n in range(3)]
     created = [result.json()["image"]["id"] for result in uploads]
     try:
         listed = alice("ls", "--tag", tag, "--sort", "name:asc", "--limit", "2", "--json")

@@ -38,19 +38,21 @@ def test_modules_for_a_command_line() -> None:
 
 
 def test_listing_does_not_import_the_transfer_engine() -> None:
-    code = ("import sys; from tui.cli import main; main(['ls', '--help']); "
-            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('tui.transfers'))))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import sys; from tui.cli import main; main(['ls', '--help']); "
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('tui.transfers'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "[]"
 
 
 def test_version_imports_no_command_module_nor_the_network_stack() -> None:
-    code = ("import sys; from tui.cli import main; main(['--version']); "
-            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('tui.transfers', "
-            "'tui.cli.images', 'tui.cli.sharing', 'httpx', 'oslo_utils', 'textual')))))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import sys; from tui.cli import main; main(['--version']); "
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('tui.transfers', "
+        "'tui.cli.images', 'tui.cli.sharing', 'httpx', 'oslo_utils', 'textual')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "[]"

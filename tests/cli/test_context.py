@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, Settings
 from tui.cli.context import CliContext
+from tui.config import ConfigError, Settings
 from tui.model import Forbidden, Image
 
 

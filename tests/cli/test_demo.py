@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from tests.cli_kit import Cli
 from tui.config import load_settings
 from tui.demo.seed import CATALOG, DEMO_PROJECT, demo_image_id, seed_demo
-
 
 
 @pytest.fixture
@@ -27,8 +27,13 @@ def test_demo_project_view(demo, cli: Cli) -> None:
     assert demo.image_count == len(CATALOG) >= 12
     listed = by_name(cli("ls", "--json", project="demo").json())
     # own images, the public ones and the accepted share; not pending or rejected shares
-    assert {"cirros-0.6.2", "demo-app-golden", "ubuntu-24.04-server",
-            "debian-12-genericcloud", "rocky-9-genericcloud"} <= listed.keys()
+    assert {
+        "cirros-0.6.2",
+        "demo-app-golden",
+        "ubuntu-24.04-server",
+        "debian-12-genericcloud",
+        "rocky-9-genericcloud",
+    } <= listed.keys()
     assert not {"windows-server-2022-eval", "fedora-40-cloud", "freebsd-14.1"} & listed.keys()
     assert len({record["disk_format"] for record in listed.values()}) >= 3
     assert listed["ubuntu-24.04-server"]["visibility"] == "public"
@@ -48,13 +53,17 @@ def test_demo_project_view(demo, cli: Cli) -> None:
     every = [*listed.values(), *(i for group in shares.values() for i in group)]
     assert {i["disk_format"] for i in every} == {"qcow2", "raw", "vmdk", "vhd", "iso", "vdi"}
     assert sorted(i["name"] for i in shares["pending"]) == [
-        "alpine-3.20-virt", "fedora-40-cloud", "windows-server-2022-eval"
+        "alpine-3.20-virt",
+        "fedora-40-cloud",
+        "windows-server-2022-eval",
     ]
     assert [i["name"] for i in shares["accepted"]] == ["rocky-9-genericcloud"]
     assert [i["name"] for i in shares["rejected"]] == ["freebsd-14.1"]
 
-    members = {m["member_id"]: m["status"]
-               for m in cli("members", "demo-app-golden", "--json", project="demo").json()}
+    members = {
+        m["member_id"]: m["status"]
+        for m in cli("members", "demo-app-golden", "--json", project="demo").json()
+    }
     assert members == {"research": "pending", "ops": "accepted"}
 
 
@@ -99,10 +108,10 @@ def test_demo_as_another_project(cli: Cli) -> None:
 
 
 def test_demo_images_have_the_ages_of_their_samples(demo, cli: Cli) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     listed = by_name(cli("ls", "--json", project="demo").json())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for sample in CATALOG:
         record = listed.get(sample.name)
         if record is None:
@@ -116,9 +125,9 @@ def test_demo_images_have_the_ages_of_their_samples(demo, cli: Cli) -> None:
 
 
 def test_seeding_leaves_the_catalog_clock_on_the_wall_clock(demo) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from tui.stores.local_catalog import now_stamp
 
-    stamp = datetime.strptime(now_stamp(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    assert abs((datetime.now(timezone.utc) - stamp).total_seconds()) < 60
+    stamp = datetime.strptime(now_stamp(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60

@@ -20,15 +20,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def imagedeck(tmp_path: Path, *argv: str, env: dict[str, str] | None = None):
     environment = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith(("IMAGEDECK_", "OS_"))
+        key: value for key, value in os.environ.items() if not key.startswith(("IMAGEDECK_", "OS_"))
     }
-    environment.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
-                       XDG_CACHE_HOME=str(tmp_path / "cache"))
+    environment.update(
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "tui", *argv],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -43,9 +49,7 @@ def test_subprocess_exit_codes_and_messages(tmp_path: Path) -> None:
 
     missing = imagedeck(tmp_path, "--store", store, "show", "no-such-image")
     assert missing.returncode == 1
-    assert missing.stderr.splitlines() == [
-        "imagedeck: not found: no image with id or name 'no-such-image'"
-    ]
+    assert missing.stderr.splitlines() == ["imagedeck: not found: no image with id or name 'no-such-image'"]
 
     usage = imagedeck(tmp_path, "--store", store, "ls", "--limit", "x")
     assert usage.returncode == 2 and "usage:" in usage.stderr
@@ -71,9 +75,7 @@ def test_subprocess_read_only_from_environment_store(tmp_path: Path) -> None:
     ]
 
 
-def test_unexpected_error_is_one_line_with_a_debug_hint(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unexpected_error_is_one_line_with_a_debug_hint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from tui.stores.local import LocalStore
 
     async def broken(self, image_id):  # fault injection: a bug deep in a store
@@ -83,8 +85,7 @@ def test_unexpected_error_is_one_line_with_a_debug_hint(
     result = cli("show", "x")
     assert result.code == 1
     assert result.err.splitlines() == [
-        "imagedeck: internal error: RuntimeError: disk on fire "
-        "(rerun with IMAGEDECK_DEBUG=1 for a traceback)"
+        "imagedeck: internal error: RuntimeError: disk on fire (rerun with IMAGEDECK_DEBUG=1 for a traceback)"
     ]
     monkeypatch.setenv("IMAGEDECK_DEBUG", "1")
     with pytest.raises(RuntimeError):

@@ -141,8 +141,11 @@ def test_streams_that_cannot_encode_a_name_escape_it(
 
 
 def context(tmp_path: Path, **settings: Any) -> CliContext:
-    return CliContext(settings=Settings(store_path=tmp_path, project="alpha", **settings),
-                      stdout=io.StringIO(), stderr=io.StringIO())
+    return CliContext(
+        settings=Settings(store_path=tmp_path, project="alpha", **settings),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
 
 
 @given(text=hostile_text(surrogates=True, max_size=400))
@@ -161,13 +164,18 @@ def test_sinks_make_text_visible_once(text: str) -> None:
     assert_terminal_safe(err)
 
 
-@given(name=hostile_text(surrogates=True), member=hostile_text(surrogates=True),
-       extra=st.lists(st.sampled_from(SNIPPETS), max_size=3).map("".join))
+@given(
+    name=hostile_text(surrogates=True),
+    member=hostile_text(surrogates=True),
+    extra=st.lists(st.sampled_from(SNIPPETS), max_size=3).map("".join),
+)
 def test_renderers_keep_one_line_per_row(name: str, member: str, extra: str) -> None:
     from tui.cli import output
 
-    images = [Image(id="i1", name=name, owner=member + extra, tags=[name, extra]),
-              Image(id="i2", name=extra or None, properties={name: member})]
+    images = [
+        Image(id="i1", name=name, owner=member + extra, tags=[name, extra]),
+        Image(id="i2", name=extra or None, properties={name: member}),
+    ]
     table = output.image_table(images)
     assert len(table.split("\n")) == 3
     assert_terminal_safe(table)

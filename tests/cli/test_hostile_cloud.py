@@ -29,8 +29,10 @@ def test_hostile_name_shared_on_real_glance(
 ) -> None:
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     marker = uuid.uuid4().hex[:8]
-    name = (f"evil-{marker}\x1b]0;owned\x07\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b[2J"
-            f"\n00000000-fake-row  active\u202egnp.exe\x9b31m\u2066[link=x]")
+    name = (
+        f"evil-{marker}\x1b]0;owned\x07\x1b]52;c;ZWNobyBvd25lZA==\x07\x1b[2J"
+        f"\n00000000-fake-row  active\u202egnp.exe\x9b31m\u2066[link=x]"
+    )
     tag = f"t\r\n{marker}\x1b[A"
     source = write_image(tmp_path / "disk.raw", "raw", 1 << 20)
 
@@ -40,8 +42,19 @@ def test_hostile_name_shared_on_real_glance(
     def bob(*argv: str) -> Any:
         return cli("--cloud", "lab-bob", *argv, store=False)
 
-    up = alice("upload", str(source), "--name", name, "--visibility", "shared", "--tag", tag,
-               "--property", f"note={name}", "--json")
+    up = alice(
+        "upload",
+        str(source),
+        "--name",
+        name,
+        "--visibility",
+        "shared",
+        "--tag",
+        tag,
+        "--property",
+        f"note={name}",
+        "--json",
+    )
     assert up.code == 0, up.err
     image_id = up.json()["image"]["id"]
     try:

@@ -57,14 +57,16 @@ def fresh(capsys: pytest.CaptureFixture[str], tmp_path: Path):
 
 
 @SETTINGS
-@given(name=hostile_text(), key=hostile_text(max_size=60).map(property_key),
-       value=hostile_text(max_size=2000),
-       tag=hostile_text(), member=hostile_text())
-def test_every_output_is_terminal_safe(fresh, name: str, key: str, value: str, tag: str,
-                                       member: str) -> None:
+@given(
+    name=hostile_text(),
+    key=hostile_text(max_size=60).map(property_key),
+    value=hostile_text(max_size=2000),
+    tag=hostile_text(),
+    member=hostile_text(),
+)
+def test_every_output_is_terminal_safe(fresh, name: str, key: str, value: str, tag: str, member: str) -> None:
     cli = fresh()
-    hostile = add_image(cli.store, "alpha", name, visibility="shared", tags=[tag],
-                        **{key: value})
+    hostile = add_image(cli.store, "alpha", name, visibility="shared", tags=[tag], **{key: value})
     plain = add_image(cli.store, "alpha", "plain")
 
     listing = safe(cli("alpha", "ls"))
@@ -101,8 +103,15 @@ def test_every_output_is_terminal_safe(fresh, name: str, key: str, value: str, t
 @given(name=hostile_text())
 def test_errors_naming_hostile_arguments_are_one_safe_line(fresh, name: str) -> None:
     cli = fresh()
-    for argv in (("show", name), ("members", name), ("accept", name), ("set", name, "--tag", "x"),
-                 ("ls", "--sort", name), ("ls", "--size-min", name), ("ls", name)):
+    for argv in (
+        ("show", name),
+        ("members", name),
+        ("accept", name),
+        ("set", name, "--tag", "x"),
+        ("ls", "--sort", name),
+        ("ls", "--size-min", name),
+        ("ls", name),
+    ):
         result = cli("alpha", *argv)
         assert result.code in (1, 2), result
         assert result.out == "" and "Traceback" not in result.err

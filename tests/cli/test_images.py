@@ -11,9 +11,25 @@ from tests.cli_kit import Cli, Result
 Maker = Callable[..., str]
 
 GLANCE_FIELDS = {
-    "id", "name", "status", "disk_format", "container_format", "size", "virtual_size",
-    "checksum", "os_hash_algo", "os_hash_value", "visibility", "protected", "os_hidden",
-    "owner", "min_disk", "min_ram", "tags", "created_at", "updated_at",
+    "id",
+    "name",
+    "status",
+    "disk_format",
+    "container_format",
+    "size",
+    "virtual_size",
+    "checksum",
+    "os_hash_algo",
+    "os_hash_value",
+    "visibility",
+    "protected",
+    "os_hidden",
+    "owner",
+    "min_disk",
+    "min_ram",
+    "tags",
+    "created_at",
+    "updated_at",
 }
 
 
@@ -46,7 +62,7 @@ def test_ls_table_and_json_use_glance_fields(cli: Cli, make_image: Maker) -> Non
     data = cli("ls", "--json").json()
     assert len(data) == 1
     record = data[0]
-    assert GLANCE_FIELDS <= record.keys()
+    assert record.keys() >= GLANCE_FIELDS
     assert record["id"] == image_id
     assert record["size"] == 3000
     assert record["os_distro"] == "ubuntu"  # properties at top level, as Glance shows them
@@ -80,7 +96,9 @@ def test_ls_filters_and_sorting(cli: Cli, make_image: Maker) -> None:
     assert names("--name", "b-raw") == ["b-raw"]
     assert names("--sort", "name", "--limit", "2") == ["a-queued", "b-raw"]
     assert names("--created-at", "gt:2000-01-01T00:00:00Z", "--sort", "name") == [
-        "a-queued", "b-raw", "c-big"
+        "a-queued",
+        "b-raw",
+        "c-big",
     ]
     assert names("--created-at", "lt:2000-01-01T00:00:00Z") == []
     assert names("--disk-format", "qcow2") == []
@@ -121,7 +139,7 @@ def test_show_by_id_and_name(cli: Cli, make_image: Maker) -> None:
     assert "architecture" in by_name.out and "x86_64" in by_name.out
     assert "1.0 KiB (1,024 bytes)" in by_name.out
     data = cli("show", image_id, "--json").json()
-    assert GLANCE_FIELDS <= data.keys()
+    assert data.keys() >= GLANCE_FIELDS
     assert data["name"] == "debian-12" and data["architecture"] == "x86_64"
     assert data["checksum"] and data["os_hash_algo"] == "sha512"
 
@@ -138,15 +156,25 @@ def test_ambiguous_and_missing_names(cli: Cli, make_image: Maker) -> None:
 def test_set_computes_changes_from_the_current_image(cli: Cli, make_image: Maker) -> None:
     make_image("alpha", "web", tags=["old", "keep"], os_distro="ubuntu", hw_disk_bus="ide")
     result = cli(
-        "set", "web", "--json",
-        "--name", "web-2",
-        "--min-disk", "5",
-        "--min-ram", "512",
-        "--property", "os_distro=debian",  # replace an existing property
-        "--property", "os_version=12",  # add a missing one
-        "--unset-property", "hw_disk_bus",
-        "--tag", "new",
-        "--untag", "old",
+        "set",
+        "web",
+        "--json",
+        "--name",
+        "web-2",
+        "--min-disk",
+        "5",
+        "--min-ram",
+        "512",
+        "--property",
+        "os_distro=debian",  # replace an existing property
+        "--property",
+        "os_version=12",  # add a missing one
+        "--unset-property",
+        "hw_disk_bus",
+        "--tag",
+        "new",
+        "--untag",
+        "old",
         "--hidden",
     )
     assert result.code == 0, result.err
@@ -256,8 +284,26 @@ def test_ls_visibility_owner_and_container_filters(cli: Cli, make_image: Maker) 
 def test_help_lists_every_command_and_exits_0(cli: Cli, tmp_path) -> None:
     result = cli("--help", store=False)
     assert result.code == 0
-    for command in ("ls", "show", "inspect", "set", "delete", "deactivate", "reactivate",
-                    "members", "share", "unshare", "accept", "reject", "pending", "shares",
-                    "upload", "download", "import", "copy", "convert"):
+    for command in (
+        "ls",
+        "show",
+        "inspect",
+        "set",
+        "delete",
+        "deactivate",
+        "reactivate",
+        "members",
+        "share",
+        "unshare",
+        "accept",
+        "reject",
+        "pending",
+        "shares",
+        "upload",
+        "download",
+        "import",
+        "copy",
+        "convert",
+    ):
         assert f"\n    {command} " in result.out
     assert str(tmp_path / "xdg-config" / "imagedeck" / "config.yaml") in result.out

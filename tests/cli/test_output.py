@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,13 +12,20 @@ from tui.cli import output
 from tui.cli.images import byte_size
 from tui.model import Image, Member
 
-NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("100", 100), ("1K", 1024), ("512M", 512 << 20), ("1G", 1 << 30), ("1.5GiB", 3 << 29),
-     ("2t", 2 << 40), ("10 MB", 10 << 20)],
+    [
+        ("100", 100),
+        ("1K", 1024),
+        ("512M", 512 << 20),
+        ("1G", 1 << 30),
+        ("1.5GiB", 3 << 29),
+        ("2t", 2 << 40),
+        ("10 MB", 10 << 20),
+    ],
 )
 def test_byte_size(text: str, expected: int) -> None:
     assert byte_size(text) == expected
@@ -32,15 +39,35 @@ def test_byte_size_rejects(text: str) -> None:
 
 def test_image_table_aligns_and_humanizes() -> None:
     images = [
-        Image(id="11111111", name="ubuntu", status="active", disk_format="qcow2",
-              size=3 << 30, visibility="public", protected=True, owner="ops",
-              updated_at="2026-11-23T11:57:00Z"),
+        Image(
+            id="11111111",
+            name="ubuntu",
+            status="active",
+            disk_format="qcow2",
+            size=3 << 30,
+            visibility="public",
+            protected=True,
+            owner="ops",
+            updated_at="2026-11-23T11:57:00Z",
+        ),
         Image(id="22", name=None, status="queued", updated_at=None),
     ]
     lines = output.image_table(images, now=NOW).splitlines()
     assert lines[0].split() == list(output.IMAGE_COLUMNS)
-    assert lines[1].split() == ["11111111", "ubuntu", "active", "qcow2", "3.0", "GiB", "public",
-                                "yes", "ops", "3", "minutes", "ago"]
+    assert lines[1].split() == [
+        "11111111",
+        "ubuntu",
+        "active",
+        "qcow2",
+        "3.0",
+        "GiB",
+        "public",
+        "yes",
+        "ops",
+        "3",
+        "minutes",
+        "ago",
+    ]
     assert lines[2].split() == ["22", "-", "queued", "-", "-", "shared", "-", "-"]
     # columns line up: every row's status starts where the header's does
     column = lines[0].index("Status")
@@ -48,8 +75,14 @@ def test_image_table_aligns_and_humanizes() -> None:
 
 
 def test_image_details_show_exact_sizes_and_properties() -> None:
-    image = Image(id="abc", name="n", size=1536, tags=["b", "a"],
-                  created_at="2026-11-22T12:00:00Z", properties={"z": "1", "os_distro": "x"})
+    image = Image(
+        id="abc",
+        name="n",
+        size=1536,
+        tags=["b", "a"],
+        created_at="2026-11-22T12:00:00Z",
+        properties={"z": "1", "os_distro": "x"},
+    )
     text = output.image_details(image, now=NOW)
     assert "size              1.5 KiB (1,536 bytes)" in text
     assert "created_at        2026-11-22T12:00:00Z (a day ago)" in text
@@ -64,13 +97,16 @@ def test_json_keeps_glance_names() -> None:
     data = json.loads(output.to_json({"image": image, "members": [member]}))
     assert data["image"]["hw_disk_bus"] == "virtio"
     assert "properties" not in data["image"]
-    assert data["members"] == [{"image_id": "i", "member_id": "p", "status": "pending",
-                                "created_at": None, "updated_at": None}]
+    assert data["members"] == [
+        {"image_id": "i", "member_id": "p", "status": "pending", "created_at": None, "updated_at": None}
+    ]
 
 
 def test_json_list_prints_one_image_per_line() -> None:
-    images = [Image(id="a", name="x", tags=["t"], properties={"os_distro": "debian"}),
-              Image(id="b", protected=True)]
+    images = [
+        Image(id="a", name="x", tags=["t"], properties={"os_distro": "debian"}),
+        Image(id="b", protected=True),
+    ]
     text = output.to_json(images)
     lines = text.splitlines()
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4

@@ -36,8 +36,9 @@ def test_share_accept_reject_pending_unshare(cli: Cli, make_image: Maker) -> Non
     assert accepted.code == 0, accepted.err
     assert "share accepted" in accepted.out
     assert names(cli("ls", "--json", project="beta")) == ["golden"]
-    assert names(cli("ls", "--member-status", "accepted", "--visibility", "shared", "--json",
-                     project="beta")) == ["golden"]
+    assert names(
+        cli("ls", "--member-status", "accepted", "--visibility", "shared", "--json", project="beta")
+    ) == ["golden"]
 
     members = cli("members", "golden")
     assert members.code == 0
@@ -46,8 +47,9 @@ def test_share_accept_reject_pending_unshare(cli: Cli, make_image: Maker) -> Non
 
     assert cli("reject", image_id, project="beta").code == 0
     assert names(cli("ls", "--json", project="beta")) == []
-    assert [i["name"] for i in cli("shares", "--status", "rejected", "--json",
-                                   project="beta").json()["rejected"]] == ["golden"]
+    assert [
+        i["name"] for i in cli("shares", "--status", "rejected", "--json", project="beta").json()["rejected"]
+    ] == ["golden"]
     assert cli("pending", "golden", "--json", project="beta").json()["status"] == "pending"
 
     unshared = cli("unshare", "golden", "beta")
@@ -75,6 +77,4 @@ def test_only_the_owner_shares_and_only_the_member_answers(cli: Cli, make_image:
     private = cli("share", private_id, "beta")
     assert private.code == 1 and len(private.err.splitlines()) == 1
     # gamma, never shared with, sees nothing to answer
-    assert cli("shares", "--json", project="gamma").json() == {
-        "pending": [], "accepted": [], "rejected": []
-    }
+    assert cli("shares", "--json", project="gamma").json() == {"pending": [], "accepted": [], "rejected": []}

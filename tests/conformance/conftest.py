@@ -25,7 +25,9 @@ from tui.stores.local import LocalStore
 BACKENDS = ["local", "glance"]
 #: The glance backend runs on the real Keystone + Glance: marked ``lab`` so that
 #: ``pytest -m "not lab"`` runs the local half of the suite alone.
-BACKEND_PARAMS = [pytest.param(name, marks=[pytest.mark.lab] if name == "glance" else []) for name in BACKENDS]
+BACKEND_PARAMS = [
+    pytest.param(name, marks=[pytest.mark.lab] if name == "glance" else []) for name in BACKENDS
+]
 
 IDENTITIES = ("alpha", "beta", "admin")
 

@@ -84,9 +84,7 @@ async def test_second_upload_conflicts(alpha: ImageStore, images: Images) -> Non
     assert (await read_all(alpha, image.id))[1] == b"first data"
 
 
-async def test_failed_upload_returns_to_queued_and_can_be_retried(
-    alpha: ImageStore, images: Images
-) -> None:
+async def test_failed_upload_returns_to_queued_and_can_be_retried(alpha: ImageStore, images: Images) -> None:
     image = await images.create(alpha, **FORMATS)
     with pytest.raises((StreamBroke, ImageDeckError)):
         await alpha.upload(image.id, broken_stream(DATA, fail_after=1024 * 1024), len(DATA))
@@ -106,9 +104,7 @@ async def test_size_mismatch_is_invalid(alpha: ImageStore, images: Images, decla
     assert (await alpha.get_image(image.id)).status == "queued"
 
 
-async def test_only_the_owner_uploads(
-    alpha: ImageStore, beta: ImageStore, images: Images, backend
-) -> None:
+async def test_only_the_owner_uploads(alpha: ImageStore, beta: ImageStore, images: Images, backend) -> None:
     image = await images.create(alpha, **FORMATS)
     await alpha.add_member(image.id, backend.project_id("beta"))
     await beta.set_member_status(image.id, backend.project_id("beta"), "accepted")
@@ -117,9 +113,7 @@ async def test_only_the_owner_uploads(
     assert (await alpha.get_image(image.id)).status == "queued"
 
 
-async def test_deactivate_and_reactivate(
-    alpha: ImageStore, admin: ImageStore, images: Images
-) -> None:
+async def test_deactivate_and_reactivate(alpha: ImageStore, admin: ImageStore, images: Images) -> None:
     image = await images.create_with_data(alpha, b"deactivate me")
     await alpha.deactivate(image.id)
     assert (await alpha.get_image(image.id)).status == "deactivated"

@@ -5,9 +5,7 @@ from __future__ import annotations
 from tui.stores.base import ImageStore
 
 
-async def test_whoami_names_the_project_and_roles(
-    alpha: ImageStore, admin: ImageStore, backend
-) -> None:
+async def test_whoami_names_the_project_and_roles(alpha: ImageStore, admin: ImageStore, backend) -> None:
     me = await alpha.whoami()
     assert me.project_id == backend.project_id("alpha")
     assert me.project_name and me.store_label

@@ -42,20 +42,18 @@ async def test_filter_by_name_status_and_formats(alpha: ImageStore, images: Imag
     iso = await images.create(alpha, disk_format="iso", container_format="ovf")
     assert await listed_ids(alpha, images.query(name=qcow.name)) == {qcow.id}
     assert await listed_ids(alpha, images.query(status=("active",))) == {raw.id}
-    assert await listed_ids(alpha, images.query(status=("queued", "active"))) == {
-        qcow.id, raw.id, iso.id
-    }
+    assert await listed_ids(alpha, images.query(status=("queued", "active"))) == {qcow.id, raw.id, iso.id}
     assert await listed_ids(alpha, images.query(disk_format=("qcow2",))) == {qcow.id}
     assert await listed_ids(alpha, images.query(disk_format=("qcow2", "iso"))) == {qcow.id, iso.id}
     assert await listed_ids(alpha, images.query(container_format=("ovf",))) == {iso.id}
     assert await listed_ids(alpha, images.query(container_format=("bare", "ovf"))) == {
-        qcow.id, raw.id, iso.id
+        qcow.id,
+        raw.id,
+        iso.id,
     }
 
 
-async def test_filter_by_owner(
-    alpha: ImageStore, admin: ImageStore, images: Images, backend
-) -> None:
+async def test_filter_by_owner(alpha: ImageStore, admin: ImageStore, images: Images, backend) -> None:
     own = await images.create(alpha)
     public = await images.create(admin, visibility="public")
     assert await listed_ids(alpha, images.query()) == {own.id, public.id}
@@ -70,9 +68,7 @@ async def test_filter_by_visibility(alpha: ImageStore, images: Images) -> None:
     assert await listed_ids(alpha, images.query(visibility="shared")) == {shared.id}
     assert await listed_ids(alpha, images.query(visibility="private")) == {private.id}
     assert await listed_ids(alpha, images.query(visibility="community")) == {community.id}
-    assert await listed_ids(alpha, images.query(visibility="all")) == {
-        shared.id, private.id, community.id
-    }
+    assert await listed_ids(alpha, images.query(visibility="all")) == {shared.id, private.id, community.id}
 
 
 async def test_tags_must_all_match(alpha: ImageStore, images: Images) -> None:
@@ -154,9 +150,7 @@ def _sort_value(image: Image, key: str):
     return image.get(key)
 
 
-@pytest.mark.parametrize(
-    "key", ["name", "status", "size", "disk_format", "created_at", "updated_at"]
-)
+@pytest.mark.parametrize("key", ["name", "status", "size", "disk_format", "created_at", "updated_at"])
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 async def test_every_sort_key(alpha: ImageStore, images: Images, key: str, direction: str) -> None:
     # Distinct names; three formats; two statuses; two sizes (only raw carries data, so

@@ -60,7 +60,12 @@ async def test_get_unknown_image_is_not_found(alpha: ImageStore) -> None:
         {"architecture": None},
     ],
     ids=[
-        "disk_format", "container_format", "min_disk", "visibility", "protected", "int-prop",
+        "disk_format",
+        "container_format",
+        "min_disk",
+        "visibility",
+        "protected",
+        "int-prop",
         "null-prop",
     ],
 )
@@ -80,9 +85,7 @@ READ_ONLY_VALUES = {
 
 
 @pytest.mark.parametrize("field", ["status", "size", "checksum", "created_at"])
-async def test_create_refuses_read_only_fields(
-    alpha: ImageStore, images: Images, field: str
-) -> None:
+async def test_create_refuses_read_only_fields(alpha: ImageStore, images: Images, field: str) -> None:
     with pytest.raises(Forbidden):
         await images.create(alpha, **{field: READ_ONLY_VALUES[field]})
 
@@ -93,9 +96,7 @@ async def test_create_drops_a_given_os_hash_value(alpha: ImageStore, images: Ima
     assert (await alpha.get_image(image.id)).os_hash_value is None
 
 
-async def test_only_admin_creates_public_images(
-    alpha: ImageStore, admin: ImageStore, images: Images
-) -> None:
+async def test_only_admin_creates_public_images(alpha: ImageStore, admin: ImageStore, images: Images) -> None:
     with pytest.raises(Forbidden):
         await images.create(alpha, visibility="public")
     public = await images.create(admin, visibility="public")
@@ -133,9 +134,7 @@ async def test_adding_an_existing_property_replaces_it(alpha: ImageStore, images
     assert updated.properties["os_distro"] == "fedora"
 
 
-async def test_removing_or_replacing_a_missing_property_conflicts(
-    alpha: ImageStore, images: Images
-) -> None:
+async def test_removing_or_replacing_a_missing_property_conflicts(alpha: ImageStore, images: Images) -> None:
     image = await images.create(alpha)
     with pytest.raises(Conflict):
         await alpha.update_image(image.id, [Change.remove("no_such_property")])
@@ -152,12 +151,8 @@ async def test_changes_apply_all_or_nothing(alpha: ImageStore, images: Images) -
     assert (await alpha.get_image(image.id)).name == image.name
 
 
-@pytest.mark.parametrize(
-    "field", ["status", "size", "checksum", "id", "created_at", "os_hash_value"]
-)
-async def test_read_only_fields_cannot_change(
-    alpha: ImageStore, images: Images, field: str
-) -> None:
+@pytest.mark.parametrize("field", ["status", "size", "checksum", "id", "created_at", "os_hash_value"])
+async def test_read_only_fields_cannot_change(alpha: ImageStore, images: Images, field: str) -> None:
     image = await images.create(alpha)
     with pytest.raises(Forbidden):
         await alpha.update_image(image.id, [Change.replace(field, READ_ONLY_VALUES[field])])
@@ -183,9 +178,7 @@ async def test_members_cannot_make_an_image_public(alpha: ImageStore, images: Im
     assert (await alpha.get_image(image.id)).visibility == "shared"
 
 
-async def test_admin_may_make_an_image_public(
-    alpha: ImageStore, admin: ImageStore, images: Images
-) -> None:
+async def test_admin_may_make_an_image_public(alpha: ImageStore, admin: ImageStore, images: Images) -> None:
     image = await images.create(alpha)
     updated = await admin.update_image(image.id, [Change.replace("visibility", "public")])
     assert updated.visibility == "public"

@@ -31,9 +31,7 @@ async def test_private_images_stay_with_their_owner(
         await alpha.list_members(image.id)
 
 
-async def test_admin_sees_every_image(
-    alpha: ImageStore, admin: ImageStore, images: Images
-) -> None:
+async def test_admin_sees_every_image(alpha: ImageStore, admin: ImageStore, images: Images) -> None:
     image = await images.create(alpha, visibility="private")
     assert (await admin.get_image(image.id)).visibility == "private"
     assert image.id in await listed_ids(admin, images.query())
@@ -85,9 +83,7 @@ async def test_sharing_seen_from_both_projects(
     assert image.id in await listed_ids(beta, images.query())
     assert image.id in await listed_ids(beta, images.query(visibility="shared"))
     assert image.id not in await listed_ids(beta, pending_query)
-    assert [(m.member_id, m.status) for m in await alpha.list_members(image.id)] == [
-        (beta_id, "accepted")
-    ]
+    assert [(m.member_id, m.status) for m in await alpha.list_members(image.id)] == [(beta_id, "accepted")]
     assert [m.member_id for m in await beta.list_members(image.id)] == [beta_id]
 
     await beta.set_member_status(image.id, beta_id, "rejected")
@@ -129,9 +125,7 @@ async def test_only_the_owner_shares_and_unshares(
     assert [m.member_id for m in await alpha.list_members(image.id)] == [beta_id]
 
 
-async def test_duplicate_member_conflicts(
-    alpha: ImageStore, images: Images, backend
-) -> None:
+async def test_duplicate_member_conflicts(alpha: ImageStore, images: Images, backend) -> None:
     image = await images.create(alpha)
     await alpha.add_member(image.id, backend.project_id("beta"))
     with pytest.raises(Conflict):

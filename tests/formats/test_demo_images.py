@@ -6,18 +6,22 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from formats_kit import MIB, qemu_info, run
 
+from formats_kit import MIB, qemu_info, run
 from tui.demo.images import GENERATORS, image_bytes, write_image
 from tui.formats import inspect_file
 
 #: (format, virtual size asked for): small and multi-table sizes for the sparse formats.
 CASES = [
     ("raw", 3 * MIB),
-    ("qcow2", 3 * MIB), ("qcow2", 10 * 1024**3 + 5 * MIB),
-    ("vmdk", 3 * MIB), ("vmdk", 100 * MIB),
-    ("vhd", 3 * MIB), ("vhd", 20 * MIB),
-    ("vdi", 3 * MIB), ("vdi", 2 * 1024**3),
+    ("qcow2", 3 * MIB),
+    ("qcow2", 10 * 1024**3 + 5 * MIB),
+    ("vmdk", 3 * MIB),
+    ("vmdk", 100 * MIB),
+    ("vhd", 3 * MIB),
+    ("vhd", 20 * MIB),
+    ("vdi", 3 * MIB),
+    ("vdi", 2 * 1024**3),
     ("iso", 0),
 ]
 

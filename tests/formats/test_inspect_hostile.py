@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from formats_kit import Made
 
 import tui.formats.inspect as inspect_module
+from formats_kit import Made
 from tui.formats import inspect_file
 from tui.model.errors import Invalid, NotFound
 
@@ -51,9 +51,7 @@ def _record(outcome: list[BaseException], path: Path) -> None:
         outcome.append(exc)
 
 
-def test_unreadable_file_is_invalid_with_its_path(
-    write_file: Write, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_file_is_invalid_with_its_path(write_file: Write, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_file("locked.raw", b"x" * 4096)
 
     def refuse(*_args: object, **_kwargs: object) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from formats_kit import Made
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from formats_kit import Made
 from tui.formats import FormatReport, inspect_file
 
 #: Each example must finish well inside this; a hang or a pathological read fails it.

@@ -7,14 +7,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from formats_kit import MIB, Made, qemu_info
 
+from formats_kit import MIB, Made, qemu_info
 from tui.formats import FormatReport, inspect_file
 
 Write = Callable[[str, bytes], Path]
 
-SAFE = ["raw", "qcow2", "qcow2_v2", "vmdk_monolithicSparse", "vmdk_streamOptimized",
-        "vhd_fixed", "vhd_dynamic", "vhdx", "vdi", "iso", "iso_hybrid"]
+SAFE = [
+    "raw",
+    "qcow2",
+    "qcow2_v2",
+    "vmdk_monolithicSparse",
+    "vmdk_streamOptimized",
+    "vhd_fixed",
+    "vhd_dynamic",
+    "vhdx",
+    "vdi",
+    "iso",
+    "iso_hybrid",
+]
 
 UNSAFE = {
     "qcow2_backing": "backing_file",
@@ -125,11 +136,15 @@ def test_report_serialises_to_json(made: dict[str, Made]) -> None:
 
 #: (image, bytes kept): each cut lands inside the header the inspector needs.
 CUTS = [
-    ("qcow2", 64), ("qcow2", 300),
-    ("vmdk_monolithicSparse", 300), ("vmdk_monolithicSparse", 2000),
+    ("qcow2", 64),
+    ("qcow2", 300),
+    ("vmdk_monolithicSparse", 300),
+    ("vmdk_monolithicSparse", 2000),
     ("vmdk_streamOptimized", 2000),
     ("vhd_dynamic", 100),
-    ("vhdx", 100), ("vhdx", 200_000), ("vhdx", 1_000_000),
+    ("vhdx", 100),
+    ("vhdx", 200_000),
+    ("vhdx", 1_000_000),
     ("vdi", 500),
     ("iso", 33_000),
 ]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from formats_kit import Made, run
 
+from formats_kit import Made, run
 from tui.formats import StreamInspection, inspect_file
 
 Write = Callable[[str, bytes], Path]
@@ -71,8 +71,21 @@ def test_sparse_vmdk_stays_safe(made: dict[str, Made]) -> None:
 
 @pytest.mark.parametrize(
     "key",
-    ["raw", "qcow2", "qcow2_backing", "qcow2_data_file", "vmdk_monolithicSparse", "vmdk_streamOptimized",
-     "vmdk_monolithicFlat", "vhd_fixed", "vhd_dynamic", "vhdx", "vdi", "iso", "iso_hybrid"],
+    [
+        "raw",
+        "qcow2",
+        "qcow2_backing",
+        "qcow2_data_file",
+        "vmdk_monolithicSparse",
+        "vmdk_streamOptimized",
+        "vmdk_monolithicFlat",
+        "vhd_fixed",
+        "vhd_dynamic",
+        "vhdx",
+        "vdi",
+        "iso",
+        "iso_hybrid",
+    ],
 )
 def test_a_stream_gets_the_verdict_of_the_file(made: dict[str, Made], key: str) -> None:
     path = made[key].path

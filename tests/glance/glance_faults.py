@@ -41,8 +41,12 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         response = await self.inner.handle_async_request(request)
         for (method, suffix), limit in self.drop_after.items():
             if request.method == method and path.endswith(suffix):
-                return httpx.Response(response.status_code, headers=response.headers,
-                                      stream=_Cut(response, limit), request=request)
+                return httpx.Response(
+                    response.status_code,
+                    headers=response.headers,
+                    stream=_Cut(response, limit),
+                    request=request,
+                )
         return response
 
     async def aclose(self) -> None:

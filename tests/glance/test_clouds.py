@@ -13,16 +13,19 @@ from tui.stores.clouds import cloud_names, find_file, get_cloud
 CLOUDS = {
     "clouds": {
         "prod": {
-            "auth": {"auth_url": "https://keystone.example:5000/v3", "username": "ann",
-                     "project-name": "ops", "user_domain_name": "Default"},
+            "auth": {
+                "auth_url": "https://keystone.example:5000/v3",
+                "username": "ann",
+                "project-name": "ops",
+                "user_domain_name": "Default",
+            },
             "region_name": "RegionTwo",
             "interface": "internal",
             "cacert": "/etc/ssl/prod-ca.pem",
         },
         "lab": {
             "auth_type": "v3applicationcredential",
-            "auth": {"auth_url": "http://127.0.0.1:5000",
-                     "application_credential_id": "abc"},
+            "auth": {"auth_url": "http://127.0.0.1:5000", "application_credential_id": "abc"},
             "verify": False,
             "regions": ["North", "South"],
             "image_endpoint_override": "http://127.0.0.1:9292/",
@@ -50,15 +53,28 @@ def write(path: Path, data: dict) -> Path:
 
 def test_user_config_dir_is_found_and_secure_yaml_is_merged(home: Path) -> None:
     write(home / ".config/openstack/clouds.yaml", CLOUDS)
-    write(home / ".config/openstack/secure.yaml",
-          {"clouds": {"prod": {"auth": {"password": "s3cret"}},
-                      "lab": {"auth": {"application_credential_secret": "shh"}}}})
+    write(
+        home / ".config/openstack/secure.yaml",
+        {
+            "clouds": {
+                "prod": {"auth": {"password": "s3cret"}},
+                "lab": {"auth": {"application_credential_secret": "shh"}},
+            }
+        },
+    )
     prod = get_cloud("prod", environ={})
     assert prod.auth_url == "https://keystone.example:5000/v3"
-    assert prod.auth == {"username": "ann", "project_name": "ops",
-                         "user_domain_name": "Default", "password": "s3cret"}
-    assert (prod.region_name, prod.interface, prod.cacert) == ("RegionTwo", "internal",
-                                                               "/etc/ssl/prod-ca.pem")
+    assert prod.auth == {
+        "username": "ann",
+        "project_name": "ops",
+        "user_domain_name": "Default",
+        "password": "s3cret",
+    }
+    assert (prod.region_name, prod.interface, prod.cacert) == (
+        "RegionTwo",
+        "internal",
+        "/etc/ssl/prod-ca.pem",
+    )
     assert prod.verify is True and prod.auth_type == "password"
     lab = get_cloud("lab", environ={})
     assert lab.auth["application_credential_secret"] == "shh"
@@ -87,10 +103,17 @@ def test_os_cloud_selects_the_default(home: Path) -> None:
 
 
 def test_openrc_variables_make_a_cloud(home: Path) -> None:
-    env = {"OS_AUTH_URL": "http://k:5000/v3", "OS_USERNAME": "bob", "OS_PASSWORD": "pw",
-           "OS_PROJECT_NAME": "beta", "OS_USER_DOMAIN_NAME": "Default",
-           "OS_PROJECT_DOMAIN_ID": "default", "OS_REGION_NAME": "RegionOne",
-           "OS_INTERFACE": "public", "OS_INSECURE": "true"}
+    env = {
+        "OS_AUTH_URL": "http://k:5000/v3",
+        "OS_USERNAME": "bob",
+        "OS_PASSWORD": "pw",
+        "OS_PROJECT_NAME": "beta",
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_ID": "default",
+        "OS_REGION_NAME": "RegionOne",
+        "OS_INTERFACE": "public",
+        "OS_INSECURE": "true",
+    }
     cloud = get_cloud(environ=env)
     assert cloud.name == "envvars" and cloud.auth_url == "http://k:5000/v3"
     assert cloud.auth["project_domain_id"] == "default" and cloud.auth["password"] == "pw"

@@ -90,8 +90,11 @@ def test_a_file_that_is_not_utf8_is_named(files, where: str) -> None:
 
 
 def test_numbers_and_empty_values_still_read_as_before(files) -> None:
-    files["clouds"].write_text(entry("auth:\n  auth_url: http://k/v3\n  project_id: 1234\n  password:\n"
-                                     "regions: [{name: North}, South]"))
+    files["clouds"].write_text(
+        entry(
+            "auth:\n  auth_url: http://k/v3\n  project_id: 1234\n  password:\nregions: [{name: North}, South]"
+        )
+    )
     files["secure"].write_text("clouds:\n  prod:\n    auth:\n      password: 0999\n")
     cloud = get_cloud("prod", environ=environ(files))
     assert cloud.auth == {"project_id": "1234", "password": "0999"}
@@ -101,17 +104,50 @@ def test_numbers_and_empty_values_still_read_as_before(files) -> None:
 # -- anything at all ---------------------------------------------------------------------
 
 #: Keys the loader reads, so random documents hit them often.
-KEYS = ["clouds", "prod", "auth", "auth_url", "auth-url", "username", "user_id", "password", "project_name",
-        "project_id", "token", "application_credential_id", "application_credential_secret",
-        "auth_type", "region_name", "regions", "name", "interface", "endpoint_type", "verify",
-        "insecure", "cacert", "cert", "key", "image_endpoint_override", "system_scope", "domain_id"]
+KEYS = [
+    "clouds",
+    "prod",
+    "auth",
+    "auth_url",
+    "auth-url",
+    "username",
+    "user_id",
+    "password",
+    "project_name",
+    "project_id",
+    "token",
+    "application_credential_id",
+    "application_credential_secret",
+    "auth_type",
+    "region_name",
+    "regions",
+    "name",
+    "interface",
+    "endpoint_type",
+    "verify",
+    "insecure",
+    "cacert",
+    "cert",
+    "key",
+    "image_endpoint_override",
+    "system_scope",
+    "domain_id",
+]
 
-scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-           | st.text(max_size=8) | st.sampled_from(["http://k/v3", "password", "token", "true", "no"]))
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8)
+    | st.sampled_from(["http://k/v3", "password", "token", "true", "no"])
+)
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5) | st.integers(), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5) | st.integers(), inner, max_size=4)
+    ),
     max_leaves=16,
 )
 settings_ = st.dictionaries(st.sampled_from(KEYS), values, max_size=6)
@@ -119,8 +155,17 @@ documents = st.one_of(
     values,
     st.fixed_dictionaries({"clouds": values}),
     st.fixed_dictionaries({"clouds": st.fixed_dictionaries({"prod": values})}),
-    st.fixed_dictionaries({"clouds": st.fixed_dictionaries({"prod": settings_.map(
-        lambda s: {**s, "auth": s.get("auth") if "auth" in s else {"auth_url": "http://k/v3"}})})}),
+    st.fixed_dictionaries(
+        {
+            "clouds": st.fixed_dictionaries(
+                {
+                    "prod": settings_.map(
+                        lambda s: {**s, "auth": s.get("auth") if "auth" in s else {"auth_url": "http://k/v3"}}
+                    )
+                }
+            )
+        }
+    ),
 )
 
 

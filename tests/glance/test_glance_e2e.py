@@ -31,8 +31,9 @@ async def test_alice_shares_with_beta_and_bob_downloads_byte_exact(lab, open_sto
     beta = lab.project_ids["beta"]
     assert (await bob.whoami()).project_id == beta
     data = random_bytes(2 * 1024 * 1024 + 3)
-    image = await alice.create_image({"name": "e2e-share", "disk_format": "raw",
-                                      "container_format": "bare", "tags": ["e2e"]})
+    image = await alice.create_image(
+        {"name": "e2e-share", "disk_format": "raw", "container_format": "bare", "tags": ["e2e"]}
+    )
     try:
         uploaded = await alice.upload(image.id, chunks_of(data), len(data))
         assert uploaded.status == "active" and uploaded.size == len(data)
@@ -81,8 +82,7 @@ async def test_token_cache_lets_a_second_store_skip_keystone(open_store, tmp_pat
 async def test_glance_direct_import_and_tasks(open_store) -> None:
     alice = await open_store("lab-alice")
     data = random_bytes(300_000)
-    image = await alice.create_image({"name": "e2e-stage", "disk_format": "raw",
-                                      "container_format": "bare"})
+    image = await alice.create_image({"name": "e2e-stage", "disk_format": "raw", "container_format": "bare"})
     try:
         await alice.stage(image.id, chunks_of(data), len(data))
         await alice.import_image(image.id, "glance-direct")
@@ -108,8 +108,7 @@ async def test_web_download_import(lab, open_store, tmp_path: Path) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     alice = await open_store("lab-alice")
-    image = await alice.create_image({"name": "e2e-web", "disk_format": "raw",
-                                      "container_format": "bare"})
+    image = await alice.create_image({"name": "e2e-web", "disk_format": "raw", "container_format": "bare"})
     try:
         assert "web-download" in (await alice.schema()).import_methods
         url = f"http://127.0.0.1:{server.server_address[1]}/disk.raw"
@@ -124,8 +123,9 @@ async def test_web_download_import(lab, open_store, tmp_path: Path) -> None:
 
 async def test_glance_errors_keep_glances_words(open_store) -> None:
     alice = await open_store("lab-alice")
-    image = await alice.create_image({"name": "e2e-errors", "disk_format": "qcow2",
-                                      "container_format": "bare"})
+    image = await alice.create_image(
+        {"name": "e2e-errors", "disk_format": "qcow2", "container_format": "bare"}
+    )
     try:
         with pytest.raises(FormatRejected, match="e2e-errors|format|qcow2|Image"):
             await alice.upload(image.id, chunks_of(random_bytes(70_000)), 70_000)

@@ -20,8 +20,7 @@ SIZE = 3 * 1024 * 1024 + 17
 
 
 async def make_image(store: GlanceStore, data: bytes) -> str:
-    image = await store.create_image({"name": "fault-test", "disk_format": "raw",
-                                      "container_format": "bare"})
+    image = await store.create_image({"name": "fault-test", "disk_format": "raw", "container_format": "bare"})
     await store.upload(image.id, chunks_of(data), len(data))
     return image.id
 
@@ -58,6 +57,7 @@ async def test_a_store_that_cannot_seek_sends_everything_again(open_store) -> No
     alice = await open_store("lab-alice", transport=transport)
     image_id = await make_image(alice, data)
     try:
+
         def no_ranges(request: httpx.Request, attempt: int) -> httpx.Response | None:
             if "range" in request.headers:  # what rbd/swift/s3-backed Glance answers
                 return respond(400, b'{"message": "Range requests are not supported"}')
@@ -75,8 +75,7 @@ async def test_503_then_success_is_retried_for_reads_only(open_store) -> None:
     transport = FaultyTransport()
     alice = await open_store("lab-alice", transport=transport)
     busy = b'{"message": "Service Unavailable"}'
-    transport.on("GET", "/v2/schemas/image",
-                 lambda req, n: respond(503, busy) if n <= 2 else None)
+    transport.on("GET", "/v2/schemas/image", lambda req, n: respond(503, busy) if n <= 2 else None)
     schema = await alice.schema()
     assert "qcow2" in schema.disk_formats
     assert transport.count("GET", "/v2/schemas/image") == 3
@@ -132,8 +131,9 @@ async def test_a_revoked_token_is_renewed_once_transparently(lab, open_store) ->
     admin = await open_store("lab-admin")
     admin_token = (await admin._auth.token()).value
     async with httpx.AsyncClient() as client:  # revoke before Glance has seen (and cached) it
-        resp = await client.delete(f"{lab.keystone_url}/auth/tokens",
-                                   headers={"X-Auth-Token": admin_token, "X-Subject-Token": first})
+        resp = await client.delete(
+            f"{lab.keystone_url}/auth/tokens", headers={"X-Auth-Token": admin_token, "X-Subject-Token": first}
+        )
         assert resp.status_code == 204
     images = await alice.all_images()
     assert isinstance(images, list)
@@ -153,8 +153,11 @@ async def test_an_expiring_token_is_renewed_before_use(open_store) -> None:
 async def test_401_after_renewal_is_auth_failed(open_store) -> None:
     transport = FaultyTransport()
     alice = await open_store("lab-alice", transport=transport)
-    transport.on("GET", "/v2/images",
-                 lambda req, n: respond(401, b'{"message": "The request you have made requires authentication."}'))
+    transport.on(
+        "GET",
+        "/v2/images",
+        lambda req, n: respond(401, b'{"message": "The request you have made requires authentication."}'),
+    )
     with pytest.raises(AuthFailed, match="requires authentication"):
         await alice.all_images()
     assert transport.count("GET", "/v2/images") == 2

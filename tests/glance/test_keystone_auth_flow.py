@@ -29,8 +29,12 @@ IMAGE = {"id": "i1", "name": "one", "status": "queued", "disk_format": "raw", "c
 
 
 def cloud() -> CloudConfig:
-    return CloudConfig(name="fake", auth_url=KEYSTONE, region_name="R",
-                       auth={"username": "ann", "password": "pw-ann", "project_name": "ops"})
+    return CloudConfig(
+        name="fake",
+        auth_url=KEYSTONE,
+        region_name="R",
+        auth={"username": "ann", "password": "pw-ann", "project_name": "ops"},
+    )
 
 
 class Cloud:
@@ -53,18 +57,23 @@ class Cloud:
         if request.method == "PUT":
             return httpx.Response(204)
         if request.url.path == "/v2/images":
-            return httpx.Response(201 if request.method == "POST" else 200,
-                                  json=IMAGE if request.method == "POST" else {"images": [IMAGE]})
+            return httpx.Response(
+                201 if request.method == "POST" else 200,
+                json=IMAGE if request.method == "POST" else {"images": [IMAGE]},
+            )
         return httpx.Response(200, json=IMAGE)
 
     def keystone(self, request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/v3/auth/tokens" and "X-Auth-Token" not in request.headers
         self.issued += 1
         token: dict[str, object] = {
-            "project": {"id": "p1", "name": "ops"}, "user": {"id": "u1", "name": "ann"},
+            "project": {"id": "p1", "name": "ops"},
+            "user": {"id": "u1", "name": "ann"},
             "roles": [{"name": "member"}],
-            "catalog": [{"type": "image", "endpoints": [
-                {"interface": "public", "region_id": "R", "url": GLANCE}]}]}
+            "catalog": [
+                {"type": "image", "endpoints": [{"interface": "public", "region_id": "R", "url": GLANCE}]}
+            ],
+        }
         if self.lifetime is not None:
             token["expires_at"] = (datetime.now(UTC) + self.lifetime).isoformat()
         return httpx.Response(201, headers={"X-Subject-Token": f"fresh-{self.issued}"}, json={"token": token})
@@ -148,10 +157,16 @@ async def test_a_streamed_upload_starts_with_a_renewed_token_when_the_old_one_is
     assert fake.tokens("PUT") == ["fresh-2"]
 
 
-@pytest.mark.parametrize("url", [
-    "http://evil.test/v2/images", "https://glance.test/v2/images", "http://glance.test:8080/v2/images",
-    "http://ann@glance.test/v2/images", "http://keystone.test:5000/v3/auth/tokens",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.test/v2/images",
+        "https://glance.test/v2/images",
+        "http://glance.test:8080/v2/images",
+        "http://ann@glance.test/v2/images",
+        "http://keystone.test:5000/v3/auth/tokens",
+    ],
+)
 async def test_the_flow_never_puts_the_token_on_a_foreign_url(url: str) -> None:
     fake = Cloud()
     async with httpx.AsyncClient(transport=httpx.MockTransport(fake)) as client:
@@ -172,7 +187,8 @@ async def test_the_renewal_margin_is_the_cache_margin(opened) -> None:
 
 
 async def test_a_token_without_an_expiry_is_used_until_refused_and_never_cached(
-        opened, tmp_path: Path) -> None:
+    opened, tmp_path: Path
+) -> None:
     fake = Cloud(lifetime=None)
     store = await opened(fake, token_cache=tmp_path)
     assert (await store._auth.token()).expires_at is None

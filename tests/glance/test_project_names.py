@@ -26,8 +26,9 @@ async def test_alice_shares_by_id_and_is_told_when_a_name_cannot_be_looked_up(la
     assert await alice.resolve_project(str(uuid.UUID(beta)).upper()) == beta
     with pytest.raises(Invalid, match="'beta' could not be looked up.*give the project id"):
         await alice.resolve_project("beta")  # a member may not read other projects
-    image = await alice.create_image({"name": "names-share", "disk_format": "raw",
-                                      "container_format": "bare"})
+    image = await alice.create_image(
+        {"name": "names-share", "disk_format": "raw", "container_format": "bare"}
+    )
     try:
         with pytest.raises(Invalid, match="'not-a-project'.*give the project id"):
             await alice.add_member(image.id, await alice.resolve_project("not-a-project"))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from glance_faults import FaultyTransport, chunks_of, random_bytes
 
+from glance_faults import FaultyTransport, chunks_of, random_bytes
 from tests.lab.plugin import lab_cloud
 from tui.model import AuthFailed
 from tui.stores.glance import GlanceStore
@@ -24,8 +24,9 @@ pytestmark = pytest.mark.lab
 async def revoke_own(lab, token: str) -> None:
     """``DELETE /v3/auth/tokens`` by the token's own user, as ``openstack token revoke`` does."""
     async with httpx.AsyncClient() as client:
-        resp = await client.delete(f"{lab.keystone_url}/auth/tokens",
-                                   headers={"X-Auth-Token": token, "X-Subject-Token": token})
+        resp = await client.delete(
+            f"{lab.keystone_url}/auth/tokens", headers={"X-Auth-Token": token, "X-Subject-Token": token}
+        )
     assert resp.status_code == 204
 
 
@@ -35,7 +36,8 @@ async def token_of(store: GlanceStore) -> str:
 
 
 async def test_a_revoked_cached_token_is_renewed_transparently_and_the_cache_replaced(
-        lab, tmp_path: Path) -> None:
+    lab, tmp_path: Path
+) -> None:
     first = GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=tmp_path)
     await first.open()
     revoked = await token_of(first)
@@ -59,11 +61,13 @@ async def test_a_revoked_cached_token_is_renewed_transparently_and_the_cache_rep
 
 
 async def test_an_upload_refused_while_streaming_is_not_resent_and_its_retry_completes(
-        open_store, lab) -> None:
+    open_store, lab
+) -> None:
     data = random_bytes(16 * 1024)  # sent whole before Glance answers, so the 401 is read
     creator = await open_store("lab-alice")
-    image = await creator.create_image({"name": "renewal-test", "disk_format": "raw",
-                                        "container_format": "bare"})
+    image = await creator.create_image(
+        {"name": "renewal-test", "disk_format": "raw", "container_format": "bare"}
+    )
     transport = FaultyTransport()
     uploader = await open_store("lab-alice", transport=transport)
     try:

@@ -12,13 +12,13 @@ import os
 import stat
 import warnings
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from glance_faults import FaultyTransport, respond
 
+from glance_faults import FaultyTransport, respond
 from tests.lab.listener import Listener, Seen
 from tests.lab.plugin import lab_cloud
 from tui.model import AuthFailed, Invalid, NotFound
@@ -33,9 +33,13 @@ GLANCE = "http://glance.test"
 
 
 def fake_cloud(**settings: object) -> CloudConfig:
-    return CloudConfig(name="fake", auth_url=KEYSTONE, region_name="R",
-                       auth={"username": "ann", "password": "pw-ann", "project_name": "ops"},
-                       **settings)  # type: ignore[arg-type]
+    return CloudConfig(
+        name="fake",
+        auth_url=KEYSTONE,
+        region_name="R",
+        auth={"username": "ann", "password": "pw-ann", "project_name": "ops"},
+        **settings,
+    )  # type: ignore[arg-type]
 
 
 class FakeCloud:
@@ -50,12 +54,19 @@ class FakeCloud:
         self.requests.append(request)
         if request.url.path == "/v3/auth/tokens":
             self.issued += 1
-            expires = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
-            catalog = [{"type": "image", "endpoints": [
-                {"interface": "public", "region_id": "R", "url": GLANCE}]}]
-            body = {"token": {"expires_at": expires, "project": {"id": "p1", "name": "ops"},
-                              "user": {"id": "u1", "name": "ann"}, "roles": [{"name": "member"}],
-                              "catalog": catalog}}
+            expires = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+            catalog = [
+                {"type": "image", "endpoints": [{"interface": "public", "region_id": "R", "url": GLANCE}]}
+            ]
+            body = {
+                "token": {
+                    "expires_at": expires,
+                    "project": {"id": "p1", "name": "ops"},
+                    "user": {"id": "u1", "name": "ann"},
+                    "roles": [{"name": "member"}],
+                    "catalog": catalog,
+                }
+            }
             return httpx.Response(201, headers={"X-Subject-Token": f"fresh-{self.issued}"}, json=body)
         if request.url.host == "glance.test" and request.url.path == "/v2/images":
             last_page = "marker" in request.url.params  # a next link is followed at most once
@@ -83,6 +94,7 @@ def edit_entry(change: Callable[[dict], None]) -> Callable[[Path], None]:
         entry = json.loads(path.read_text())
         change(entry)
         path.write_text(json.dumps(entry))
+
     return apply
 
 
@@ -106,8 +118,7 @@ HOSTILE_ENTRIES: dict[str, Callable[[Path], None]] = {
     "token a list": edit_entry(lambda e: e.update(token=[])),
     "catalog text": edit_entry(lambda e: e["token"].update(catalog="x")),
     "endpoints text": edit_entry(lambda e: e["token"].update(catalog=[{"type": "image", "endpoints": "x"}])),
-    "endpoint url a number": edit_entry(
-        lambda e: e["token"]["catalog"][0]["endpoints"][0].update(url=5)),
+    "endpoint url a number": edit_entry(lambda e: e["token"]["catalog"][0]["endpoints"][0].update(url=5)),
     "value a list": edit_entry(lambda e: e.update(value=[])),
     "roles a mapping": edit_entry(lambda e: e["token"].update(roles={"name": "admin"})),
     "a directory": empty_directory,
@@ -133,10 +144,17 @@ async def test_a_broken_cache_entry_is_ignored_and_replaced(tmp_path: Path, spoi
     assert await run_once(directory, fake) == "fresh-2"
 
 
-@pytest.mark.parametrize("change", [
-    {"image_endpoint_override": GLANCE + "/"}, {"region_name": "R2"}, {"interface": "internal"},
-    {"auth_url": "http://keystone.test:5000/v3"}, {"verify": False},
-], ids=lambda c: next(iter(c)))
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"image_endpoint_override": GLANCE + "/"},
+        {"region_name": "R2"},
+        {"interface": "internal"},
+        {"auth_url": "http://keystone.test:5000/v3"},
+        {"verify": False},
+    ],
+    ids=lambda c: next(iter(c)),
+)
 async def test_each_routing_setting_gets_a_token_of_its_own(tmp_path: Path, change: dict) -> None:
     fake = FakeCloud()
     await run_once(tmp_path, fake)
@@ -155,12 +173,15 @@ async def test_each_routing_setting_gets_a_token_of_its_own(tmp_path: Path, chan
     assert fake.issued == 2
 
 
-@pytest.mark.parametrize("link", [
-    "http://evil.test/v2/images?marker=1",
-    "@evil.test/v2/images?marker=1",
-    "https://glance.test/v2/images?marker=1",
-    "http://glance.test:8080/v2/images?marker=1",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://evil.test/v2/images?marker=1",
+        "@evil.test/v2/images?marker=1",
+        "https://glance.test/v2/images?marker=1",
+        "http://glance.test:8080/v2/images?marker=1",
+    ],
+)
 async def test_a_next_link_off_the_catalog_never_gets_the_token(tmp_path: Path, link: str) -> None:
     fake = FakeCloud({"images": [{"id": "i1", "name": "one", "status": "active"}], "next": link})
     store = GlanceStore(fake_cloud(), transport=httpx.MockTransport(fake), token_cache=False)
@@ -226,16 +247,19 @@ async def test_another_region_gets_its_own_token_too(lab, tmp_path: Path) -> Non
 
 def keystone_that_echoes(status: int) -> Callable[[Seen], tuple[int, str, object]]:
     """An impostor Keystone that repeats the request back in its message and reason phrase."""
+
     def reply(seen: Seen) -> tuple[int, str, object]:
         text = seen.body.decode()
         return status, f"Refused {text}", {"error": {"code": status, "message": f"bad request: {text}"}}
+
     return reply
 
 
 @pytest.mark.lab
 @pytest.mark.parametrize("status", [400, 401])
 async def test_another_auth_url_gets_the_password_it_was_given_never_a_token(
-        lab, tmp_path: Path, status: int) -> None:
+    lab, tmp_path: Path, status: int
+) -> None:
     first = await open_lab(lab_cloud(lab, "lab-alice"), tmp_path)
     cached = await used_token(first)
     await first.close()
@@ -276,8 +300,13 @@ async def test_a_wrong_password_is_not_repeated_in_the_error(lab) -> None:
 @pytest.mark.lab
 async def test_glance_echoing_the_token_does_not_put_it_in_the_error(lab) -> None:
     transport = FaultyTransport()
-    transport.on("GET", "/v2/images/echo", lambda req, n: respond(
-        400, json.dumps({"message": f"bad token {req.headers['X-Auth-Token']}"}).encode()))
+    transport.on(
+        "GET",
+        "/v2/images/echo",
+        lambda req, n: respond(
+            400, json.dumps({"message": f"bad token {req.headers['X-Auth-Token']}"}).encode()
+        ),
+    )
     store = await open_lab(lab_cloud(lab, "lab-alice"), False, transport=transport)
     try:
         token = await used_token(store)

@@ -82,9 +82,7 @@ def _temp_files(store_dir: Path) -> list[Path]:
 
 async def _queued_raw_image(store_dir: Path) -> str:
     async with LocalStore(store_dir, "alpha") as store:
-        image = await store.create_image(
-            {"name": "big", "disk_format": "raw", "container_format": "bare"}
-        )
+        image = await store.create_image({"name": "big", "disk_format": "raw", "container_format": "bare"})
     return image.id
 
 
@@ -93,6 +91,7 @@ async def test_kill_mid_upload_leaves_a_queued_image_and_no_temp_files(tmp_path:
     image_id = await _queued_raw_image(store_dir)
     child = _spawn(UPLOADER, str(store_dir), image_id)
     try:
+
         def all_written() -> bool:
             if child.poll() is not None:
                 raise AssertionError(f"uploader exited early: {child.stderr.read().decode()}")
@@ -193,9 +192,7 @@ async def test_two_processes_writing_at_once_keep_the_catalog_intact(tmp_path: P
         listed = await admin.all_images(ImageQuery(tags=("busy",), visibility="all"))
     assert len(listed) == 2 * count
     for project in ("alpha", "beta"):
-        mine = sorted(
-            (i for i in listed if i.owner == project), key=lambda i: int(i.properties["serial"])
-        )
+        mine = sorted((i for i in listed if i.owner == project), key=lambda i: int(i.properties["serial"]))
         assert [i.name for i in mine] == [f"{project}-{n}" for n in range(count)]
         assert all(set(i.tags) == {"busy", project} for i in mine)
 
@@ -207,4 +204,3 @@ def _assert_catalog_intact(store_dir: Path) -> None:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         conn.close()
-

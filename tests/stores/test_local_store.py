@@ -224,9 +224,7 @@ async def test_a_catalog_locked_too_long_is_unavailable(
         assert (await store.create_image({"name": "fine now"})).name == "fine now"
 
 
-async def test_virtual_size_comes_from_the_format_inspector(
-    store: LocalStore, tmp_path: Path
-) -> None:
+async def test_virtual_size_comes_from_the_format_inspector(store: LocalStore, tmp_path: Path) -> None:
     raw = await store.create_image({"name": "raw", **FORMATS})
     raw = await store.upload(raw.id, _chunks(b"r" * 5000))
     assert raw.virtual_size == 5000

@@ -162,9 +162,7 @@ async def test_recovery_quarantines_orphans_and_leaves_unknown_files(tmp_path: P
     async with store:
         assert (await store.get_image(kept)).status == "active"
 
-    assert sorted(p.name for p in blobs.iterdir()) == sorted(
-        [kept, "notes.txt", ".tmp-not-an-upload", "sub"]
-    )
+    assert sorted(p.name for p in blobs.iterdir()) == sorted([kept, "notes.txt", ".tmp-not-an-upload", "sub"])
     [folder] = list((store_dir / "quarantine").iterdir())
     assert (folder / ORPHAN_ID).read_bytes() == b"someone's only copy"
     assert [p.name for p in folder.iterdir()] == [ORPHAN_ID]  # the temporary file was removed
@@ -374,7 +372,6 @@ async def test_an_existing_open_store_keeps_working_and_gets_a_warning(tmp_path:
         [warning] = store.warnings
         assert "chmod 700" in warning and str(store_dir) in warning
     assert _mode(store_dir) == 0o755
-
 
 
 async def test_a_data_file_replaced_by_a_link_is_not_read(tmp_path: Path) -> None:

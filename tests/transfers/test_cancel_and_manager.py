@@ -157,7 +157,7 @@ async def test_progress_events_are_throttled_but_state_changes_never_dropped() -
     await manager.wait(manager.submit(job))
     running = [e for e in events if e.state == TransferState.RUNNING]
     assert 10 <= len(running) <= 14  # ~10 per second, plus the start and the final step
-    assert [e.state for e in events][0] == TransferState.QUEUED
+    assert next(e.state for e in events) == TransferState.QUEUED
     assert events[-1].state == TransferState.DONE and events[-1].done == 1000
     assert running[-1].done == 1000
     mid = running[len(running) // 2]
@@ -187,8 +187,6 @@ async def test_a_listener_error_does_not_stop_the_transfer(store, image_file) ->
     manager = TransferManager(on_event=broken)
     job = await manager.wait(manager.submit(UploadJob(store, image_file("raw", mib=1), {"name": "l"})))
     assert job.state == TransferState.DONE
-
-
 
 
 class BrokenCleanup(Transfer):

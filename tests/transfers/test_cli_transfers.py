@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from transfer_support import MIB, qcow2_backed_by
 from tests.cli_kit import Cli, Result, isolate, run
+from transfer_support import MIB, qcow2_backed_by
 from tui.cli import main
 from tui.cli.transfer_commands import ProgressBar, render_progress
 from tui.transfers import TransferKind, TransferProgress, TransferState
@@ -33,8 +33,19 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Cli:
 
 def test_upload_then_download(cli, image_file, tmp_path: Path) -> None:
     src = image_file("qcow2", mib=3)
-    up = cli("upload", str(src), "--name", "cli-disk", "--property", "os_distro=debian",
-             "--tag", "gold", "--min-disk", "1", "--json")
+    up = cli(
+        "upload",
+        str(src),
+        "--name",
+        "cli-disk",
+        "--property",
+        "os_distro=debian",
+        "--tag",
+        "gold",
+        "--min-disk",
+        "1",
+        "--json",
+    )
     assert up.code == 0, up.err
     data = up.json()
     image = data["image"]
@@ -108,8 +119,18 @@ def test_download_of_unknown_image_is_one_line(cli, tmp_path: Path) -> None:
 
 
 def event(**changes: Any) -> TransferProgress:
-    base = dict(job_id="t1", kind=TransferKind.DOWNLOAD, state=TransferState.RUNNING, source="s",
-                destination="d", total=4 * MIB, done=MIB, rate=2 * MIB, eta=1.5, message="downloading")
+    base = {
+        "job_id": "t1",
+        "kind": TransferKind.DOWNLOAD,
+        "state": TransferState.RUNNING,
+        "source": "s",
+        "destination": "d",
+        "total": 4 * MIB,
+        "done": MIB,
+        "rate": 2 * MIB,
+        "eta": 1.5,
+        "message": "downloading",
+    }
     return TransferProgress(**{**base, **changes})
 
 
@@ -154,6 +175,7 @@ def test_copy_to_a_cloud_and_download_from_it(cli, image_file, tmp_path: Path, m
         code = main(["--cloud", "lab-alice", "download", image["id"], "-o", str(out)])
         assert code == 0 and out.read_bytes() == src.read_bytes()
     finally:
+
         async def remove() -> None:
             async with GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as store:
                 await store.delete_image(image["id"])

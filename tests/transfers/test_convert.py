@@ -56,8 +56,9 @@ async def test_store_image_converted_into_another_store(store, cache, rec, image
 
 
 async def test_missing_qemu_img_names_the_package(rec, image_file, tmp_path) -> None:
-    job = await rec.run(ConvertJob(image_file("raw", mib=1), "qcow2", tmp_path / "o.qcow2",
-                                   program="qemu-img-not-installed"))
+    job = await rec.run(
+        ConvertJob(image_file("raw", mib=1), "qcow2", tmp_path / "o.qcow2", program="qemu-img-not-installed")
+    )
     assert job.state == TransferState.FAILED and isinstance(job.error, ToolMissing)
     assert "qemu-utils" in job.message
 

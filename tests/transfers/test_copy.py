@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-
-from transfer_support import MIB
 from transfer_faults import CorruptDownloads, Stalling
+from transfer_support import MIB
 from tui.model import Conflict, NotFound
 from tui.transfers import CopyJob, TransferState, UploadJob, VerificationFailed, carried_fields
 
@@ -84,8 +83,13 @@ async def test_only_active_images_are_copied(store, cache, rec) -> None:
 def test_reserved_properties_are_not_carried() -> None:
     from tui.model import Image
 
-    image = Image(id="x", name="n", disk_format="raw", container_format="bare",
-                  properties={"os_glance_import_task": "t", "os_distro": "debian"})
+    image = Image(
+        id="x",
+        name="n",
+        disk_format="raw",
+        container_format="bare",
+        properties={"os_glance_import_task": "t", "os_distro": "debian"},
+    )
     fields = carried_fields(image)
     assert "os_glance_import_task" not in fields and fields["os_distro"] == "debian"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from transfer_support import MIB, Recorder
 from tests.cli_kit import Result, isolate, run
+from transfer_support import MIB, Recorder
 from tui.cli.transfer_commands import render_progress
 from tui.model import Image, cell_width
 from tui.stores.local import LocalStore
@@ -107,8 +107,11 @@ def imagedeck(capsys: pytest.CaptureFixture[str], store: Path, project: str, *ar
 def files_under(root: Path) -> set[Path]:
     """Files below ``root``, leaving out the store's and the isolated XDG directories."""
     skip = [root / name for name in ("store", "xdg-config", "xdg-data", "xdg-cache")]
-    return {path for path in root.rglob("*")
-            if not path.is_dir() and not any(path.is_relative_to(s) for s in skip)}
+    return {
+        path
+        for path in root.rglob("*")
+        if not path.is_dir() and not any(path.is_relative_to(s) for s in skip)
+    }
 
 
 def test_hostile_shared_names_never_leave_the_target_directory(
@@ -119,8 +122,9 @@ def test_hostile_shared_names_never_leave_the_target_directory(
     outside = tmp_path / "outside" / "abs"
     names = ["../../escape", str(outside), "~/.ssh/authorized_keys", "evil\n\x1b[31mred"]
     for name in names:
-        up = imagedeck(capsys, store, "beta", "upload", str(src), "--name", name, "--disk-format", "raw",
-                       "--json")
+        up = imagedeck(
+            capsys, store, "beta", "upload", str(src), "--name", name, "--disk-format", "raw", "--json"
+        )
         assert up.code == 0, up.err
         image_id = up.json()["image"]["id"]
         assert imagedeck(capsys, store, "beta", "share", image_id, "alpha").code == 0
@@ -184,9 +188,18 @@ def test_force_never_replaces_a_device_fifo_or_link(capsys, work: Path, tmp_path
 
 
 def test_the_progress_line_shows_names_visibly_within_its_cells() -> None:
-    event = TransferProgress(job_id="t1", kind=TransferKind.DOWNLOAD, state=TransferState.RUNNING,
-                             source="s", destination="d", total=4 * MIB, done=MIB, rate=None, eta=None,
-                             message="checking 日本語の名前\x1b]0;pwned\x07" * 4)
+    event = TransferProgress(
+        job_id="t1",
+        kind=TransferKind.DOWNLOAD,
+        state=TransferState.RUNNING,
+        source="s",
+        destination="d",
+        total=4 * MIB,
+        done=MIB,
+        rate=None,
+        eta=None,
+        message="checking 日本語の名前\x1b]0;pwned\x07" * 4,
+    )
     for width in (40, 79, 120):
         line = render_progress(event, width)
         assert "\x1b" not in line and "\x07" not in line and "\\x1b" in render_progress(event, 400)
@@ -277,8 +290,10 @@ def test_hostile_names_of_a_glance_share_stay_in_the_directory(
 
     async def share() -> list[str]:
         ids = []
-        async with GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as alice, \
-                GlanceStore(lab_cloud(lab, "lab-bob"), token_cache=False) as bob:
+        async with (
+            GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as alice,
+            GlanceStore(lab_cloud(lab, "lab-bob"), token_cache=False) as bob,
+        ):
             beta = lab.project_ids["beta"]
             for name in names:
                 fields = {"name": name, "disk_format": "raw", "container_format": "bare", "tags": [tag]}

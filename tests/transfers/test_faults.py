@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transfer_support import MIB, Recorder
 from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads, Md5Only
+from transfer_support import MIB, Recorder
 from tui.model import ImageStatus, NotFound
 from tui.stores.local import LocalStore
 from tui.transfers import (
@@ -124,7 +124,9 @@ async def test_bad_leftover_part_fails_verification(store, rec, image_file, tmp_
     assert dest.read_bytes() == src.read_bytes()
 
 
-async def test_download_gives_up_without_progress_then_retry_finishes(store, rec, image_file, tmp_path) -> None:
+async def test_download_gives_up_without_progress_then_retry_finishes(
+    store, rec, image_file, tmp_path
+) -> None:
     src = image_file("raw", mib=2)
     image_id = await uploaded(store, rec, src)
     dead = DroppingDownloads(store, after=0, drops=2)

@@ -4,6 +4,7 @@ resume with Range, retry into the same image, web-download import, copies both w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -11,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from transfer_support import MIB, Recorder, make_raw
 from glance_transfer_faults import FaultyTransport
 from tests.lab import Lab
 from tests.lab.plugin import lab_cloud
+from transfer_support import MIB, Recorder, make_raw
 from tui.model import ImageQuery, ImageStatus, NotFound
 from tui.stores.glance import GlanceStore
 from tui.stores.local import LocalStore
@@ -29,7 +30,6 @@ from tui.transfers import (
 )
 
 pytestmark = pytest.mark.lab
-
 
 
 @pytest.fixture
@@ -52,10 +52,8 @@ async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Calla
     if opened:
         store = opened[0]
         for image in await store.all_images(ImageQuery(tags=(uid,))):
-            try:
+            with contextlib.suppress(NotFound):
                 await store.delete_image(image.id)
-            except NotFound:
-                pass
     for store in opened:
         await store.close()
 
@@ -149,7 +147,9 @@ async def test_glance_cancelled_upload_can_stay_queued(glance, uid, rec, image_f
         await asyncio.sleep(0.5)
 
 
-async def test_copy_local_to_glance_and_back(glance, uid, rec, store: LocalStore, cache: LocalStore, image_file) -> None:
+async def test_copy_local_to_glance_and_back(
+    glance, uid, rec, store: LocalStore, cache: LocalStore, image_file
+) -> None:
     cloud = await glance()
     meta = fields(uid, "copied", min_disk=1, min_ram=256, os_distro="cirros")
     up = await rec.run(UploadJob(store, image_file("qcow2"), meta))
@@ -170,14 +170,16 @@ async def test_glance_web_download_import(glance, uid, rec, image_file, web) -> 
     base, root = web
     src = image_file("qcow2")
     (root / "web.qcow2").write_bytes(src.read_bytes())
-    job = await rec.run(ImportJob(store, f"{base}/web.qcow2", fields(uid, "web", disk_format="qcow2"),
-                                  timeout=120))
+    job = await rec.run(
+        ImportJob(store, f"{base}/web.qcow2", fields(uid, "web", disk_format="qcow2"), timeout=120)
+    )
     assert job.state == TransferState.DONE, job.message
     assert "fetched here" not in job.message
     image = await store.get_image(job.result.id)
     assert image.status == ImageStatus.ACTIVE and image.size == src.stat().st_size
 
-    failed = await rec.run(ImportJob(store, f"{base}/missing.qcow2", fields(uid, "gone", disk_format="qcow2"),
-                                     timeout=120))
+    failed = await rec.run(
+        ImportJob(store, f"{base}/missing.qcow2", fields(uid, "gone", disk_format="qcow2"), timeout=120)
+    )
     assert failed.state == TransferState.FAILED, failed.message
     assert "could not import" in failed.message

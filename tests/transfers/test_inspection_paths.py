@@ -3,6 +3,7 @@ inspects what it receives, and copies and imports inspect what they move."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -10,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from transfer_support import MIB, qcow2_backed_by
 from tests.lab import Lab
 from tests.lab.plugin import lab_cloud
+from transfer_support import MIB, qcow2_backed_by
 from tui.formats import overriding
 from tui.model import FormatRejected, ImageQuery, NotFound
 from tui.stores.glance import GlanceStore
@@ -169,10 +170,8 @@ async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Calla
     yield open_glance  # type: ignore[misc]
     if opened:
         for image in await opened[0].all_images(ImageQuery(tags=(uid,))):
-            try:
+            with contextlib.suppress(NotFound):
                 await opened[0].delete_image(image.id)
-            except NotFound:
-                pass
     for store in opened:
         await store.close()
 
@@ -182,8 +181,11 @@ async def test_copy_to_glance_refuses_what_glance_would_accept_silently(
     glance, uid, store, rec, image_file
 ) -> None:
     cloud = await glance()
-    up = await rec.run(UploadJob(store, image_file("qcow2", mib=2), {"name": "liar", "disk_format": "raw"},
-                                 force_format=True))
+    up = await rec.run(
+        UploadJob(
+            store, image_file("qcow2", mib=2), {"name": "liar", "disk_format": "raw"}, force_format=True
+        )
+    )
     job = await rec.run(CopyJob(store, up.result.id, cloud, name=f"{uid}-liar", fields={"tags": [uid]}))
     assert job.state == TransferState.FAILED and isinstance(job.error, FormatMismatch), job.message
     assert await cloud.all_images(ImageQuery(tags=(uid,))) == []

@@ -24,7 +24,9 @@ def sha512_of(path: Path) -> str:
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-async def test_round_trip_is_byte_exact(fmt: str, store: LocalStore, rec: Recorder, image_file, tmp_path: Path) -> None:
+async def test_round_trip_is_byte_exact(
+    fmt: str, store: LocalStore, rec: Recorder, image_file, tmp_path: Path
+) -> None:
     src = image_file(fmt)
     up = await rec.run(UploadJob(store, src, {"name": f"disk-{fmt}"}))
     assert up.state == TransferState.DONE, up.message

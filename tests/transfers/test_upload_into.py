@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from transfer_support import MIB
-from transfer_faults import FailingUploads, _cut
 from tests.cli_kit import Result, isolate, run
+from transfer_faults import FailingUploads, _cut
+from transfer_support import MIB
 from tui.model import Forbidden, ImageStatus
 from tui.stores.local import LocalStore
 from tui.transfers import TransferState, UploadJob
@@ -35,8 +35,12 @@ def break_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every local upload loses its connection after 1 MiB, as when a file shrinks or a disk fills."""
     real = LocalStore.upload
 
-    async def broken(self: LocalStore, image_id: str, data: AsyncIterable[bytes], size: int | None = None,
-                     ) -> Any:
+    async def broken(
+        self: LocalStore,
+        image_id: str,
+        data: AsyncIterable[bytes],
+        size: int | None = None,
+    ) -> Any:
         return await real(self, image_id, _cut(data, MIB), size)
 
     monkeypatch.setattr(LocalStore, "upload", broken)
@@ -83,8 +87,9 @@ def test_into_refuses_an_image_that_is_not_queued(capsys, tmp_path, image_file) 
 async def test_into_refuses_another_projects_image(tmp_path, rec, image_file) -> None:
     path = tmp_path / "store"
     async with LocalStore(path, "beta") as beta, LocalStore(path, "alpha") as alpha:
-        theirs = await beta.create_image({"name": "theirs", "disk_format": "raw", "container_format": "bare",
-                                          "visibility": "community"})
+        theirs = await beta.create_image(
+            {"name": "theirs", "disk_format": "raw", "container_format": "bare", "visibility": "community"}
+        )
         job = await rec.run(UploadJob(alpha, image_file("raw", mib=1), {}, into=theirs.id))
         assert job.state == TransferState.FAILED and isinstance(job.error, Forbidden)
         assert "belongs to project beta" in job.message
@@ -122,7 +127,9 @@ def test_interrupting_a_command_line_upload_deletes_the_image_it_made(capsys, tm
     src = image_file("raw", mib=1)
     proc = subprocess.Popen(
         [sys.executable, "-c", STALLING_CLI, "--store", str(store), "--project", "alpha", "upload", str(src)],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path.cwd())},
     )
     try:
         assert proc.stderr is not None

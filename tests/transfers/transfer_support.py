@@ -16,7 +16,6 @@ MIB = 1024 * 1024
 FORMATS = {"raw": "raw", "qcow2": "qcow2", "vmdk": "vmdk", "vdi": "vdi", "vhdx": "vhdx", "vhd": "vpc"}
 
 
-
 class Recorder:
     """A manager plus every event it published."""
 

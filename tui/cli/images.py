@@ -32,6 +32,7 @@ from .context import CliContext, add_command
 
 # -- argument types (a ValueError or ArgumentTypeError becomes a usage error, exit 2) --
 
+
 def byte_size(value: str) -> int:
     """``1G``, ``512M``, ``1.5GiB`` or plain bytes; units are powers of 1024."""
     size = parse_byte_size(value)
@@ -70,9 +71,7 @@ def choice_list(allowed: tuple[str, ...]) -> Any:
         items = [item.strip() for item in value.split(",") if item.strip()]
         wrong = [item for item in items if item not in allowed]
         if wrong or not items:
-            raise argparse.ArgumentTypeError(
-                f"invalid value {value!r}; choose from: {', '.join(allowed)}"
-            )
+            raise argparse.ArgumentTypeError(f"invalid value {value!r}; choose from: {', '.join(allowed)}")
         return items
 
     return parse
@@ -278,42 +277,68 @@ async def _report_state(ctx: CliContext, store: Any, image: Image, verb: str) ->
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(subparsers, "ls", ls, help="list images (Glance filters and sorting)")
     p.add_argument("--name", help="exact name")
-    p.add_argument("--status", action="append", type=choice_list(STATUSES), metavar="S[,S...]",
-                   help="any of these statuses (repeatable)")
+    p.add_argument(
+        "--status",
+        action="append",
+        type=choice_list(STATUSES),
+        metavar="S[,S...]",
+        help="any of these statuses (repeatable)",
+    )
     p.add_argument("--visibility", choices=(*VISIBILITIES, "all"))
-    p.add_argument("--member-status", choices=(*MemberStatus, "all"),
-                   help="for shared images: which answers to include (Glance's default: accepted)")
+    p.add_argument(
+        "--member-status",
+        choices=(*MemberStatus, "all"),
+        help="for shared images: which answers to include (Glance's default: accepted)",
+    )
     p.add_argument("--owner", metavar="PROJECT_ID")
     p.add_argument("--tag", action="append", metavar="TAG", help="has this tag (repeatable: all of them)")
     p.add_argument("--disk-format", action="append", type=choice_list(DISK_FORMATS), metavar="F[,F...]")
-    p.add_argument("--container-format", action="append", type=choice_list(CONTAINER_FORMATS),
-                   metavar="F[,F...]")
+    p.add_argument(
+        "--container-format", action="append", type=choice_list(CONTAINER_FORMATS), metavar="F[,F...]"
+    )
     p.add_argument("--size-min", type=byte_size, metavar="SIZE", help="e.g. 512M, 1G")
     p.add_argument("--size-max", type=byte_size, metavar="SIZE")
     prot = p.add_mutually_exclusive_group()
     prot.add_argument("--protected", dest="protected", action="store_const", const=True)
     prot.add_argument("--unprotected", dest="protected", action="store_const", const=False)
     p.add_argument("--hidden", action="store_true", help="list hidden images (os_hidden) instead")
-    p.add_argument("--created-at", type=time_filter, metavar="OP:TIME",
-                   help="e.g. gt:2026-01-01T00:00:00Z (gt gte lt lte eq neq)")
+    p.add_argument(
+        "--created-at",
+        type=time_filter,
+        metavar="OP:TIME",
+        help="e.g. gt:2026-01-01T00:00:00Z (gt gte lt lte eq neq)",
+    )
     p.add_argument("--updated-at", type=time_filter, metavar="OP:TIME")
     p.add_argument("--property", action="append", type=key_value, metavar="K=V")
-    p.add_argument("--sort", action="append", type=sort_key, metavar="KEY[:asc|desc]",
-                   help=f"sort key ({', '.join(SORT_KEYS)}); repeatable")
+    p.add_argument(
+        "--sort",
+        action="append",
+        type=sort_key,
+        metavar="KEY[:asc|desc]",
+        help=f"sort key ({', '.join(SORT_KEYS)}); repeatable",
+    )
     p.add_argument("--limit", type=non_negative, metavar="N", help="at most N images")
-    p.add_argument("--wide", action="store_true",
-                   help="every column whole, even when wider than the terminal (full owner ids)")
+    p.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column whole, even when wider than the terminal (full owner ids)",
+    )
 
     p = add_command(subparsers, "show", show, help="show one image's metadata")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
 
-    p = add_command(subparsers, "inspect", inspect,
-                    help="tell what a disk image file really is and whether it is safe to upload",
-                    description="Inspect a disk image file with the inspector Glance runs. Exit "
-                    "status 0: safe (and as declared); 1: unsafe, or not the declared format.")
+    p = add_command(
+        subparsers,
+        "inspect",
+        inspect,
+        help="tell what a disk image file really is and whether it is safe to upload",
+        description="Inspect a disk image file with the inspector Glance runs. Exit "
+        "status 0: safe (and as declared); 1: unsafe, or not the declared format.",
+    )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--disk-format", choices=DISK_FORMATS,
-                   help="the format you would declare; a mismatch is reported")
+    p.add_argument(
+        "--disk-format", choices=DISK_FORMATS, help="the format you would declare; a mismatch is reported"
+    )
 
     p = add_command(subparsers, "set", set_image, writes=True, help="change an image's metadata")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
@@ -337,12 +362,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(subparsers, "delete", delete, writes=True, help="delete images")
     p.add_argument("images", nargs="+", metavar="IMAGE")
 
-    p = add_command(subparsers, "deactivate", deactivate, writes=True,
-                    help="make an image's data unreadable until reactivated")
+    p = add_command(
+        subparsers,
+        "deactivate",
+        deactivate,
+        writes=True,
+        help="make an image's data unreadable until reactivated",
+    )
     p.add_argument("image", metavar="IMAGE")
 
-    p = add_command(subparsers, "reactivate", reactivate, writes=True,
-                    help="make a deactivated image usable again")
+    p = add_command(
+        subparsers, "reactivate", reactivate, writes=True, help="make a deactivated image usable again"
+    )
     p.add_argument("image", metavar="IMAGE")
 
 

@@ -167,8 +167,9 @@ def fitted_table(
     columns are given up in ``drop_order`` while that room is under `NAME_MIN_WIDTH`."""
     cells = [[fit(visible(cell), MAX_CELL_WIDTH) for cell in row] for row in rows]
     flex_index = list(headers).index(flex)
-    natural = [max(cell_width(header), *(cell_width(row[i]) for row in cells))
-               for i, header in enumerate(headers)]
+    natural = [
+        max(cell_width(header), *(cell_width(row[i]) for row in cells)) for i, header in enumerate(headers)
+    ]
     keep = list(range(len(headers)))
 
     def room() -> int:
@@ -237,12 +238,18 @@ def inspection(report: FormatReport) -> str:
         ("file", report.path),
         ("detected_format", report.detected_format or "unknown"),
         ("declared_format", report.declared_format),
-        ("virtual_size", "-" if report.virtual_size is None
-         else f"{size(report.virtual_size)} ({report.virtual_size:,} bytes)"),
+        (
+            "virtual_size",
+            "-"
+            if report.virtual_size is None
+            else f"{size(report.virtual_size)} ({report.virtual_size:,} bytes)",
+        ),
         ("actual_size", f"{size(report.actual_size)} ({report.actual_size:,} bytes)"),
         ("allocated_size", size(report.allocated_size)),
-        ("suggested_min_disk", None if report.suggested_min_disk_gb is None
-         else f"{report.suggested_min_disk_gb} GiB"),
+        (
+            "suggested_min_disk",
+            None if report.suggested_min_disk_gb is None else f"{report.suggested_min_disk_gb} GiB",
+        ),
         ("safe", report.safe),
     ]
     pairs += [("failed check", failure.message) for failure in report.failures]

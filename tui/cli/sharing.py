@@ -78,14 +78,24 @@ async def shares(args: argparse.Namespace, ctx: CliContext) -> int:
         groups[str(status)] = [image for image in found if image.owner != me.project_id]
     blocks = []
     for answer, images in groups.items():
-        body = output.table(
-            ("ID", "Name", "Owner", "Disk", "Size", "Updated"),
-            [
-                (i.id, i.name or "-", i.owner or "-", i.disk_format or "-", output.size(i.size),
-                 output.age(i.updated_at))
-                for i in images
-            ],
-        ) if images else "  none"
+        body = (
+            output.table(
+                ("ID", "Name", "Owner", "Disk", "Size", "Updated"),
+                [
+                    (
+                        i.id,
+                        i.name or "-",
+                        i.owner or "-",
+                        i.disk_format or "-",
+                        output.size(i.size),
+                        output.age(i.updated_at),
+                    )
+                    for i in images
+                ],
+            )
+            if images
+            else "  none"
+        )
         blocks.append(f"{answer} ({len(images)})\n{body}")
     ctx.emit(groups, "\n\n".join(blocks))
     return 0
@@ -95,13 +105,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(subparsers, "members", members, help="list the projects an image is shared with")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
 
-    p = add_command(subparsers, "share", share, writes=True,
-                    help="share an image with a project (the image must be 'shared')")
+    p = add_command(
+        subparsers,
+        "share",
+        share,
+        writes=True,
+        help="share an image with a project (the image must be 'shared')",
+    )
     p.add_argument("image", metavar="IMAGE")
     p.add_argument("member", metavar="PROJECT", help="project id or name")
 
-    p = add_command(subparsers, "unshare", unshare, writes=True,
-                    help="stop sharing an image with a project")
+    p = add_command(subparsers, "unshare", unshare, writes=True, help="stop sharing an image with a project")
     p.add_argument("image", metavar="IMAGE")
     p.add_argument("member", metavar="PROJECT", help="project id or name")
 
@@ -110,12 +124,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         (MemberStatus.REJECTED, "reject"),
         (MemberStatus.PENDING, "pending"),
     ):
-        p = add_command(subparsers, verb, answer(status), writes=True,
-                        help=f"set this project's answer to an image shared with it to {status}")
+        p = add_command(
+            subparsers,
+            verb,
+            answer(status),
+            writes=True,
+            help=f"set this project's answer to an image shared with it to {status}",
+        )
         p.add_argument("image", metavar="IMAGE")
 
-    p = add_command(subparsers, "shares", shares,
-                    help="images other projects share with this one, by answer")
+    p = add_command(subparsers, "shares", shares, help="images other projects share with this one, by answer")
     p.add_argument("--status", choices=tuple(MemberStatus), help="only this answer")
 
 

@@ -166,8 +166,10 @@ async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.into is not None:
         given = sorted(key for key in fields if key != "container_format")
         if given:
-            raise Invalid(f"--into uploads into an image as it is; leave out {', '.join(given)} "
-                          "(imagedeck edit changes its metadata)")
+            raise Invalid(
+                f"--into uploads into an image as it is; leave out {', '.join(given)} "
+                "(imagedeck edit changes its metadata)"
+            )
         image = await ctx.resolve_image(store, args.into)
         into = image.id
         fields = {"name": image.name or image.id}
@@ -227,8 +229,14 @@ async def download(args: argparse.Namespace, ctx: CliContext) -> int:
 
 async def import_url(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
-    job = ImportJob(store, args.url, create_fields(args), timeout=args.timeout,
-                    allow_unsafe=args.allow_unsafe, force_format=args.force_format)
+    job = ImportJob(
+        store,
+        args.url,
+        create_fields(args),
+        timeout=args.timeout,
+        allow_unsafe=args.allow_unsafe,
+        force_format=args.force_format,
+    )
     return _report(ctx, await run_job(ctx, job))
 
 
@@ -236,8 +244,14 @@ async def copy(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
     target = await ctx.open_store_for(args.to)
-    job = CopyJob(store, image.id, target, name=args.name,
-                  allow_unsafe=args.allow_unsafe, force_format=args.force_format)
+    job = CopyJob(
+        store,
+        image.id,
+        target,
+        name=args.name,
+        allow_unsafe=args.allow_unsafe,
+        force_format=args.force_format,
+    )
     return _report(ctx, await run_job(ctx, job))
 
 
@@ -284,55 +298,101 @@ def _positive_seconds(value: str) -> float:
 
 def _inspection_overrides(p: argparse.ArgumentParser, verb: str) -> None:
     """The two ways past the inspector, the same for every path into a store."""
-    p.add_argument("--allow-unsafe", action="store_true",
-                   help=f"{verb} even when the inspector finds the data unsafe")
-    p.add_argument("--force-format", action="store_true",
-                   help=f"{verb} with the declared disk format even when the data is something else")
+    p.add_argument(
+        "--allow-unsafe", action="store_true", help=f"{verb} even when the inspector finds the data unsafe"
+    )
+    p.add_argument(
+        "--force-format",
+        action="store_true",
+        help=f"{verb} with the declared disk format even when the data is something else",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = add_command(subparsers, "upload", upload, writes=True,
-                    help="upload a disk image file: inspected first, checksums verified after")
+    p = add_command(
+        subparsers,
+        "upload",
+        upload,
+        writes=True,
+        help="upload a disk image file: inspected first, checksums verified after",
+    )
     p.add_argument("file", metavar="FILE")
     _metadata_options(p, disk_help="declared format (default: the detected one)")
     _inspection_overrides(p, "upload")
-    p.add_argument("--into", metavar="IMAGE",
-                   help="upload into this queued image of your project (one an interrupted upload left)")
+    p.add_argument(
+        "--into",
+        metavar="IMAGE",
+        help="upload into this queued image of your project (one an interrupted upload left)",
+    )
 
-    p = add_command(subparsers, "download", download,
-                    help="download an image's data to a file, verified before it gets its name")
+    p = add_command(
+        subparsers,
+        "download",
+        download,
+        help="download an image's data to a file, verified before it gets its name",
+    )
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="file or directory (default: the image name, made safe, in the current directory)")
-    p.add_argument("--force", action="store_true",
-                   help="replace FILE if it exists (only ever a regular file, by renaming over it)")
-    p.add_argument("--keep-partial", action="store_true",
-                   help="keep FILE.part when interrupted, so the next download resumes it")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="file or directory (default: the image name, made safe, in the current directory)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it exists (only ever a regular file, by renaming over it)",
+    )
+    p.add_argument(
+        "--keep-partial",
+        action="store_true",
+        help="keep FILE.part when interrupted, so the next download resumes it",
+    )
 
-    p = add_command(subparsers, "import", import_url, writes=True,
-                    help="create an image from a URL (the cloud fetches it where it can)")
+    p = add_command(
+        subparsers,
+        "import",
+        import_url,
+        writes=True,
+        help="create an image from a URL (the cloud fetches it where it can)",
+    )
     p.add_argument("url", metavar="URL")
     _metadata_options(p, disk_help="format of the data at the URL")
-    p.add_argument("--timeout", type=_positive_seconds, default=3600.0, metavar="SECONDS",
-                   help="give up when the import has not finished by then (default 3600)")
+    p.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=3600.0,
+        metavar="SECONDS",
+        help="give up when the import has not finished by then (default 3600)",
+    )
     _inspection_overrides(p, "import")
 
-    p = add_command(subparsers, "copy", copy, writes=True,
-                    help="copy an image with its metadata into another store or cloud, verified")
+    p = add_command(
+        subparsers,
+        "copy",
+        copy,
+        writes=True,
+        help="copy an image with its metadata into another store or cloud, verified",
+    )
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("--to", required=True, metavar="STORE_OR_CLOUD",
-                   help="a local store path (or local:PATH) or a cloud name (or cloud:NAME)")
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="STORE_OR_CLOUD",
+        help="a local store path (or local:PATH) or a cloud name (or cloud:NAME)",
+    )
     p.add_argument("--name", help="name of the copy (default: the same)")
     _inspection_overrides(p, "copy")
 
-    p = add_command(subparsers, "convert", convert,
-                    help="convert a disk image file or store image with qemu-img")
+    p = add_command(
+        subparsers, "convert", convert, help="convert a disk image file or store image with qemu-img"
+    )
     p.add_argument("src", metavar="SRC", help="a file, or an image id or name in the store")
-    p.add_argument("--to-format", required=True, metavar="FORMAT",
-                   help="qcow2, raw, vmdk, vdi, vhdx or vhd")
+    p.add_argument("--to-format", required=True, metavar="FORMAT", help="qcow2, raw, vmdk, vdi, vhdx or vhd")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
-    p.add_argument("--allow-unsafe", action="store_true",
-                   help="convert even when the inspector finds the source unsafe")
+    p.add_argument(
+        "--allow-unsafe", action="store_true", help="convert even when the inspector finds the source unsafe"
+    )
 
 
 __all__ = [
@@ -345,4 +405,3 @@ __all__ = [
     "run_job",
     "summary",
 ]
-

@@ -32,14 +32,24 @@ def qcow2_image(virtual_size: int) -> bytes:
     used = 3 + l1_clusters  # header, refcount table, refcount block, L1
     header = struct.pack(
         ">4sIQIIQIIQQIIQQQQII",
-        b"QFI\xfb", 3,  # magic, version
-        0, 0,  # backing file offset and length: none
-        16, virtual_size,  # cluster_bits, size
-        0, l1_size, 3 * cluster,  # no encryption, L1 entries and offset
-        1 * cluster, 1,  # refcount table offset and clusters
-        0, 0,  # no snapshots
-        0, 0, 0,  # incompatible, compatible, autoclear feature bits: none
-        4, 104,  # refcount_order (16-bit refcounts), header length
+        b"QFI\xfb",
+        3,  # magic, version
+        0,
+        0,  # backing file offset and length: none
+        16,
+        virtual_size,  # cluster_bits, size
+        0,
+        l1_size,
+        3 * cluster,  # no encryption, L1 entries and offset
+        1 * cluster,
+        1,  # refcount table offset and clusters
+        0,
+        0,  # no snapshots
+        0,
+        0,
+        0,  # incompatible, compatible, autoclear feature bits: none
+        4,
+        104,  # refcount_order (16-bit refcounts), header length
     )
     image = bytearray(used * cluster)
     image[: len(header)] = header  # followed by 8 zero bytes: the end-of-extensions marker
@@ -64,10 +74,20 @@ def vmdk_image(virtual_size: int, name: str = "demo.vmdk") -> bytes:
     ).encode()
     header = struct.pack(
         "<4sIIQQQQIQQQB4sH",
-        b"KDMV", 1, 1,  # magic, version, flags (bit 0: newline-detection chars are valid)
-        capacity, grain, 1, desc_sectors,  # sizes in sectors; the descriptor starts at sector 1
-        per_table, 0, gd_at, overhead,  # no redundant grain directory
-        0, b"\n \r\n", 0,  # clean shutdown, newline-detection characters, no compression
+        b"KDMV",
+        1,
+        1,  # magic, version, flags (bit 0: newline-detection chars are valid)
+        capacity,
+        grain,
+        1,
+        desc_sectors,  # sizes in sectors; the descriptor starts at sector 1
+        per_table,
+        0,
+        gd_at,
+        overhead,  # no redundant grain directory
+        0,
+        b"\n \r\n",
+        0,  # clean shutdown, newline-detection characters, no compression
     )
     image = bytearray(overhead * SECTOR)
     image[: len(header)] = header
@@ -107,11 +127,23 @@ def vhd_image(virtual_size: int) -> bytes:
     footer = bytearray(
         struct.pack(
             ">8sIIQI4sI4sQQHBBII16sB",
-            b"conectix", 2, 0x00010000,  # cookie, features (reserved bit), version 1.0
-            0xFFFFFFFFFFFFFFFF, 0,  # no dynamic header (fixed disk); timestamp
-            b"idck", 0x00010000, b"Wi2k",  # creator application, its version, host OS
-            size, size, cylinders, heads, spt,  # original and current size, geometry
-            2, 0, b"imagedeck-demo!!", 0,  # disk type 2 = fixed, checksum (below), id, state
+            b"conectix",
+            2,
+            0x00010000,  # cookie, features (reserved bit), version 1.0
+            0xFFFFFFFFFFFFFFFF,
+            0,  # no dynamic header (fixed disk); timestamp
+            b"idck",
+            0x00010000,
+            b"Wi2k",  # creator application, its version, host OS
+            size,
+            size,
+            cylinders,
+            heads,
+            spt,  # original and current size, geometry
+            2,
+            0,
+            b"imagedeck-demo!!",
+            0,  # disk type 2 = fixed, checksum (below), id, state
         )
     )
     footer += bytes(SECTOR - len(footer))
@@ -125,10 +157,25 @@ def vdi_image(virtual_size: int) -> bytes:
     data_at = SECTOR + math.ceil(blocks * 4 / SECTOR) * SECTOR
     header = struct.pack(
         "<64sIIIII256sIIIIIIIQIIII",
-        b"<<< Oracle VM VirtualBox Disk Image >>>\n", 0xBEDA107F, 0x00010001,  # text, magic, v1.1
-        0x190, 1, 0, b"imagedeck demo disk",  # header size, type 1 = dynamic, flags, description
-        SECTOR, data_at, 0, 0, 0, SECTOR, 0,  # block map and data offsets, legacy geometry
-        virtual_size, MIB, 0, blocks, 0,  # disk size, block size, extra, blocks, allocated
+        b"<<< Oracle VM VirtualBox Disk Image >>>\n",
+        0xBEDA107F,
+        0x00010001,  # text, magic, v1.1
+        0x190,
+        1,
+        0,
+        b"imagedeck demo disk",  # header size, type 1 = dynamic, flags, description
+        SECTOR,
+        data_at,
+        0,
+        0,
+        0,
+        SECTOR,
+        0,  # block map and data offsets, legacy geometry
+        virtual_size,
+        MIB,
+        0,
+        blocks,
+        0,  # disk size, block size, extra, blocks, allocated
     )
     uuid = bytes.fromhex("7e57da7a0000400080000000000000de")  # image id; snapshot/link/parent stay nil
     header += uuid + bytes(SECTOR - len(header) - len(uuid))
@@ -144,9 +191,14 @@ def _both(fmt: str, value: int) -> bytes:
 def _dir_record(extent: int, length: int, name: bytes, is_dir: bool) -> bytes:
     """A directory record: length byte, then extent, size, date, flags, name (padded to even)."""
     body = (
-        b"\x00" + _both("I", extent) + _both("I", length)
+        b"\x00"
+        + _both("I", extent)
+        + _both("I", length)
         + bytes([126, 1, 1, 0, 0, 0, 0])  # recorded 2026-01-01 00:00:00 UTC
-        + bytes([2 if is_dir else 0, 0, 0]) + _both("H", 1) + bytes([len(name)]) + name
+        + bytes([2 if is_dir else 0, 0, 0])
+        + _both("H", 1)
+        + bytes([len(name)])
+        + name
     )
     body += bytes(1 - len(name) % 2)
     return bytes([len(body) + 1]) + body
@@ -160,17 +212,34 @@ def iso_image(label: str = "IMAGEDECK_DEMO", text: bytes = b"imagedeck demo volu
     root_record = _dir_record(root, block, b"\x00", True)
     stamp = b"2026010100000000\x00"
     pvd = (
-        b"\x01CD001\x01\x00" + b"LINUX".ljust(32) + label.upper().encode()[:32].ljust(32)
-        + bytes(8) + _both("I", total) + bytes(32) + _both("H", 1) + _both("H", 1) + _both("H", block)
-        + _both("I", 10) + struct.pack("<II", l_path, 0) + struct.pack(">II", m_path, 0)
-        + root_record + b" " * 128 * 4 + b" " * 37 * 3 + stamp * 2 + b"0" * 16 + b"\x00" + stamp + b"\x01"
+        b"\x01CD001\x01\x00"
+        + b"LINUX".ljust(32)
+        + label.upper().encode()[:32].ljust(32)
+        + bytes(8)
+        + _both("I", total)
+        + bytes(32)
+        + _both("H", 1)
+        + _both("H", 1)
+        + _both("H", block)
+        + _both("I", 10)
+        + struct.pack("<II", l_path, 0)
+        + struct.pack(">II", m_path, 0)
+        + root_record
+        + b" " * 128 * 4
+        + b" " * 37 * 3
+        + stamp * 2
+        + b"0" * 16
+        + b"\x00"
+        + stamp
+        + b"\x01"
     )
     sectors = {
         pvd_at: pvd,
         pvd_at + 1: b"\xffCD001\x01",  # volume descriptor set terminator
         l_path: struct.pack("<BBIH", 1, 0, root, 1) + b"\x00\x00",
         m_path: struct.pack(">BBIH", 1, 0, root, 1) + b"\x00\x00",
-        root: root_record + _dir_record(root, block, b"\x01", True)
+        root: root_record
+        + _dir_record(root, block, b"\x01", True)
         + _dir_record(file_at, len(text), b"README.TXT;1", False),
         file_at: text,
     }

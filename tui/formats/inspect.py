@@ -63,9 +63,7 @@ def inspect_file(
         safe=safe,
         failures=found.failures,
         declared_format=declared,
-        mismatch=mismatch_warning(
-            declared, found.detected, raw_to_glance=found.inspector_name == "raw"
-        ),
+        mismatch=mismatch_warning(declared, found.detected, raw_to_glance=found.inspector_name == "raw"),
         inspector_format=found.inspector_name,
         qemu_info=info,
         notes=found.notes + ((trouble,) if trouble else ()),

@@ -13,8 +13,14 @@ GLANCE_NAME = {"gpt": "raw", "vpc": "vhd"}
 
 #: Glance disk_format -> qemu-img driver name (qemu has no iso driver: an ISO is raw to it).
 QEMU_DRIVER = {
-    "raw": "raw", "qcow2": "qcow2", "vmdk": "vmdk", "vhd": "vpc",
-    "vhdx": "vhdx", "vdi": "vdi", "iso": "raw", "qed": "qed",
+    "raw": "raw",
+    "qcow2": "qcow2",
+    "vmdk": "vmdk",
+    "vhd": "vpc",
+    "vhdx": "vhdx",
+    "vdi": "vdi",
+    "iso": "raw",
+    "qed": "qed",
 }
 
 #: Declared formats that are raw bytes in Glance's eyes (Amazon kernel/ramdisk/machine).

@@ -68,4 +68,3 @@ def text_descriptor(head: bytes) -> Descriptor | None:
     found = _CREATE_TYPE.search(text)
     create_type = found.group(1).decode("ascii") if found else None
     return Descriptor(create_type, extents)
-

@@ -112,8 +112,15 @@ def parse_timestamp(value: str | None) -> datetime | None:
 
 #: Fields whose few distinct values repeat across thousands of images (statuses, formats,
 #: owners): `share_repeated_text` keeps one copy of each value instead of one per image.
-REPEATED_TEXT_FIELDS = ("status", "disk_format", "container_format", "visibility", "owner",
-                        "os_hash_algo", "stores")
+REPEATED_TEXT_FIELDS = (
+    "status",
+    "disk_format",
+    "container_format",
+    "visibility",
+    "owner",
+    "os_hash_algo",
+    "stores",
+)
 
 
 def share_repeated_text(data: dict[str, Any]) -> None:

@@ -68,12 +68,16 @@ _ZERO_WIDTH_CATEGORIES = frozenset(("Mn", "Me", "Mc", "Cf"))
 
 #: Code points drawn in no cell of their own: Hangul vowels and final consonants that join
 #: the syllable before them, the Hangul fillers, and emoji skin-tone modifiers.
-_ZERO_WIDTH_RANGES = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF), (0x3164, 0x3164), (0xFFA0, 0xFFA0),
-                      (0x1F3FB, 0x1F3FF))
+_ZERO_WIDTH_RANGES = (
+    (0x1160, 0x11FF),
+    (0xD7B0, 0xD7FF),
+    (0x3164, 0x3164),
+    (0xFFA0, 0xFFA0),
+    (0x1F3FB, 0x1F3FF),
+)
 #: Symbols Unicode 16 made wide, which Python 3.11's Unicode 14 database still calls narrow;
 #: terminals and Rich draw them in two cells.
-_WIDE_RANGES = ((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D356),
-                (0x1D360, 0x1D376))
+_WIDE_RANGES = ((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D356), (0x1D360, 0x1D376))
 
 
 def _in(ranges: tuple[tuple[int, int], ...], char: str) -> bool:

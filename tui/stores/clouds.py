@@ -18,8 +18,16 @@ from ..model import Invalid, NotFound
 from .clouds_files import candidates, config_dirs, find_file, load_section
 from .clouds_resolve import ProfileLookup, env_entry, resolve
 
-__all__ = ["ENV_CLOUD", "SECRET_AUTH_KEYS", "CloudConfig", "cloud_names", "config_dirs", "find_file",
-           "get_cloud", "load_clouds"]
+__all__ = [
+    "ENV_CLOUD",
+    "SECRET_AUTH_KEYS",
+    "CloudConfig",
+    "cloud_names",
+    "config_dirs",
+    "find_file",
+    "get_cloud",
+    "load_clouds",
+]
 
 #: Name of the cloud built from OS_* variables (openstacksdk's default name too).
 ENV_CLOUD = "envvars"
@@ -55,9 +63,16 @@ class CloudConfig:
         A cached token is reused only by a configuration with the same binding: another
         endpoint override, auth URL, region, interface or TLS choice gets a token of its own.
         """
-        return {**self.identity(), "region_name": self.region_name, "interface": self.interface,
-                "image_endpoint_override": self.image_endpoint_override, "verify": self.verify,
-                "cacert": self.cacert, "cert": self.cert, "key": self.key}
+        return {
+            **self.identity(),
+            "region_name": self.region_name,
+            "interface": self.interface,
+            "image_endpoint_override": self.image_endpoint_override,
+            "verify": self.verify,
+            "cacert": self.cacert,
+            "cert": self.cert,
+            "key": self.key,
+        }
 
 
 def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
@@ -73,8 +88,10 @@ def load_clouds(environ: Mapping[str, str] | None = None) -> dict[str, dict[str,
     if env is not None:
         env_name = environ.get("OS_CLOUD_NAME") or ENV_CLOUD
         if env_name in merged:
-            raise Invalid(f"clouds.yaml defines a cloud named {env_name!r} and the OS_* variables make one "
-                          "of the same name; rename the file's cloud or set OS_CLOUD_NAME to another name")
+            raise Invalid(
+                f"clouds.yaml defines a cloud named {env_name!r} and the OS_* variables make one "
+                "of the same name; rename the file's cloud or set OS_CLOUD_NAME to another name"
+            )
         merged[env_name] = env
     return merged
 
@@ -114,16 +131,17 @@ def get_cloud(name: str | None = None, environ: Mapping[str, str] | None = None)
 
 def _profiles(environ: Mapping[str, str]) -> ProfileLookup:
     """A lookup of ``public-clouds:`` entries, reading clouds-public.yaml only when a profile is named."""
+
     def lookup(wanted: str) -> dict[str, Any] | None:
         return load_section(find_file("clouds-public", None, environ), "public-clouds").get(wanted)
 
     return lookup
 
 
-def _no_cloud_message(name: str | None, clouds: Mapping[str, Any],
-                      environ: Mapping[str, str]) -> str:
-    where = ", ".join(str(p) for p in candidates("clouds", "OS_CLIENT_CONFIG_FILE", environ)
-                      if p.suffix == ".yaml")
+def _no_cloud_message(name: str | None, clouds: Mapping[str, Any], environ: Mapping[str, str]) -> str:
+    where = ", ".join(
+        str(p) for p in candidates("clouds", "OS_CLIENT_CONFIG_FILE", environ) if p.suffix == ".yaml"
+    )
     known = ", ".join(sorted(clouds)) or "none"
     head = f"no cloud named {name!r}" if name else "no cloud selected (use --cloud NAME or OS_CLOUD)"
     return f"{head}; known clouds: {known} (clouds.yaml searched in {where})"

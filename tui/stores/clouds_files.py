@@ -19,9 +19,18 @@ from ..model import Invalid
 _EXTENSIONS = ("yaml", "yml", "json")
 
 #: Auth settings that may also be written next to ``auth:`` (openstacksdk moves them in).
-AUTH_OPTIONS = ("auth_url", "username", "user_id", "password", "system_scope",
-                "default_domain_id", "default_domain_name", "application_credential_id",
-                "application_credential_name", "application_credential_secret")
+AUTH_OPTIONS = (
+    "auth_url",
+    "username",
+    "user_id",
+    "password",
+    "system_scope",
+    "default_domain_id",
+    "default_domain_name",
+    "application_credential_id",
+    "application_credential_name",
+    "application_credential_secret",
+)
 
 #: Auth settings openstacksdk takes from either place, the one next to ``auth:`` winning,
 #: each with its older spellings (the last one given wins, as in openstacksdk).
@@ -38,9 +47,21 @@ AUTH_ALIASES = {
 }
 
 #: Settings read as text (auth values are text too).
-_TEXT_KEYS = ("auth_type", "interface", "endpoint_type", "image_interface",
-              "image_endpoint_type", "cacert", "cert", "key", "image_endpoint_override", "profile",
-              "cloud", *AUTH_OPTIONS, *(alias for names in AUTH_ALIASES.values() for alias in names))
+_TEXT_KEYS = (
+    "auth_type",
+    "interface",
+    "endpoint_type",
+    "image_interface",
+    "image_endpoint_type",
+    "cacert",
+    "cert",
+    "key",
+    "image_endpoint_override",
+    "profile",
+    "cloud",
+    *AUTH_OPTIONS,
+    *(alias for names in AUTH_ALIASES.values() for alias in names),
+)
 
 
 def config_dirs() -> list[Path]:
@@ -88,10 +109,10 @@ def load_section(path: Path | None, section: str = "clouds") -> dict[str, dict[s
     if entries is None:
         return {}
     if not isinstance(entries, dict):
-        raise Invalid(f"{path}: `{section}:` must map cloud names to their settings, "
-                      f"not be {kind(entries)}")
-    return {str(name): checked_entry(f"{path}: cloud {str(name)!r}", entry)
-            for name, entry in entries.items()}
+        raise Invalid(f"{path}: `{section}:` must map cloud names to their settings, not be {kind(entries)}")
+    return {
+        str(name): checked_entry(f"{path}: cloud {str(name)!r}", entry) for name, entry in entries.items()
+    }
 
 
 def kind(value: Any) -> str:
@@ -120,8 +141,9 @@ def checked_entry(where: str, entry: Any) -> dict[str, Any]:
         if out.get(key) is not None and not isinstance(out[key], (bool, str)):
             raise Invalid(f"{where}: `{key}` must be true, false or a CA bundle path, not {kind(out[key])}")
     if isinstance(out.get("region_name"), list):
-        out["region_name"] = [text(where, f"region_name[{index}]", name)
-                              for index, name in enumerate(out["region_name"])]
+        out["region_name"] = [
+            text(where, f"region_name[{index}]", name) for index, name in enumerate(out["region_name"])
+        ]
     elif "region_name" in out:
         out["region_name"] = text(where, "region_name", out["region_name"])
     if "regions" in out:
@@ -167,8 +189,9 @@ def _checked_regions(where: str, regions: Any) -> list[dict[str, Any]]:
                 out.append({"name": name, "values": {}})
             continue
         if not set(region) <= {"name", "values"}:
-            raise Invalid(f"{where}: `{at}` may have only `name` and `values`, "
-                          f"not {sorted(map(str, region))}")
+            raise Invalid(
+                f"{where}: `{at}` may have only `name` and `values`, not {sorted(map(str, region))}"
+            )
         name = text(where, f"{at}.name", region.get("name"))
         if not name:
             raise Invalid(f"{where}: `{at}` has no `name`")

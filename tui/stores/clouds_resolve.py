@@ -64,7 +64,8 @@ def resolve(name: str, entry: Mapping[str, Any], profiles: ProfileLookup) -> dic
         auth["auth_url"] = _fill(name, "auth_url", auth["auth_url"], merged)
     if merged.get("image_endpoint_override"):
         merged["image_endpoint_override"] = _fill(
-            name, "image_endpoint_override", merged["image_endpoint_override"], merged)
+            name, "image_endpoint_override", merged["image_endpoint_override"], merged
+        )
     return merged
 
 
@@ -78,7 +79,8 @@ def _profile(name: str, entry: Mapping[str, Any], profiles: ProfileLookup) -> di
         raise Invalid(
             f"cloud {name!r} uses profile {wanted!r}, which no clouds-public.yaml defines; vendor profiles "
             "built into openstacksdk are not available here: add it under `public-clouds:` in a "
-            "clouds-public.yaml next to clouds.yaml, or write its auth_url and regions into the cloud")
+            "clouds-public.yaml next to clouds.yaml, or write its auth_url and regions into the cloud"
+        )
     return found
 
 
@@ -156,11 +158,14 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def _fill(name: str, key: str, value: str, settings: Mapping[str, Any]) -> str:
     """``{region_name}`` and other settings' names in a URL replaced by their values, as openstacksdk does."""
+
     def one(match: re.Match[str]) -> str:
         setting = settings.get(match.group(1))
         if not isinstance(setting, str) or not setting:
-            raise Invalid(f"cloud {name!r}: `{key}` {value!r} names {{{match.group(1)}}}, "
-                          "which is not a text setting of this cloud")
+            raise Invalid(
+                f"cloud {name!r}: `{key}` {value!r} names {{{match.group(1)}}}, "
+                "which is not a text setting of this cloud"
+            )
         return setting
 
     return _PLACEHOLDER.sub(one, value)

@@ -36,8 +36,10 @@ class KeystoneAuth(httpx.Auth):
         self._session.invalidate(token)
         if not resendable:
             await self._session.token()  # the transfer's next attempt starts with a good token
-            raise AuthFailed(f"{self._context}: the token was refused while the data was being sent; "
-                             "signed in again, retry the transfer to send the data from the start")
+            raise AuthFailed(
+                f"{self._context}: the token was refused while the data was being sent; "
+                "signed in again, retry the transfer to send the data from the start"
+            )
         await self._sign(request)
         yield request
 
@@ -45,8 +47,10 @@ class KeystoneAuth(httpx.Auth):
         token = await self._session.token()
         url = str(request.url)
         if not token.may_go_to(url):
-            raise Invalid(f"{self._context}: will not send the token to {url!r}, which is neither in the "
-                          "token's service catalog nor the image_endpoint_override it was issued for")
+            raise Invalid(
+                f"{self._context}: will not send the token to {url!r}, which is neither in the "
+                "token's service catalog nor the image_endpoint_override it was issued for"
+            )
         request.headers["X-Auth-Token"] = token.value
         return token
 

@@ -26,8 +26,14 @@ class RangeNotSatisfiable(Invalid):
 
 
 _BY_STATUS: dict[int, type[ImageDeckError]] = {
-    400: Invalid, 401: AuthFailed, 403: Forbidden, 404: NotFound, 409: Conflict,
-    413: QuotaExceeded, 415: FormatRejected, 416: RangeNotSatisfiable,
+    400: Invalid,
+    401: AuthFailed,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: QuotaExceeded,
+    415: FormatRejected,
+    416: RangeNotSatisfiable,
 }
 
 
@@ -54,7 +60,7 @@ def glance_message(resp: httpx.Response, secrets: Iterable[str] = ()) -> str:
     text = " ".join(_without(text, secrets).split())
     for prefix in (f"{resp.status_code} {resp.reason_phrase}", resp.reason_phrase):
         if prefix and text.startswith(prefix):
-            text = text[len(prefix):].strip(" :")
+            text = text[len(prefix) :].strip(" :")
     text = _without(text, secrets)[:500]
     return text or _without(resp.reason_phrase, secrets) or f"HTTP {resp.status_code}"
 
@@ -74,8 +80,7 @@ def _without(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def error_for(resp: httpx.Response, cloud: str, action: str,
-              secrets: Iterable[str] = ()) -> ImageDeckError:
+def error_for(resp: httpx.Response, cloud: str, action: str, secrets: Iterable[str] = ()) -> ImageDeckError:
     """The typed error for a failed answer; the message names the cloud and the action."""
     detail = glance_message(resp, secrets)
     status = resp.status_code
@@ -83,18 +88,26 @@ def error_for(resp: httpx.Response, cloud: str, action: str,
     if cls is None:
         cls = Unavailable if status >= 500 else Invalid
     if cls is Unavailable:
-        return Unavailable(f"{cloud}: {action} failed, Glance answered {status} ({detail}); "
-                           "try again later or ask the cloud's operators")
+        return Unavailable(
+            f"{cloud}: {action} failed, Glance answered {status} ({detail}); "
+            "try again later or ask the cloud's operators"
+        )
     if cls is AuthFailed:
-        return AuthFailed(f"{cloud}: {action} refused even after signing in again ({detail}); "
-                          "check the credentials in clouds.yaml")
+        return AuthFailed(
+            f"{cloud}: {action} refused even after signing in again ({detail}); "
+            "check the credentials in clouds.yaml"
+        )
     return cls(f"{cloud}: {action}: {detail}")
 
 
 def transport_error(exc: httpx.HTTPError, cloud: str, url: str, action: str) -> Unavailable:
     """A network failure as an Unavailable that says where and what to try."""
     if isinstance(exc, httpx.TimeoutException):
-        return Unavailable(f"{cloud}: {action} timed out talking to {url}; the cloud is slow "
-                           "or unreachable, try again or raise the timeout")
-    return Unavailable(f"{cloud}: {action} could not reach {url} ({type(exc).__name__}); "
-                       "check the network, VPN or proxy, then retry")
+        return Unavailable(
+            f"{cloud}: {action} timed out talking to {url}; the cloud is slow "
+            "or unreachable, try again or raise the timeout"
+        )
+    return Unavailable(
+        f"{cloud}: {action} could not reach {url} ({type(exc).__name__}); "
+        "check the network, VPN or proxy, then retry"
+    )

@@ -24,11 +24,13 @@ from .glance_errors import glance_message
 from .token_cache import TokenCache, near_expiry
 
 _AUTH_TYPES = {
-    "password": "password", "v3password": "password",
+    "password": "password",
+    "v3password": "password",
     "v3applicationcredential": "application_credential",
     "applicationcredential": "application_credential",
     "application_credential": "application_credential",
-    "token": "token", "v3token": "token",
+    "token": "token",
+    "v3token": "token",
 }
 
 
@@ -59,8 +61,9 @@ class Token:
     override: str | None = None
 
     @classmethod
-    def from_body(cls, value: str, body: Any, *, issuer: str | None = None,
-                  override: str | None = None) -> Token:
+    def from_body(
+        cls, value: str, body: Any, *, issuer: str | None = None, override: str | None = None
+    ) -> Token:
         """The token in a Keystone answer (or a cache entry); TypeError/ValueError if malformed."""
         if not isinstance(value, str) or not value:
             raise TypeError("no token value")
@@ -87,12 +90,19 @@ class Token:
         if self.expires_at is None:
             return None
         expires = self.expires_at.isoformat()
-        return {"value": self.value, "expires_at": expires,
-                "issuer": self.issuer, "override": self.override,
-                "token": {"project": {"id": self.project_id, "name": self.project_name},
-                          "user": {"id": self.user_id, "name": self.user_name},
-                          "roles": [{"name": r} for r in self.roles], "catalog": self.catalog,
-                          "expires_at": expires}}
+        return {
+            "value": self.value,
+            "expires_at": expires,
+            "issuer": self.issuer,
+            "override": self.override,
+            "token": {
+                "project": {"id": self.project_id, "name": self.project_name},
+                "user": {"id": self.user_id, "name": self.user_name},
+                "roles": [{"name": r} for r in self.roles],
+                "catalog": self.catalog,
+                "expires_at": expires,
+            },
+        }
 
     @classmethod
     def from_cache(cls, entry: Any) -> Token:
@@ -101,8 +111,12 @@ class Token:
         body = entry.get("token")
         if not isinstance(body, dict) or not isinstance(entry.get("expires_at"), str):
             raise TypeError("not a token entry")
-        return cls.from_body(entry.get("value"), {**body, "expires_at": entry["expires_at"]},
-                             issuer=entry.get("issuer"), override=entry.get("override"))
+        return cls.from_body(
+            entry.get("value"),
+            {**body, "expires_at": entry["expires_at"]},
+            issuer=entry.get("issuer"),
+            override=entry.get("override"),
+        )
 
     def expiring(self) -> bool:
         """Within the margin of its expiry; a token without one is good until refused."""
@@ -120,13 +134,18 @@ class Token:
                     continue
                 return str(ep["url"])
         where = f" in region {region}" if region else ""
-        raise NotFound(f"the service catalog has no {interface} {service_type} endpoint{where}; "
-                       "set image_endpoint_override in clouds.yaml or check region_name")
+        raise NotFound(
+            f"the service catalog has no {interface} {service_type} endpoint{where}; "
+            "set image_endpoint_override in clouds.yaml or check region_name"
+        )
 
     def may_go_to(self, url: str) -> bool:
         """Whether ``url`` lies under the issuing Keystone, a catalog endpoint or the override."""
-        bases = [self.issuer, self.override,
-                 *(ep["url"] for service in self.catalog for ep in service["endpoints"])]
+        bases = [
+            self.issuer,
+            self.override,
+            *(ep["url"] for service in self.catalog for ep in service["endpoints"]),
+        ]
         return any(base and _under(url, base) for base in bases)
 
 
@@ -155,11 +174,19 @@ def _catalog(value: Any) -> list[dict[str, Any]]:
         endpoints = service.get("endpoints") or []
         if not isinstance(endpoints, list):
             raise TypeError("endpoints is not a list")
-        services.append({"type": _opt_text(service.get("type")), "endpoints": [
-            {"interface": _opt_text(ep.get("interface")),
-             "region_id": _opt_text(ep.get("region_id") or ep.get("region")),
-             "url": _url_text(ep.get("url"))}
-            for ep in map(_mapping, endpoints)]})
+        services.append(
+            {
+                "type": _opt_text(service.get("type")),
+                "endpoints": [
+                    {
+                        "interface": _opt_text(ep.get("interface")),
+                        "region_id": _opt_text(ep.get("region_id") or ep.get("region")),
+                        "url": _url_text(ep.get("url")),
+                    }
+                    for ep in map(_mapping, endpoints)
+                ],
+            }
+        )
     return services
 
 
@@ -217,8 +244,10 @@ def auth_body(cloud: CloudConfig) -> dict[str, Any]:
     auth = cloud.auth
     method = _AUTH_TYPES.get(cloud.auth_type.lower().replace("-", ""))
     if method is None:
-        raise Invalid(f"cloud {cloud.name!r}: auth_type {cloud.auth_type!r} is not supported; "
-                      "use password, v3applicationcredential or token")
+        raise Invalid(
+            f"cloud {cloud.name!r}: auth_type {cloud.auth_type!r} is not supported; "
+            "use password, v3applicationcredential or token"
+        )
     identity: dict[str, Any] = {"methods": [method]}
     if method == "password":
         user: dict[str, Any] = {"password": str(auth.get("password") or "")}
@@ -239,14 +268,18 @@ def auth_body(cloud: CloudConfig) -> dict[str, Any]:
             if auth.get("user_id"):
                 cred["user"] = {"id": str(auth["user_id"])}
             elif auth.get("username"):
-                cred["user"] = {"name": str(auth["username"]),
-                                "domain": _domain(auth, "user") or {"id": "default"}}
+                cred["user"] = {
+                    "name": str(auth["username"]),
+                    "domain": _domain(auth, "user") or {"id": "default"},
+                }
             else:
-                raise Invalid(f"cloud {cloud.name!r}: an application credential by name "
-                              "needs username or user_id")
+                raise Invalid(
+                    f"cloud {cloud.name!r}: an application credential by name needs username or user_id"
+                )
         else:
-            raise Invalid(f"cloud {cloud.name!r}: application credential auth needs "
-                          "application_credential_id or _name")
+            raise Invalid(
+                f"cloud {cloud.name!r}: application credential auth needs application_credential_id or _name"
+            )
         identity["application_credential"] = cred
         return {"auth": {"identity": identity}}  # the credential carries its own scope
     else:
@@ -264,12 +297,21 @@ def _scope(auth: dict[str, Any]) -> dict[str, Any] | None:
     if auth.get("project_id"):
         return {"project": {"id": str(auth["project_id"])}}
     if auth.get("project_name"):
-        return {"project": {"name": str(auth["project_name"]),
-                            "domain": _domain(auth, "project") or {"id": "default"}}}
+        return {
+            "project": {
+                "name": str(auth["project_name"]),
+                "domain": _domain(auth, "project") or {"id": "default"},
+            }
+        }
     if auth.get("system_scope"):
         return {"system": {str(auth["system_scope"]): True}}
-    domain = ({"id": str(auth["domain_id"])} if auth.get("domain_id")
-              else {"name": str(auth["domain_name"])} if auth.get("domain_name") else None)
+    domain = (
+        {"id": str(auth["domain_id"])}
+        if auth.get("domain_id")
+        else {"name": str(auth["domain_name"])}
+        if auth.get("domain_name")
+        else None
+    )
     return {"domain": domain} if domain else None
 
 
@@ -293,8 +335,9 @@ def tokens_url(auth_url: str) -> str:
 class KeystoneSession:
     """Hands out a valid token for one cloud, authenticating (or reading the cache) as needed."""
 
-    def __init__(self, cloud: CloudConfig, client: httpx.AsyncClient, *,
-                 cache: TokenCache | None = None) -> None:
+    def __init__(
+        self, cloud: CloudConfig, client: httpx.AsyncClient, *, cache: TokenCache | None = None
+    ) -> None:
         self.cloud = cloud
         self._client = client
         self._cache = cache
@@ -302,8 +345,10 @@ class KeystoneSession:
         self._lock = asyncio.Lock()
         self.warnings: list[str] = []
         if not cloud.verify:
-            message = (f"cloud {cloud.name!r}: TLS certificate verification is off "
-                       "(verify: false); anyone on the path can read its traffic")
+            message = (
+                f"cloud {cloud.name!r}: TLS certificate verification is off "
+                "(verify: false); anyone on the path can read its traffic"
+            )
             self.warnings.append(message)
             warnings.warn(message, InsecureConnectionWarning, stacklevel=2)
 
@@ -363,11 +408,14 @@ class KeystoneSession:
         try:
             resp = await self._client.post(url, json=auth_body(self.cloud))
         except httpx.TimeoutException:
-            raise Unavailable(f"cloud {self.cloud.name!r}: Keystone at {url} timed out; "
-                              "check the network or try again") from None
+            raise Unavailable(
+                f"cloud {self.cloud.name!r}: Keystone at {url} timed out; check the network or try again"
+            ) from None
         except httpx.HTTPError as exc:
-            raise Unavailable(f"cloud {self.cloud.name!r}: cannot reach Keystone at {url} "
-                              f"({type(exc).__name__}); check auth_url and the network") from None
+            raise Unavailable(
+                f"cloud {self.cloud.name!r}: cannot reach Keystone at {url} "
+                f"({type(exc).__name__}); check auth_url and the network"
+            ) from None
         if resp.status_code >= 400:
             raise self._refusal(resp, url)
         value = resp.headers.get("X-Subject-Token")
@@ -375,22 +423,27 @@ class KeystoneSession:
             body = resp.json()
             if not isinstance(body, dict) or not isinstance(body.get("token"), dict):
                 raise TypeError("no token in the answer")
-            return Token.from_body(value, body, issuer=self.keystone_base,
-                                   override=self.cloud.image_endpoint_override)
+            return Token.from_body(
+                value, body, issuer=self.keystone_base, override=self.cloud.image_endpoint_override
+            )
         except (TypeError, ValueError, RecursionError):
-            raise Unavailable(f"cloud {self.cloud.name!r}: Keystone at {url} sent an "
-                              "unreadable token response") from None
+            raise Unavailable(
+                f"cloud {self.cloud.name!r}: Keystone at {url} sent an unreadable token response"
+            ) from None
 
     def _refusal(self, resp: httpx.Response, url: str) -> ImageDeckError:
         """The typed error for a failed sign-in, in Keystone's words less any secret they echo."""
         detail = glance_message(resp, secrets=self.secrets())
         status = resp.status_code
         if status in (401, 403):
-            return AuthFailed(f"cloud {self.cloud.name!r}: Keystone refused the credentials "
-                              f"({status}: {detail}); check clouds.yaml")
+            return AuthFailed(
+                f"cloud {self.cloud.name!r}: Keystone refused the credentials "
+                f"({status}: {detail}); check clouds.yaml"
+            )
         if status == 404:
-            return AuthFailed(f"cloud {self.cloud.name!r}: Keystone at {url} answered 404 "
-                              f"({detail}); the project, domain or user may not exist")
+            return AuthFailed(
+                f"cloud {self.cloud.name!r}: Keystone at {url} answered 404 "
+                f"({detail}); the project, domain or user may not exist"
+            )
         err = Unavailable if status >= 500 else Invalid
         return err(f"cloud {self.cloud.name!r}: Keystone answered {status}: {detail}")
-

@@ -107,9 +107,7 @@ class LocalStore(ImageStore):
                 return
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagedeck-catalog")
             try:
-                conn = await asyncio.get_running_loop().run_in_executor(
-                    executor, self._open_catalog
-                )
+                conn = await asyncio.get_running_loop().run_in_executor(executor, self._open_catalog)
             except BaseException:
                 executor.shutdown(wait=False)
                 raise
@@ -257,9 +255,7 @@ class LocalStore(ImageStore):
                 row = visible_row(conn, self._actor, image_id)
                 require_owner(self._actor, row, "delete")
                 if catalog.row_value(row, "protected"):
-                    raise Forbidden(
-                        f"image {image_id} is protected; unset protected before deleting it"
-                    )
+                    raise Forbidden(f"image {image_id} is protected; unset protected before deleting it")
                 conn.execute("DELETE FROM images WHERE id = ?", (image_id,))
                 return str(catalog.row_value(row, "id"))
 
@@ -269,9 +265,7 @@ class LocalStore(ImageStore):
 
     # -- data ----------------------------------------------------------------------
 
-    async def upload(
-        self, image_id: str, data: AsyncIterable[bytes], size: int | None = None
-    ) -> Image:
+    async def upload(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> Image:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise Invalid(f"size must be a whole number of bytes, not {size!r}")
         if not hasattr(data, "__aiter__"):
@@ -376,4 +370,3 @@ class LocalStore(ImageStore):
 
     async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
         return await self._db(members.set_member_status, self._actor, image_id, member_id, status)
-

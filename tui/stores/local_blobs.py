@@ -45,9 +45,7 @@ _TMP_NAME = re.compile(rf"{re.escape(TMP_PREFIX)}(?P<id>{_ID})-[0-9a-f]+")
 def io_error(exc: OSError, what: str) -> ImageDeckError:
     """A typed error for a failed file operation; a full disk is a quota problem."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return QuotaExceeded(
-            f"{what}: the disk holding the local store is full; free some space and retry"
-        )
+        return QuotaExceeded(f"{what}: the disk holding the local store is full; free some space and retry")
     return Unavailable(f"{what}: {exc.strerror or exc}")
 
 

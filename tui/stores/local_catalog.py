@@ -43,9 +43,7 @@ TABLES = frozenset({"images", "image_tags", "image_properties", "image_members"}
 
 #: Image columns in the order ``SELECT`` returns them: every Image field but tags and
 #: properties (tables of their own) and stores (the Glance backends holding the data).
-IMAGE_COLUMNS = tuple(
-    f.name for f in fields(Image) if f.name not in {"tags", "properties", "stores"}
-)
+IMAGE_COLUMNS = tuple(f.name for f in fields(Image) if f.name not in {"tags", "properties", "stores"})
 SELECT_IMAGE = "SELECT " + ", ".join(f"i.{c}" for c in IMAGE_COLUMNS) + " FROM images i"
 
 #: Sort keys as SQL columns. NULLs sort as the smallest value (generated ``*_key``
@@ -217,9 +215,7 @@ def _prepare(conn: sqlite3.Connection, path: Path, may_create: bool) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-        raise Invalid(
-            f"the catalog {path} cannot use write-ahead logging (is it on a network share?)"
-        )
+        raise Invalid(f"the catalog {path} cannot use write-ahead logging (is it on a network share?)")
     # WAL with NORMAL never corrupts on a crash; a power cut may lose the last commits,
     # which the upload protocol tolerates (blobs are synced before their row commits).
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -298,9 +294,7 @@ def stamp_from_text(value: str, what: str) -> str:
     """A user-given time in the stored form, for comparisons in filters."""
     parsed = parse_timestamp(value)
     if parsed is None:
-        raise Invalid(
-            f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}"
-        )
+        raise Invalid(f"{what} must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not {value!r}")
     return parsed.astimezone(UTC).strftime(_STAMP_FORMAT)
 
 
@@ -337,8 +331,7 @@ def load_images(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> list
         tags.setdefault(image_id, []).append(tag)
     props: dict[str, dict[str, str]] = {}
     for image_id, name, value in conn.execute(
-        f"SELECT image_id, name, value FROM image_properties WHERE image_id IN ({marks})"
-        " ORDER BY name",
+        f"SELECT image_id, name, value FROM image_properties WHERE image_id IN ({marks}) ORDER BY name",
         ids,
     ):
         props.setdefault(image_id, {})[name] = value

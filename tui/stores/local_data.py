@@ -21,25 +21,16 @@ from .local_blobs import HASH_ALGO, BlobDir, BlobWriter, io_error
 from .local_rules import Actor, require_owner, visible_row
 
 
-def begin_upload(
-    conn: sqlite3.Connection, actor: Actor, blobs: BlobDir, image_id: str
-) -> BlobWriter:
+def begin_upload(conn: sqlite3.Connection, actor: Actor, blobs: BlobDir, image_id: str) -> BlobWriter:
     """Check the image may take data, then mark it ``saving`` with a locked file ready."""
     with catalog.write(conn):
         row = visible_row(conn, actor, image_id)
         require_owner(actor, row, "upload data to")
         status = catalog.row_value(row, "status")
         if status != ImageStatus.QUEUED:
-            raise Conflict(
-                f"image {image_id} is {status}: data can only be uploaded to a queued image"
-            )
-        if not (
-            catalog.row_value(row, "disk_format") and catalog.row_value(row, "container_format")
-        ):
-            raise Invalid(
-                f"set disk_format and container_format of image {image_id} "
-                "before uploading data"
-            )
+            raise Conflict(f"image {image_id} is {status}: data can only be uploaded to a queued image")
+        if not (catalog.row_value(row, "disk_format") and catalog.row_value(row, "container_format")):
+            raise Invalid(f"set disk_format and container_format of image {image_id} before uploading data")
         # The locked file exists before 'saving' commits: recovery elsewhere sees it held.
         writer = blobs.start(catalog.row_value(row, "id"))
         try:
@@ -120,9 +111,7 @@ def open_data(
     if image.status == ImageStatus.DEACTIVATED and not actor.admin:
         raise Forbidden(f"image {image.id} is deactivated: only an admin may download it")
     if image.status not in (ImageStatus.ACTIVE, ImageStatus.DEACTIVATED):
-        raise NotFound(
-            f"image {image.id} has no data yet (it is {image.status}); upload some first"
-        )
+        raise NotFound(f"image {image.id} has no data yet (it is {image.status}); upload some first")
     size = image.size or 0
     if offset > 0 and offset >= size:
         raise Invalid(f"offset {offset} is beyond the end of image {image.id} ({size} bytes)")

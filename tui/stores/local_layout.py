@@ -105,8 +105,14 @@ def _regular_catalog(catalog: Path) -> os.stat_result:
     return info
 
 
-_KINDS = {stat.S_IFDIR: "directory", stat.S_IFIFO: "named pipe", stat.S_IFSOCK: "socket",
-          stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFLNK: "symbolic link"}
+_KINDS = {
+    stat.S_IFDIR: "directory",
+    stat.S_IFIFO: "named pipe",
+    stat.S_IFSOCK: "socket",
+    stat.S_IFCHR: "device",
+    stat.S_IFBLK: "device",
+    stat.S_IFLNK: "symbolic link",
+}
 
 
 def _refuse_links(*paths: Path) -> None:

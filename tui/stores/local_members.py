@@ -44,8 +44,7 @@ def add_member(conn: sqlite3.Connection, actor: Actor, image_id: str, member_id:
         now = catalog.now_stamp()
         try:
             conn.execute(
-                f"INSERT INTO image_members ({catalog.MEMBER_COLUMNS})"
-                " VALUES (?, ?, ?, ?, ?)",
+                f"INSERT INTO image_members ({catalog.MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                 (row[0], member, MemberStatus.PENDING, now, now),
             )
         except sqlite3.IntegrityError:
@@ -87,8 +86,7 @@ def set_member_status(
         if current is None:
             raise NotFound(f"image {image_id} is not shared with {member_id}")
         conn.execute(
-            "UPDATE image_members SET status = ?, updated_at = ?"
-            " WHERE image_id = ? AND member = ?",
+            "UPDATE image_members SET status = ?, updated_at = ? WHERE image_id = ? AND member = ?",
             (check_member_status(status), catalog.now_stamp(), row[0], member_id),
         )
         return catalog.fetch_member(conn, row[0], member_id)

@@ -86,14 +86,11 @@ def compile_query(query: ImageQuery | None, actor: Actor) -> CompiledQuery:
 
     visibility = query.visibility
     if visibility is not None and visibility not in LIST_VISIBILITIES:
-        raise Invalid(
-            f"visibility filter must be one of {', '.join(LIST_VISIBILITIES)}, not {visibility!r}"
-        )
+        raise Invalid(f"visibility filter must be one of {', '.join(LIST_VISIBILITIES)}, not {visibility!r}")
     member_status = query.member_status or MemberStatus.ACCEPTED
     if member_status not in LIST_MEMBER_STATUSES:
         raise Invalid(
-            f"member_status filter must be one of {', '.join(LIST_MEMBER_STATUSES)}, "
-            f"not {member_status!r}"
+            f"member_status filter must be one of {', '.join(LIST_MEMBER_STATUSES)}, not {member_status!r}"
         )
     if not actor.admin:
         # Public and community images, the project's own, and shared images it is a
@@ -193,9 +190,7 @@ def read_ordered_ids(conn: sqlite3.Connection, compiled: CompiledQuery) -> list[
     return [row[0] for row in conn.execute(sql, compiled.params)]
 
 
-def read_listed(
-    conn: sqlite3.Connection, compiled: CompiledQuery, ids: Sequence[str]
-) -> list[Image]:
+def read_listed(conn: sqlite3.Connection, compiled: CompiledQuery, ids: Sequence[str]) -> list[Image]:
     """The images of one page of `read_ordered_ids`, in that order (gone ones skipped)."""
     marks = ",".join("?" * len(ids))
     sql = f"{SELECT_IMAGE} WHERE ({compiled.where}) AND i.id IN ({marks})"

@@ -69,6 +69,7 @@ class Actor:
 #: Read-only fields Glance accepts in a create body and silently drops (it answers 201).
 IGNORED_AT_CREATE = frozenset({"os_hash_value"})
 
+
 def can_see(conn: sqlite3.Connection, actor: Actor, row: Sequence[Any]) -> bool:
     """Glance's rule for reading one image by id: admin, owner, public, community,
     or a member of a shared image whatever its answer (pending and rejected too)."""
@@ -239,9 +240,7 @@ def _apply(image: Image, change: Change, actor: Actor) -> None:
     try:
         op = ChangeOp(change.op)
     except ValueError:
-        raise Invalid(
-            f"change operation must be add, replace or remove, not {change.op!r}"
-        ) from None
+        raise Invalid(f"change operation must be add, replace or remove, not {change.op!r}") from None
     path = change.path
     if isinstance(path, str) and path.startswith("/"):
         path = path[1:]
@@ -254,9 +253,7 @@ def _apply(image: Image, change: Change, actor: Actor) -> None:
             raise Forbidden(f"{path!r} is a core field and cannot be removed; replace it instead")
         value = check_field(path, change.value, actor)
         if path in ("disk_format", "container_format") and image.status != ImageStatus.QUEUED:
-            raise Forbidden(
-                f"{path} can only change while the image is queued (it is {image.status})"
-            )
+            raise Forbidden(f"{path} can only change while the image is queued (it is {image.status})")
         setattr(image, path, value)
         return
     if path.startswith(RESERVED_PREFIX):

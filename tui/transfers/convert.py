@@ -145,8 +145,17 @@ class ConvertJob(Transfer):
         self._publish(self, force)
 
     async def _convert(self, program: str, source: Path, in_format: str, output: Path, size: int) -> None:
-        command = [program, "convert", "-p", "-f", qemu_format(in_format), "-O", qemu_format(self.out_format),
-                   str(source), str(output)]
+        command = [
+            program,
+            "convert",
+            "-p",
+            "-f",
+            qemu_format(in_format),
+            "-O",
+            qemu_format(self.out_format),
+            str(source),
+            str(output),
+        ]
         proc = await asyncio.create_subprocess_exec(
             *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
         )
@@ -187,4 +196,3 @@ class ConvertJob(Transfer):
 
 
 __all__ = ["INSTALL_HINT", "ConvertJob", "find_qemu_img"]
-

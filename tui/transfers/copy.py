@@ -99,9 +99,10 @@ class CopyJob(Transfer):
             force_format=self.force_format,
         )
         hasher = Hasher()
-        async with self.src_store.download(source.id) as data, contextlib.aclosing(
-            coalesce(data.chunks)
-        ) as chunks:
+        async with (
+            self.src_store.download(source.id) as data,
+            contextlib.aclosing(coalesce(data.chunks)) as chunks,
+        ):
             size = data.size if data.size is not None else source.size
             self.say("inspecting the image's first bytes")
             head, ended = await guard.head(chunks)

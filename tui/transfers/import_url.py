@@ -144,9 +144,11 @@ class ImportJob(Transfer):
             if image.status == ImageStatus.ACTIVE:
                 break
             failed = image.properties.get("os_glance_failed_import")
-            if image.status == ImageStatus.KILLED or failed or (image.status == ImageStatus.QUEUED and (
-                await self._failed_task()
-            )):
+            if (
+                image.status == ImageStatus.KILLED
+                or failed
+                or (image.status == ImageStatus.QUEUED and (await self._failed_task()))
+            ):
                 raise Unavailable(f"the cloud could not import {self.url}: {await self._reason(image)}")
             self.say(f"the cloud is fetching the URL (image {image.status})")
             if loop.time() >= deadline:

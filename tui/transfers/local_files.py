@@ -103,8 +103,10 @@ def check_target(dest: Path, *, replace: bool, hint: str = "") -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(info.st_mode):
-        raise Invalid(f"{visible(dest)} is {_kind_of(info.st_mode)}; only a regular file is ever replaced, "
-                      "and it was left as it is")
+        raise Invalid(
+            f"{visible(dest)} is {_kind_of(info.st_mode)}; only a regular file is ever replaced, "
+            "and it was left as it is"
+        )
     if not replace:
         raise Conflict(f"{visible(dest)} already exists; it was left as it is{hint}")
 
@@ -121,8 +123,10 @@ def _problem(info: os.stat_result) -> str | None:
 
 
 def _refuse(part: Path, problem: str) -> Invalid:
-    return Invalid(f"{visible(part)} {problem}, not a partial download: it was left as it is "
-                   "(remove it, or download to another name)")
+    return Invalid(
+        f"{visible(part)} {problem}, not a partial download: it was left as it is "
+        "(remove it, or download to another name)"
+    )
 
 
 def open_part(part: Path) -> tuple[int, os.stat_result]:
@@ -200,8 +204,10 @@ def publish(part: Path, dest: Path, *, replace: bool, identity: os.stat_result |
         check_target(dest, replace=True)
         os.replace(part, dest)
         if identity is not None and not same_file(dest, identity):
-            raise Invalid(f"{visible(part)} was replaced while it was published, so {visible(dest)} "
-                          "does not hold the verified download: remove it and download again")
+            raise Invalid(
+                f"{visible(part)} was replaced while it was published, so {visible(dest)} "
+                "does not hold the verified download: remove it and download again"
+            )
     else:
         _link_new(part, dest, identity)
     directory = os.open(dest.parent, os.O_RDONLY)
@@ -231,8 +237,10 @@ def _link_new(part: Path, dest: Path, identity: os.stat_result | None) -> None:
 
 
 def _swapped(part: Path) -> Invalid:
-    return Invalid(f"{visible(part)} was replaced by something else after its bytes were verified; "
-                   "nothing got the final name and it was left as it is")
+    return Invalid(
+        f"{visible(part)} was replaced by something else after its bytes were verified; "
+        "nothing got the final name and it was left as it is"
+    )
 
 
 __all__ = [

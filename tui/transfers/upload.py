@@ -149,16 +149,20 @@ class UploadJob(Transfer):
         image = await self.store.get_image(image_id)
         project = (await self.store.whoami()).project_id
         if image.owner != project:
-            raise Forbidden(f"image {image.id} belongs to project {visible(image.owner or '-')}, not to "
-                            f"{visible(project)}: upload into an image your project owns")
+            raise Forbidden(
+                f"image {image.id} belongs to project {visible(image.owner or '-')}, not to "
+                f"{visible(project)}: upload into an image your project owns"
+            )
         if image.status in (ImageStatus.SAVING, ImageStatus.UPLOADING):
             self.say(f"waiting for image {image.id} to be queued again")
         status = await settled_status(self.store, image.id, RETRY_SETTLE_SECONDS)
         if status is None:
             raise NotFound(f"image {image.id} no longer exists")
         if status != ImageStatus.QUEUED:
-            raise Conflict(f"image {image.id} is {status}, not queued: only a queued image (one without "
-                           "data) can take an upload; it was left as it is")
+            raise Conflict(
+                f"image {image.id} is {status}, not queued: only a queued image (one without "
+                "data) can take an upload; it was left as it is"
+            )
         self.image_id = image.id
         self.destination = f"{self.store.label}: {image.id}"
         if image.disk_format:
@@ -238,9 +242,10 @@ async def upload_hashed(
     hasher: Hasher,
 ) -> Image:
     """Stream ``chunks`` into the image, read ahead, through ``hasher``, counted on ``job``."""
-    async with contextlib.aclosing(prefetch(chunks)) as queued, contextlib.aclosing(
-        hashed(queued, hasher, job.advance)
-    ) as data:
+    async with (
+        contextlib.aclosing(prefetch(chunks)) as queued,
+        contextlib.aclosing(hashed(queued, hasher, job.advance)) as data,
+    ):
         try:
             return await store.upload(image_id, data, size)
         except BaseException:
