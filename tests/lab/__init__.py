@@ -1,8 +1,13 @@
 """A real Keystone + Glance on 127.0.0.1 for tests and benchmarks.
 
     with Lab.start() as lab:
-        lab.clouds_yaml          # clouds lab-admin, lab-alice, lab-bob, lab-alice-appcred
+        lab.clouds_yaml          # clouds lab-admin, lab-alice, lab-bob, lab-alice-appcred (RegionOne)
+                                 # and lab-admin-r2, lab-alice-r2, lab-bob-r2 (RegionTwo)
         lab.project_ids["alpha"]
+
+RegionOne's Glance has two file stores, ``fast`` (the default) and ``cheap``, and enables
+copy-image; RegionTwo's Glance, behind the same Keystone with its own database and store,
+enables glance-download from RegionOne.
 
 From a shell: ``python -m tests.lab up`` starts one and prints its clouds.yaml path.
 """
@@ -22,6 +27,7 @@ from .services import START_TIMEOUT_S, LabError, Services, ensure_venv
 
 __all__ = ["Lab", "LabError"]
 
+REGIONS = ("RegionOne", "RegionTwo")
 PASSWORDS = {"alice": "alice-secret", "bob": "bob-secret", "glance": "glance-secret"}
 
 
@@ -41,6 +47,10 @@ class Lab:
     def glance_url(self) -> str:
         return self.services.glance_url
 
+    @property
+    def glance2_url(self) -> str:
+        return self.services.glance2_url
+
     @classmethod
     def start(cls, root: Path | None = None) -> Lab:
         """Install if needed, start PostgreSQL, Keystone and Glance, bootstrap the identities."""
@@ -59,6 +69,7 @@ class Lab:
                 _bootstrap(http, lab, admin)
             services.start_glance(PASSWORDS["glance"])
             _wait_http(f"{services.glance_url}/healthcheck", services)
+            _wait_http(f"{services.glance2_url}/healthcheck", services)
             with httpx.Client(timeout=30) as http:
                 appcred = _app_credential(http, lab)
             lab.clouds_yaml.write_text(yaml.safe_dump(_clouds(lab, appcred)))
@@ -141,10 +152,14 @@ def _bootstrap(http: httpx.Client, lab: Lab, admin_token: str) -> None:
         for role in roles:
             http.put(f"{url}/projects/{lab.project_ids[project]}/users/{uid}/roles/{role}",
                      headers=headers).raise_for_status()
+    # The whole catalog exists before any token a Glance will see: keystonemiddleware
+    # caches each token's catalog, and glance-download finds the source region in it.
+    post("regions", "region", {"id": "RegionTwo"})
     image = post("services", "service", {"name": "glance", "type": "image"})["id"]
-    for interface in ("public", "internal", "admin"):
-        post("endpoints", "endpoint", {"service_id": image, "interface": interface,
-                                        "url": lab.glance_url, "region_id": "RegionOne"})
+    for region, glance_url in zip(REGIONS, (lab.glance_url, lab.glance2_url), strict=True):
+        for interface in ("public", "internal", "admin"):
+            post("endpoints", "endpoint", {"service_id": image, "interface": interface,
+                                            "url": glance_url, "region_id": region})
 
 
 def _app_credential(http: httpx.Client, lab: Lab) -> dict[str, str]:
@@ -172,15 +187,25 @@ def _clouds(lab: Lab, appcred: dict[str, str]) -> dict:
                 "project_domain_name": "Default",
             },
             "region_name": "RegionOne",
+            "regions": list(REGIONS),
             "interface": "public",
             "identity_api_version": 3,
         }
 
+    def region_two(cloud: dict) -> dict:
+        return {**cloud, "region_name": "RegionTwo", "regions": list(reversed(REGIONS))}
+
+    admin = password_cloud("admin", lab.services.admin_password, "admin")
+    alice = password_cloud("alice", PASSWORDS["alice"], "alpha")
+    bob = password_cloud("bob", PASSWORDS["bob"], "beta")
     return {
         "clouds": {
-            "lab-admin": password_cloud("admin", lab.services.admin_password, "admin"),
-            "lab-alice": password_cloud("alice", PASSWORDS["alice"], "alpha"),
-            "lab-bob": password_cloud("bob", PASSWORDS["bob"], "beta"),
+            "lab-admin": admin,
+            "lab-alice": alice,
+            "lab-bob": bob,
+            "lab-admin-r2": region_two(admin),
+            "lab-alice-r2": region_two(alice),
+            "lab-bob-r2": region_two(bob),
             "lab-alice-appcred": {
                 "auth_type": "v3applicationcredential",
                 "auth": {
@@ -189,6 +214,7 @@ def _clouds(lab: Lab, appcred: dict[str, str]) -> dict:
                     "application_credential_secret": appcred["secret"],
                 },
                 "region_name": "RegionOne",
+                "regions": list(REGIONS),
                 "interface": "public",
                 "identity_api_version": 3,
             },

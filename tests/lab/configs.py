@@ -36,24 +36,47 @@ backend = oslo_cache.dict
 """
 
 
+#: RegionOne's file stores (the first is the default): copy-image moves images between them.
+REGION_ONE_STORES = ("fast", "cheap")
+#: RegionTwo's single file store.
+REGION_TWO_STORES = ("fs",)
+
+
+def _stores(conf_dir: Path, stores: tuple[str, ...]) -> str:
+    sections = "".join(f"""
+[{store}]
+filesystem_store_datadir = {conf_dir}/images-{store}
+store_description = {store} file store
+""" for store in stores)
+    return f"""\
+[glance_store]
+default_backend = {stores[0]}
+{sections}"""
+
+
+def glance_conf_options(*, region_two: bool = False) -> dict[str, tuple[str, ...]]:
+    """Stores and extra import methods: RegionTwo pulls from RegionOne with glance-download."""
+    if region_two:
+        return {"stores": REGION_TWO_STORES, "import_methods": ("glance-download",)}
+    return {"stores": REGION_ONE_STORES, "import_methods": ()}
+
+
 def glance_conf(
-    conf_dir: Path, venv: Path, glance_url: str, keystone_url: str, password: str, database: str
+    conf_dir: Path, venv: Path, glance_url: str, keystone_url: str, password: str, database: str,
+    *, stores: tuple[str, ...] = REGION_ONE_STORES, import_methods: tuple[str, ...] = (),
 ) -> str:
     auth_root = keystone_url.removesuffix("/v3")
+    backends = ", ".join(f"{store}:file" for store in stores)
+    methods = ",".join(("glance-direct", "web-download", "copy-image", *import_methods))
     return f"""\
 [DEFAULT]
-enabled_backends = fs:file
-enabled_import_methods = [glance-direct,web-download,copy-image]
+enabled_backends = {backends}
+enabled_import_methods = [{methods}]
 worker_self_reference_url = {glance_url}
 public_endpoint = {glance_url}
 log_file = {conf_dir}/glance-app.log
 
-[glance_store]
-default_backend = fs
-
-[fs]
-filesystem_store_datadir = {conf_dir}/images
-
+{_stores(conf_dir, stores)}
 [os_glance_staging_store]
 filesystem_store_datadir = {conf_dir}/staging
 
@@ -86,11 +109,13 @@ python_interpreter = {venv}/bin/python
 """
 
 
-def glance_import_conf() -> str:
-    return """\
+def glance_import_conf(allowed_ports: tuple[int, ...] = ()) -> str:
+    """Import URI filtering: loopback allowed, on ``allowed_ports`` (none listed: any port)."""
+    ports = ",".join(str(port) for port in allowed_ports)
+    return f"""\
 [import_filtering_opts]
 allowed_hosts = [127.0.0.1]
-allowed_ports = []
+allowed_ports = [{ports}]
 disallowed_ports = []
 """
 

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,7 @@ class Services:
     venv: Path
     keystone_port: int = field(default_factory=free_port)
     glance_port: int = field(default_factory=free_port)
+    glance2_port: int = field(default_factory=free_port)
     postgres_port: int = field(default_factory=free_port)
     processes: list[Process] = field(default_factory=list)
     admin_password: str = field(default_factory=lambda: "admin-" + os.urandom(6).hex())
@@ -118,6 +120,11 @@ class Services:
     @property
     def glance_url(self) -> str:
         return f"http://127.0.0.1:{self.glance_port}"
+
+    @property
+    def glance2_url(self) -> str:
+        """RegionTwo's Glance: its own database and stores, the same Keystone."""
+        return f"http://127.0.0.1:{self.glance2_port}"
 
     # -- processes ---------------------------------------------------------------
 
@@ -185,15 +192,19 @@ class Services:
         deadline = time.monotonic() + 30
         if not wait_for_port(self.postgres_port, deadline):
             raise LabError("PostgreSQL did not start:\n" + self.processes[-1].tail())
+        for database in ("glance", "glance2"):
+            self._createdb(bindir, database, deadline)
+
+    def _createdb(self, bindir: Path, database: str, deadline: float) -> None:
         while True:
             done = subprocess.run(
                 [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.postgres_port),
-                 "-U", "postgres", "glance"], capture_output=True, text=True,
+                 "-U", "postgres", database], capture_output=True, text=True,
             )
             if done.returncode == 0:
                 return
             if time.monotonic() > deadline:
-                raise LabError("creating the glance database failed: " + done.stderr)
+                raise LabError(f"creating the {database} database failed: " + done.stderr)
             time.sleep(0.2)
 
     # -- Keystone and Glance ---------------------------------------------------------
@@ -223,24 +234,51 @@ class Services:
         self._spawn("keystone", [self._bin("uwsgi"), "--ini", str(ini)])
 
     def start_glance(self, glance_password: str) -> None:
-        conf_dir = self.root / "glance"
+        """Both regions' Glance: RegionOne (stores fast, cheap) and RegionTwo (glance-download).
+
+        Their database migrations run side by side, the slowest part of a start.
+        """
+        regions = [
+            self._prepare_glance("glance", self.glance_port, glance_password, "glance",
+                                 configs.glance_conf_options(), ()),
+            self._prepare_glance("glance2", self.glance2_port, glance_password, "glance2",
+                                 configs.glance_conf_options(region_two=True), (80, 443, self.glance_port)),
+        ]
+        with ThreadPoolExecutor(len(regions)) as pool:
+            for failure in pool.map(self._db_sync, regions):
+                if failure:
+                    raise LabError(failure)
+        for name, port, conf_dir in regions:
+            ini = conf_dir / "uwsgi.ini"
+            ini.write_text(configs.uwsgi_ini(port, "glance.wsgi.api:application",
+                                             self.venv, {"OS_GLANCE_CONFIG_DIR": str(conf_dir)}))
+            self._spawn(name, [self._bin("uwsgi"), "--ini", str(ini)])
+
+    def _prepare_glance(self, name: str, port: int, glance_password: str, database: str,
+                        options: dict[str, tuple[str, ...]],
+                        allowed_ports: tuple[int, ...]) -> tuple[str, int, Path]:
+        conf_dir = self.root / name
         conf_dir.mkdir()
-        for sub in ("images", "staging", "tasks"):
+        for sub in ("staging", "tasks", *(f"images-{store}" for store in options["stores"])):
             (conf_dir / sub).mkdir()
         paste = (self.venv / "etc" / "glance" / "glance-api-paste.ini").read_text()
         paste = paste.replace("/etc/glance/healthcheck_disable", str(conf_dir / "healthcheck_disable"))
         (conf_dir / "glance-api-paste.ini").write_text(paste)
         (conf_dir / "glance-api.conf").write_text(configs.glance_conf(
-            conf_dir, self.venv, self.glance_url, self.keystone_url, glance_password,
-            f"postgresql+psycopg2://postgres@127.0.0.1:{self.postgres_port}/glance",
+            conf_dir, self.venv, f"http://127.0.0.1:{port}", self.keystone_url, glance_password,
+            f"postgresql+psycopg2://postgres@127.0.0.1:{self.postgres_port}/{database}", **options,
         ))
-        (conf_dir / "glance-image-import.conf").write_text(configs.glance_import_conf())
-        self._run([self._bin("glance-manage"), "--config-file", str(conf_dir / "glance-api.conf"),
-                   "db_sync"], "glance-manage db_sync")
-        ini = conf_dir / "uwsgi.ini"
-        ini.write_text(configs.uwsgi_ini(self.glance_port, "glance.wsgi.api:application",
-                                         self.venv, {"OS_GLANCE_CONFIG_DIR": str(conf_dir)}))
-        self._spawn("glance", [self._bin("uwsgi"), "--ini", str(ini)])
+        (conf_dir / "glance-image-import.conf").write_text(configs.glance_import_conf(allowed_ports))
+        return name, port, conf_dir
+
+    def _db_sync(self, region: tuple[str, int, Path]) -> str | None:
+        name, _, conf_dir = region
+        try:
+            self._run([self._bin("glance-manage"), "--config-file", str(conf_dir / "glance-api.conf"),
+                       "db_sync"], f"{name}: glance-manage db_sync")
+        except LabError as exc:
+            return str(exc)
+        return None
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name} log ---\n{p.tail()}" for p in self.processes)
