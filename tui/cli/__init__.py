@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("ls", "show", "inspect", "set", "delete", "deactivate", "reactivate"), "images"),
     **dict.fromkeys(("members", "share", "unshare", "accept", "reject", "pending", "shares"), "sharing"),
     **dict.fromkeys(("upload", "download", "import", "copy", "convert"), "transfer_commands"),
+    **dict.fromkeys(("fleet", "families", "replicate", "promote", "end-of-life", "retire"), "gallery"),
 }
 ALL_MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 

@@ -34,6 +34,15 @@ class Download:
     chunks: AsyncGenerator[bytes, None]
 
 
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """One backend store of an image service that has several (Glance multi-store)."""
+
+    id: str
+    description: str = ""
+    default: bool = False
+
+
 class ImageStore(abc.ABC):
     """An image catalog with Glance v2 semantics.
 
@@ -43,6 +52,8 @@ class ImageStore(abc.ABC):
 
     #: Short human label for headers and logs, e.g. "local:/path" or "cloud:mycloud".
     label: str = ""
+    #: The backend store uploads go to, where the service has several; None for its default.
+    backend: str | None = None
 
     async def open(self) -> None:
         """Connect / authenticate / open files. Idempotent."""
@@ -161,6 +172,36 @@ class ImageStore(abc.ABC):
     async def list_tasks(self, image_id: str) -> list[dict[str, Any]]:
         """Import tasks of an image, where the store records them."""
         return []
+
+    # -- several stores and regions (optional) -------------------------------------
+
+    @property
+    def keystone_scope(self) -> tuple[tuple[str, str], ...] | None:
+        """Who signs in where (no secret): stores that share it share tokens and catalog."""
+        return None
+
+    @property
+    def region_name(self) -> str | None:
+        """The catalog region this store's image service was found in."""
+        return None
+
+    async def import_methods(self) -> tuple[str, ...]:
+        """Interoperable import methods this store enables (empty when it does not say)."""
+        return ()
+
+    async def backends(self) -> list[Backend]:
+        """The backend stores data can be kept in; empty where there is only one."""
+        return []
+
+    async def copy_to_backends(self, image_id: str, backends: Sequence[str]) -> None:
+        """Start copying an active image's data into more backend stores (``copy-image``)."""
+        raise Invalid(f"{self.label} has no backend stores to copy between")
+
+    async def import_from_region(
+        self, image_id: str, source_image_id: str, region: str, interface: str = "public"
+    ) -> None:
+        """Start pulling another region's image into the queued ``image_id`` (``glance-download``)."""
+        raise Invalid(f"{self.label} cannot import from another region")
 
     # -- helpers built on the contract ---------------------------------------------
 

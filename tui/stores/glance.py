@@ -30,10 +30,11 @@ from ..model import (
     Schema,
     Unavailable,
 )
-from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
+from .base import DEFAULT_PAGE_SIZE, Download
 from .clouds import CloudConfig, get_cloud
 from .glance_auth import KeystoneAuth
 from .glance_errors import RangeNotSatisfiable, error_for, transport_error
+from .glance_imports import GlanceImports
 from .keystone import KeystoneSession, Token, project_id_form
 from .token_cache import TokenCache
 
@@ -51,7 +52,7 @@ def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
-class GlanceStore(ImageStore):
+class GlanceStore(GlanceImports):
     """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
 
     def __init__(self, cloud: CloudConfig, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -320,7 +321,7 @@ class GlanceStore(ImageStore):
                         size: int | None, action: str) -> None:
         if not isinstance(data, AsyncIterable):
             raise Invalid(f"{action}: the data must be an async byte stream")
-        headers = {"Content-Type": "application/octet-stream"}
+        headers = {"Content-Type": "application/octet-stream", **self.upload_headers()}
         if size is not None:
             headers["x-openstack-image-size"] = str(size)
             headers["Content-Length"] = str(size)
