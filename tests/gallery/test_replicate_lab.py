@@ -13,8 +13,10 @@ from tests.lab import Lab
 from tui.gallery import (
     Method,
     OpenPlace,
+    Presence,
     ReplicateJob,
     close_places,
+    fleet_matrix,
     open_places,
     parse_place,
     replication_status,
@@ -118,6 +120,10 @@ async def test_glance_download_to_region_two_pulls_and_carries_metadata(fleet) -
     assert copy.properties["image_family"] == "gallery" and copy.properties["architecture"] == "x86_64"
     assert copy.properties["hw_firmware_type"] == "uefi"
     assert copy.min_disk == 3 and copy.tags == ["gold"]
+    matrix = await fleet_matrix([src, dst])
+    row = next(row for row in matrix.rows if image.id in row.cells[src.label].image_ids)
+    assert row.cells[dst.label].image_ids == [copy.id] and row.cells[dst.label].presence == Presence.ACTIVE
+    assert row.metadata_drift == [], row.metadata_drift
 
 
 async def test_a_failed_glance_download_task_falls_back_to_a_streamed_copy(fleet) -> None:  # type: ignore[no-untyped-def]
