@@ -8,7 +8,7 @@ from pathlib import Path
 from tui_support import DEMO_PROJECT, loaded, notes, select, wait_for
 
 from tui.stores.local import LocalStore
-from tui.widgets.image_list import age, short_size
+from tui.widgets.columns import age, short_size
 
 
 async def test_list_shows_visible_images_and_header(make_app) -> None:

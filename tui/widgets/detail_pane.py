@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from ..actions import bindings
 from ..model import TRANSITIONAL_STATUSES, Image, Member, fit, visible
-from .image_list import age
+from .columns import age, short_size
 
 #: Cells of one value shown at most: a property of 64 KiB would otherwise fill pages of the pane.
 MAX_VALUE_CELLS = 2000
@@ -23,8 +23,6 @@ MAX_LABEL_CELLS = 40
 def _size(size: int | None) -> str:
     if size is None:
         return "-"
-    from .image_list import short_size
-
     return f"{short_size(size)} ({size:,} bytes)"
 
 

@@ -8,7 +8,6 @@ and only draws the visible lines, through Textual's Line API (`ScrollView.render
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -22,79 +21,12 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from ..actions import bindings
-from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, parse_timestamp, visible
+from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, visible
+from .columns import BASE_COLUMNS, EXTRA_COLUMNS, MIN_NAME, Column
 from .image_rows import ImageRows
-
-
-def short_size(size: int | None) -> str:
-    """A byte count in at most 7 characters (binary units), "-" when unknown."""
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "K", "M", "G", "T"):
-        if value < 1024 or unit == "T":
-            return f"{int(value)}{unit}" if unit == "B" else f"{value:.1f}{unit}"
-        value /= 1024
-    return "-"
-
-
-def age(stamp: str | None, now: datetime) -> str:
-    """How long ago a Glance timestamp was, in a few characters ("5m", "3d", "2y")."""
-    when = parse_timestamp(stamp)
-    if when is None:
-        return "-"
-    seconds = max(0, int((now - when).total_seconds()))
-    for limit, size, unit in ((60, 1, "s"), (3600, 60, "m"), (86400, 3600, "h"),
-                              (86400 * 30, 86400, "d"), (86400 * 365, 86400 * 30, "mo")):
-        if seconds < limit:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // (86400 * 365)}y"
-
 
 #: Seconds between polls of images in transitional states (only while visible).
 POLL_SECONDS = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One list column: a header, a width (0 = takes the remaining space) and a cell getter."""
-
-    key: str
-    title: str
-    width: int
-    cell: Callable[[Image, ImageList], str]
-    right: bool = False
-
-
-def _owner(image: Image, pane: ImageList) -> str:
-    if image.owner and image.owner == pane.me:
-        return "me"
-    return image.owner or "-"
-
-
-BASE_COLUMNS = (
-    Column("name", "Name", 0, lambda i, p: i.label),
-    Column("status", "Status", 12,
-           lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status),
-    Column("disk_format", "Format", 6, lambda i, p: i.disk_format or "-"),
-    Column("size", "Size", 7, lambda i, p: short_size(i.size), right=True),
-    Column("visibility", "Visible", 9, lambda i, p: i.visibility),
-    Column("protected", "P", 1, lambda i, p: "P" if i.protected else " "),
-    Column("owner", "Owner", 9, _owner),
-    Column("updated_at", "Upd.", 4, lambda i, p: age(i.updated_at, p.now()), right=True),
-)
-
-EXTRA_COLUMNS = (
-    Column("container_format", "Cont.", 7, lambda i, p: i.container_format or "-"),
-    Column("virtual_size", "Virtual", 8, lambda i, p: short_size(i.virtual_size), right=True),
-    Column("min", "Min disk/RAM", 12, lambda i, p: f"{i.min_disk}G/{i.min_ram}M", right=True),
-    Column("tags", "Tags", 16, lambda i, p: ",".join(i.tags) or "-"),
-    Column("id", "ID", 36, lambda i, p: i.id),
-    Column("hash", "Hash", 16, lambda i, p: (i.os_hash_value or i.checksum or "-")[:16]),
-)
-
-#: Narrowest the name column may get before extra columns stop being added (unless toggled).
-MIN_NAME = 30
 
 
 class ImageList(ScrollView, can_focus=True):

@@ -19,7 +19,7 @@ from textual.widgets import Static
 from ..actions import bindings, find
 from ..deck import DeckNode
 from ..model import Image, MemberStatus, pad, visible
-from .image_list import age, short_size
+from .columns import age, short_size
 
 GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
 
