@@ -95,7 +95,8 @@ def test_mutated_vhdx_region_table(
     coherent(inspect_file(sample, "vhdx", qemu_img=False), data, sample)
 
 
-@settings(deadline=3000, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example runs qemu-img as well: 10 s still catches a hang on a busy two-core machine.
+@settings(deadline=10_000, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(key=st.sampled_from(["qcow2", "vmdk_monolithicSparse", "vdi", "vhd_dynamic"]), changes=flips)
 def test_mutated_images_that_pass_are_opened_by_qemu_img(
     made: dict[str, Made], bases: dict[str, bytes], sample: Path, key: str, changes: list[tuple[int, int]]
