@@ -30,20 +30,27 @@ class Timed:
     stderr: str
 
 
-def run_timed(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path = REPO,
-              check: bool = True) -> Timed:
+def run_timed(
+    argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path = REPO, check: bool = True
+) -> Timed:
     """Run a child to completion; its own peak RSS comes from wait4's rusage (ru_maxrss, KiB)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        child = subprocess.Popen(list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                 env=env, cwd=cwd)
+        child = subprocess.Popen(
+            list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd
+        )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        timed = Timed(wall, usage.ru_maxrss * 1024, child.returncode,
-                      out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        timed = Timed(
+            wall,
+            usage.ru_maxrss * 1024,
+            child.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
     if check and timed.returncode != 0:
         raise BenchError(f"{' '.join(argv[:6])}... exited {timed.returncode}: {timed.stderr.strip()[-800:]}")
     return timed

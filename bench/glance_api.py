@@ -25,13 +25,23 @@ class Held:
 def sign_in(cloud: dict, glance_url: str) -> Held:
     """Password auth with a clouds.yaml entry's ``auth`` block."""
     auth = cloud["auth"]
-    body = {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": auth["username"], "domain": {"name": auth["user_domain_name"]},
-            "password": auth["password"]}}},
-        "scope": {"project": {"name": auth["project_name"],
-                              "domain": {"name": auth["project_domain_name"]}}},
-    }}
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": auth["username"],
+                        "domain": {"name": auth["user_domain_name"]},
+                        "password": auth["password"],
+                    }
+                },
+            },
+            "scope": {
+                "project": {"name": auth["project_name"], "domain": {"name": auth["project_domain_name"]}}
+            },
+        }
+    }
     response = httpx.post(f"{auth['auth_url']}/auth/tokens", json=body, headers=JSON, timeout=30)
     response.raise_for_status()
     return Held(response.headers["X-Subject-Token"], glance_url)
@@ -51,12 +61,16 @@ def list_all(held: Held, client: httpx.Client) -> int:
 async def _create_many(held: Held, names: list[str], concurrency: int) -> list[str]:
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(timeout=60) as client:
+
         async def one(name: str) -> str:
             async with gate:
                 for attempt in range(3):  # a busy lab may drop a connection; records are cheap to retry
                     try:
-                        response = await client.post(f"{held.glance}/v2/images", headers=held.headers, json={
-                            "name": name, "disk_format": "qcow2", "container_format": "bare"})
+                        response = await client.post(
+                            f"{held.glance}/v2/images",
+                            headers=held.headers,
+                            json={"name": name, "disk_format": "qcow2", "container_format": "bare"},
+                        )
                         if response.status_code < 500 or attempt == 2:
                             return response.raise_for_status().json()["id"]
                     except httpx.TransportError:
@@ -64,15 +78,18 @@ async def _create_many(held: Held, names: list[str], concurrency: int) -> list[s
                             raise
                     await asyncio.sleep(0.5)
                 raise AssertionError("unreachable")
+
         return await asyncio.gather(*(one(name) for name in names))
 
 
 async def _delete_many(held: Held, ids: list[str], concurrency: int) -> None:
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(timeout=60) as client:
+
         async def one(image_id: str) -> None:
             async with gate:
                 await client.delete(f"{held.glance}/v2/images/{image_id}", headers=held.headers)
+
         await asyncio.gather(*(one(image_id) for image_id in ids))
 
 
@@ -86,14 +103,21 @@ def delete_many(held: Held, ids: list[str], concurrency: int = 8) -> None:
 
 
 def create_image(held: Held, name: str, disk_format: str = "raw") -> str:
-    response = httpx.post(f"{held.glance}/v2/images", headers=held.headers, timeout=60, json={
-        "name": name, "disk_format": disk_format, "container_format": "bare"})
+    response = httpx.post(
+        f"{held.glance}/v2/images",
+        headers=held.headers,
+        timeout=60,
+        json={"name": name, "disk_format": disk_format, "container_format": "bare"},
+    )
     return response.raise_for_status().json()["id"]
 
 
 def get_image(held: Held, image_id: str) -> dict:
-    return httpx.get(f"{held.glance}/v2/images/{image_id}", headers=held.headers,
-                     timeout=60).raise_for_status().json()
+    return (
+        httpx.get(f"{held.glance}/v2/images/{image_id}", headers=held.headers, timeout=60)
+        .raise_for_status()
+        .json()
+    )
 
 
 def delete_image(held: Held, image_id: str) -> None:

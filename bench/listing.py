@@ -18,8 +18,15 @@ def _count(text: str) -> int:
     return len(data["images"] if isinstance(data, dict) else data)
 
 
-def measure(section: Section, held: glance_api.Held, deck: Imagedeck, openstack: Path,
-            sizes: list[int], runs: int, created: list[str]) -> None:
+def measure(
+    section: Section,
+    held: glance_api.Held,
+    deck: Imagedeck,
+    openstack: Path,
+    sizes: list[int],
+    runs: int,
+    created: list[str],
+) -> None:
     """``created`` collects the ids of the records made, so a shared lab can be cleaned."""
     with httpx.Client(timeout=120) as client:
         before = glance_api.list_all(held, client)  # a shared lab may hold other images already
@@ -30,8 +37,9 @@ def measure(section: Section, held: glance_api.Held, deck: Imagedeck, openstack:
         names = [f"bench-{i:05d}" for i in range(already, size)]
         start = time.perf_counter()
         created += glance_api.create_records(held, names)
-        section.notes.append(f"created {len(names)} image records in {time.perf_counter() - start:.1f} s "
-                             "(8 at a time)")
+        section.notes.append(
+            f"created {len(names)} image records in {time.perf_counter() - start:.1f} s (8 at a time)"
+        )
         already = size
         env = deck.env()
         ours = [deck.argv("--cloud", "lab-alice", "--json", "ls")]
@@ -53,17 +61,39 @@ def measure(section: Section, held: glance_api.Held, deck: Imagedeck, openstack:
                 counts.add(glance_api.list_all(held, client))
                 t_raw.append(time.perf_counter() - start)
         if counts != {before + size}:
-            raise BenchError(f"listings disagree on the number of images: {sorted(counts)} "
-                             f"(expected {before + size})")
+            raise BenchError(
+                f"listings disagree on the number of images: {sorted(counts)} (expected {before + size})"
+            )
         ours_s = section.number(f"ls_{size}", median(t_ours))
         theirs_s = section.number(f"openstack_{size}", median(t_theirs))
         raw_s = section.number(f"raw_{size}", median(t_raw))
         floor_s = section.number(f"python_start_{size}", median(t_floor))
         speedup = section.number(f"speedup_{size}", theirs_s / ours_s)
         over_raw = section.number(f"over_raw_{size}", ours_s / raw_s)
-        section.rows.append([f"{size:,}", f"{ours_s:.2f}", f"{theirs_s:.2f}", f"{raw_s:.2f}", f"{floor_s:.2f}",
-                             f"{speedup:.1f}x", f"{over_raw:.2f}x"])
-        section.targets.append(Target(f"listing {size:,}: at least 5x faster than openstack",
-                                      f"{speedup:.1f}x", ">= 5x", speedup >= 5))
-        section.targets.append(Target(f"listing {size:,}: within 1.5x of the raw API",
-                                      f"{over_raw:.2f}x", "<= 1.5x", over_raw <= 1.5))
+        section.rows.append(
+            [
+                f"{size:,}",
+                f"{ours_s:.2f}",
+                f"{theirs_s:.2f}",
+                f"{raw_s:.2f}",
+                f"{floor_s:.2f}",
+                f"{speedup:.1f}x",
+                f"{over_raw:.2f}x",
+            ]
+        )
+        section.targets.append(
+            Target(
+                f"listing {size:,}: at least 5x faster than openstack",
+                f"{speedup:.1f}x",
+                ">= 5x",
+                speedup >= 5,
+            )
+        )
+        section.targets.append(
+            Target(
+                f"listing {size:,}: within 1.5x of the raw API",
+                f"{over_raw:.2f}x",
+                "<= 1.5x",
+                over_raw <= 1.5,
+            )
+        )

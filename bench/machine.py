@@ -64,8 +64,10 @@ def describe(lab_venv: Path | None) -> list[tuple[str, str]]:
     ]
     if lab_venv is not None:
         py = str(lab_venv / "bin" / "python")
-        code = ("from importlib import metadata as m;"
-                "print(' '.join(f'{n}=={m.version(n)}' for n in "
-                "('keystone','glance','python-openstackclient','openstacksdk')))")
+        code = (
+            "from importlib import metadata as m;"
+            "print(' '.join(f'{n}=={m.version(n)}' for n in "
+            "('keystone','glance','python-openstackclient','openstacksdk')))"
+        )
         rows.append(("OpenStack (lab venv)", _version([py, "-c", code])))
     return rows

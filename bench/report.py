@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .common import Section
 
@@ -13,12 +13,18 @@ def _table(columns: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def render(machine: list[tuple[str, str]], sections: list[Section], mode: str, command: str,
-           seconds: float, errors: list[str]) -> str:
+def render(
+    machine: list[tuple[str, str]],
+    sections: list[Section],
+    mode: str,
+    command: str,
+    seconds: float,
+    errors: list[str],
+) -> str:
     out = [
         "# imagedeck benchmark results",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {mode} mode, `{command}`, "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {mode} mode, `{command}`, "
         f"{seconds / 60:.1f} min in all.",
         "",
         "Every figure below comes from this one run, on a real Keystone + Glance (PostgreSQL) started on "
@@ -42,8 +48,10 @@ def render(machine: list[tuple[str, str]], sections: list[Section], mode: str, c
             out.append("")
     out += ["## Targets", ""]
     targets = [t for s in sections for t in s.targets]
-    out += _table(["target", "measured", "limit", "result"],
-                  [[t.what, t.measured, t.limit, "met" if t.met else "**missed**"] for t in targets])
+    out += _table(
+        ["target", "measured", "limit", "result"],
+        [[t.what, t.measured, t.limit, "met" if t.met else "**missed**"] for t in targets],
+    )
     met = sum(t.met for t in targets)
     out += ["", f"{met} of {len(targets)} targets met."]
     if errors:

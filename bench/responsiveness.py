@@ -31,26 +31,40 @@ async def _probe(lateness: list[float], stop: asyncio.Event) -> None:
         lateness.append(time.perf_counter() - start - PERIOD)
 
 
-async def _run(store_path: Path, work: Path, sources: list[Path], images: int, timeout: float,
-               transfers: bool = True, press: bool = True,
-               duration: float = 3.0) -> tuple[list[float], int, float]:
+async def _run(
+    store_path: Path,
+    work: Path,
+    sources: list[Path],
+    images: int,
+    timeout: float,
+    transfers: bool = True,
+    press: bool = True,
+    duration: float = 3.0,
+) -> tuple[list[float], int, float]:
     """One probe run: with the four transfers (until they finish) and/or keys (else for ``duration``)."""
-    settings = Settings(store_path=store_path, project=PROJECT, max_transfers=4,
-                        themes_dir=work / "themes", token_cache=False)
+    settings = Settings(
+        store_path=store_path, project=PROJECT, max_transfers=4, themes_dir=work / "themes", token_cache=False
+    )
     store = LocalStore(store_path, PROJECT)
     app = ImageDeckApp(settings, store)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
         deadline = time.monotonic() + 60
-        while len(getattr(screen, "image_list").images) < images:
+        while len(screen.image_list.images) < images:
             if time.monotonic() > deadline:
                 raise BenchError("the list did not load for the responsiveness run")
             await pilot.pause(0.05)
         listed = screen.image_list.images
         with_data = [image for image in listed if image.size]
         for index, source in enumerate(sources[:2] if transfers else []):
-            app.start_upload(SimpleNamespace(path=source, allow_unsafe=False, force_format=False, fields={
-                "name": f"bench-up-{index}", "disk_format": "raw", "container_format": "bare"}))
+            app.start_upload(
+                SimpleNamespace(
+                    path=source,
+                    allow_unsafe=False,
+                    force_format=False,
+                    fields={"name": f"bench-up-{index}", "disk_format": "raw", "container_format": "bare"},
+                )
+            )
         for index, image in enumerate(with_data[:2] if transfers else []):
             app.start_download(image, work / f"responsive-{index}.raw")
         lateness: list[float] = []
@@ -118,26 +132,45 @@ def measure(section: Section, work: Path, size: int, images: int, duration: floa
         await local.open()
         try:
             for index in range(2):
-                image = await local.create_image({"name": f"bench-data-{index}", "disk_format": "raw",
-                                                  "container_format": "bare"})
+                image = await local.create_image(
+                    {"name": f"bench-data-{index}", "disk_format": "raw", "container_format": "bare"}
+                )
 
                 async def chunks(path: Path = sources[index]):  # type: ignore[no-untyped-def]
                     with open(path, "rb") as data:
                         while chunk := data.read(1 << 20):
                             yield chunk
+
                 await local.upload(image.id, chunks(), size)
         finally:
             await local.close()
 
     _asyncio.run(add_data())
     # the same run without keys, then keys without transfers, to tell where stalls come from
-    for transfers, press, what in ((False, True, "keys only, no transfers"),
-                                   (True, False, "transfers only, no keys")):
-        lateness, keys, elapsed = asyncio.run(_run(store, work, sources, images + 2, timeout=600,
-                                                   transfers=transfers, press=press, duration=duration))
+    for transfers, press, what in (
+        (False, True, "keys only, no transfers"),
+        (True, False, "transfers only, no keys"),
+    ):
+        lateness, keys, elapsed = asyncio.run(
+            _run(
+                store,
+                work,
+                sources,
+                images + 2,
+                timeout=600,
+                transfers=transfers,
+                press=press,
+                duration=duration,
+            )
+        )
         _clean(work, store)
-        section.rows.append([f"{what}: {keys} keys over {elapsed:.1f} s, {len(lateness)} ticks",
-                             f"{max(lateness) * 1000:.0f} ms", f"{_p99(lateness) * 1000:.1f} ms"])
+        section.rows.append(
+            [
+                f"{what}: {keys} keys over {elapsed:.1f} s, {len(lateness)} ticks",
+                f"{max(lateness) * 1000:.0f} ms",
+                f"{_p99(lateness) * 1000:.1f} ms",
+            ]
+        )
     lateness, keys, elapsed = asyncio.run(_run(store, work, sources, images + 2, timeout=600))
     for path in sources + list(work.glob("responsive-*.raw")):
         path.unlink(missing_ok=True)
@@ -145,8 +178,15 @@ def measure(section: Section, work: Path, size: int, images: int, duration: floa
         raise BenchError("the probe timer never ran")
     worst = section.number("worst_stall_ms", max(lateness) * 1000)
     p99 = section.number("p99_stall_ms", _p99(lateness) * 1000)
-    section.rows.insert(0, [f"2 uploads + 2 verified downloads of {size >> 20} MiB (local store), "
-                         f"{keys} keys sent over {elapsed:.1f} s, {len(lateness)} timer ticks",
-                         f"{worst:.0f} ms", f"{p99:.1f} ms"])
-    section.targets.append(Target("worst event-loop stall during transfers", f"{worst:.0f} ms", "<= 50 ms",
-                                  worst <= 50))
+    section.rows.insert(
+        0,
+        [
+            f"2 uploads + 2 verified downloads of {size >> 20} MiB (local store), "
+            f"{keys} keys sent over {elapsed:.1f} s, {len(lateness)} timer ticks",
+            f"{worst:.0f} ms",
+            f"{p99:.1f} ms",
+        ],
+    )
+    section.targets.append(
+        Target("worst event-loop stall during transfers", f"{worst:.0f} ms", "<= 50 ms", worst <= 50)
+    )

@@ -23,14 +23,34 @@ from . import glance_api, listing, machine, report, responsiveness, transfers, t
 from .common import GIB, MIB, REPO, Imagedeck, Section, finite
 
 sys.path.insert(0, str(REPO))  # the lab lives in the test tree
-from tests.lab import Lab  # noqa: E402
+from tests.lab import Lab
 
-FULL = dict(list_sizes=[1000, 5000], list_runs=5, tui_sizes=[1000, 10000, 50000], tui_runs=3, key_runs=5,
-            transfer=GIB, big=4 * GIB, responsive=256 * MIB, responsive_images=2000,
-            traffic_images=200, idle=60.0)
-SMOKE = dict(list_sizes=[20], list_runs=1, tui_sizes=[50], tui_runs=1, key_runs=1,
-             transfer=8 * MIB, big=16 * MIB, responsive=16 * MIB, responsive_images=30,
-             traffic_images=10, idle=2.0)
+FULL = {
+    "list_sizes": [1000, 5000],
+    "list_runs": 5,
+    "tui_sizes": [1000, 10000, 50000],
+    "tui_runs": 3,
+    "key_runs": 5,
+    "transfer": GIB,
+    "big": 4 * GIB,
+    "responsive": 256 * MIB,
+    "responsive_images": 2000,
+    "traffic_images": 200,
+    "idle": 60.0,
+}
+SMOKE = {
+    "list_sizes": [20],
+    "list_runs": 1,
+    "tui_sizes": [50],
+    "tui_runs": 1,
+    "key_runs": 1,
+    "transfer": 8 * MIB,
+    "big": 16 * MIB,
+    "responsive": 16 * MIB,
+    "responsive_images": 30,
+    "traffic_images": 10,
+    "idle": 2.0,
+}
 
 
 def openstack_command(lab_venv: Path) -> Path:
@@ -42,32 +62,49 @@ def openstack_command(lab_venv: Path) -> Path:
     command = venv / "bin" / "openstack"
     if not command.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-                        "python-openstackclient==10.5.0"], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "python-openstackclient==10.5.0"],
+            check=True,
+        )
     return command
 
 
 #: Names for ``--only``, and the step each named measurement belongs to.
-STEP_OF = {"listing": "listing", "tui": "tui", "transfers (Glance) and memory": "glance-transfers",
-           "transfers (local)": "local-transfers", "responsiveness": "responsiveness",
-           "terminal traffic": "traffic"}
+STEP_OF = {
+    "listing": "listing",
+    "tui": "tui",
+    "transfers (Glance) and memory": "glance-transfers",
+    "transfers (local)": "local-transfers",
+    "responsiveness": "responsiveness",
+    "terminal traffic": "traffic",
+}
 STEPS = list(STEP_OF.values())
 
 
 def sections() -> dict[str, Section]:
     return {
         "listing": Section(
-            "1. Listing", "Wall time of a full listing as alice (project alpha), median of several runs. "
+            "1. Listing",
+            "Wall time of a full listing as alice (project alpha), median of several runs. "
             "`imagedeck --cloud lab-alice --json ls` and `openstack --os-cloud lab-alice image list -f json "
             "--long` are whole processes as a user types them (imagedeck's token cache warm after one call, "
             "as after any first use); the raw API is every page of `GET /v2/images?limit=1000` with httpx "
             "on an already-held token, JSON parsed, inside the bench process; python+httpx start is "
             "`python -c 'import httpx, json'`, the floor any Python CLI pays before its first request. "
             "All three listings must return the same number of images.",
-            ["images", "imagedeck ls (s)", "openstack image list (s)", "raw API (s)", "python+httpx start (s)",
-             "openstack / imagedeck", "imagedeck / raw"]),
+            [
+                "images",
+                "imagedeck ls (s)",
+                "openstack image list (s)",
+                "raw API (s)",
+                "python+httpx start (s)",
+                "openstack / imagedeck",
+                "imagedeck / raw",
+            ],
+        ),
         "tui": Section(
-            "2. TUI", "Measured in a real terminal: imagedeck runs in a 120x36 tmux pane on a private tmux "
+            "2. TUI",
+            "Measured in a real terminal: imagedeck runs in a 120x36 tmux pane on a private tmux "
             "server; the bench polls `tmux capture-pane` (a few ms per poll). Start to rows: from just "
             "before `tmux new-session` (process start) until an image row is in the list. Keys: from "
             "`tmux send-keys` until the image names in the list change (page-down, with the cursor already "
@@ -75,42 +112,62 @@ def sections() -> dict[str, Section]:
             "(filter: `/` opened first, then `z`, which no image matches, and backspace alternately: each "
             "keystroke filters every loaded row). Names are compared, not the raw screen, so the ticking "
             "age column cannot pass for a key's effect. tmux starts a fresh server for each session "
-            "(included in start-to-rows, a few ms).", ["measurement", "time"]),
+            "(included in start-to-rows, a few ms).",
+            ["measurement", "time"],
+        ),
         "transfers": Section(
-            "3. Transfers on loopback", "A file of random 1 MiB blocks (each numbered, so not repetitive), "
+            "3. Transfers on loopback",
+            "A file of random 1 MiB blocks (each numbered, so not repetitive), "
             "uploaded as raw and downloaded with verification. curl: `curl -T FILE -H 'Expect:'` with a "
             "held token to `/v2/images/{id}/file` (record created beforehand, not timed), and "
             "`curl URL | sha512sum`. imagedeck CLI: the whole `imagedeck upload` / `imagedeck download` "
             "command (start-up, auth from cache, inspection, create, send, hash compare; download writes "
             "FILE.part, verifies sha512, renames). Engine: UploadJob / DownloadJob in-process, same work "
             "without process start-up. Each downloaded file is compared with the source's sha512.",
-            ["what", "tool", "MB/s", "ratio to baseline"]),
+            ["what", "tool", "MB/s", "ratio to baseline"],
+        ),
         "memory": Section(
-            "4. Memory", "Peak RSS (VmHWM) of the imagedeck process: for CLI transfers from `wait4`'s "
+            "4. Memory",
+            "Peak RSS (VmHWM) of the imagedeck process: for CLI transfers from `wait4`'s "
             "`ru_maxrss` of the child; for the TUI from `/proc/<pid>/status` of the process in the tmux pane "
-            "after all rows loaded, scrolled and filtered.", ["case", "peak RSS"]),
+            "after all rows loaded, scrolled and filtered.",
+            ["case", "peak RSS"],
+        ),
         "responsiveness": Section(
-            "5. Responsiveness", "In-process with Textual's Pilot (120x36, headless): the app runs on the "
+            "5. Responsiveness",
+            "In-process with Textual's Pilot (120x36, headless): the app runs on the "
             "local store with four transfers through its own TransferManager (max 4 at once) while the "
             "bench sends page-down / j / k / G / g every 50 ms (`App.simulate_key`, not waiting for each); "
             "a 10 ms asyncio timer on the same event loop records how late each tick wakes. The first row "
-            "is the target's case; the next two split it into keys alone and transfers alone.", ["run", "worst lateness", "p99 lateness"]),
+            "is the target's case; the next two split it into keys alone and transfers alone.",
+            ["run", "worst lateness", "p99 lateness"],
+        ),
         "traffic": Section(
-            "6. Terminal traffic", "Bytes imagedeck writes to its terminal, captured with `tmux pipe-pane` "
-            "after the first paint has settled (local store, 120x36).", ["measurement", "bytes"]),
+            "6. Terminal traffic",
+            "Bytes imagedeck writes to its terminal, captured with `tmux pipe-pane` "
+            "after the first paint has settled (local store, 120x36).",
+            ["measurement", "bytes"],
+        ),
     }
 
 
 def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
     """Run every section; ``lab`` reuses a running lab (the test suite's), else one is started."""
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes (< 60 s); checks every measurement "
-                        "produced a number; writes to a temporary file unless --out is given")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes (< 60 s); checks every measurement "
+        "produced a number; writes to a temporary file unless --out is given",
+    )
     parser.add_argument("--out", type=Path, help="where to write the results (default bench/RESULTS.md)")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a new temporary one)")
-    parser.add_argument("--only", metavar="STEP[,STEP]", type=lambda text: set(text.split(",")),
-                        help=f"run only these steps ({', '.join(STEPS)}); writes to a temporary file "
-                        "unless --out is given")
+    parser.add_argument(
+        "--only",
+        metavar="STEP[,STEP]",
+        type=lambda text: set(text.split(",")),
+        help=f"run only these steps ({', '.join(STEPS)}); writes to a temporary file unless --out is given",
+    )
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
     work = args.work or Path(tempfile.mkdtemp(prefix="imagedeck-bench-"))
@@ -120,8 +177,11 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
     if args.only and "tui" in args.only:
         args.only.add("listing")  # the TUI's Glance start-up lists the images the listing step creates
     partial = args.smoke or bool(args.only)
-    default_out = (Path(tempfile.gettempdir()) / "imagedeck-bench-partial.md" if partial
-                   else REPO / "bench" / "RESULTS.md")
+    default_out = (
+        Path(tempfile.gettempdir()) / "imagedeck-bench-partial.md"
+        if partial
+        else REPO / "bench" / "RESULTS.md"
+    )
     out = args.out or default_out
     began = time.perf_counter()
     secs = sections()
@@ -134,7 +194,7 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
         start = time.perf_counter()
         try:
             step()
-        except Exception as exc:  # one failed measurement must not lose the others
+        except Exception as exc:  # noqa: BLE001 - one failed measurement must not lose the others
             detail = traceback.format_exc() if os.environ.get("IMAGEDECK_DEBUG") else str(exc)
             errors.append(f"{name}: {detail.strip()}")
             print(f"bench: {name} FAILED: {detail}", file=sys.stderr, flush=True)
@@ -149,21 +209,52 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
         deck = Imagedeck(work, running.clouds_yaml)
         openstack = openstack_command(running.services.venv)
         description = machine.describe(running.services.venv)
-        attempt("listing", lambda: listing.measure(
-            secs["listing"], held, deck, openstack, sizes["list_sizes"], sizes["list_runs"], created))
-        attempt("tui", lambda: tui_bench.measure_startup(
-            secs["tui"], deck, work / "tui-store", sizes["tui_sizes"], sizes["tui_runs"],
-            sizes["list_sizes"][-1], sizes["key_runs"], secs["memory"]))
+        attempt(
+            "listing",
+            lambda: listing.measure(
+                secs["listing"], held, deck, openstack, sizes["list_sizes"], sizes["list_runs"], created
+            ),
+        )
+        attempt(
+            "tui",
+            lambda: tui_bench.measure_startup(
+                secs["tui"],
+                deck,
+                work / "tui-store",
+                sizes["tui_sizes"],
+                sizes["tui_runs"],
+                sizes["list_sizes"][-1],
+                sizes["key_runs"],
+                secs["memory"],
+            ),
+        )
         shutil.rmtree(work / "tui-store", ignore_errors=True)
-        attempt("transfers (Glance) and memory", lambda: transfers.measure_glance(
-            secs["transfers"], secs["memory"], held, deck, work, sizes["transfer"], sizes["big"]))
-        attempt("transfers (local)", lambda: transfers.measure_local(secs["transfers"], deck, work,
-                                                                       sizes["transfer"]))
-        attempt("responsiveness", lambda: responsiveness.measure(
-            secs["responsiveness"], work, sizes["responsive"], sizes["responsive_images"],
-            3.0 if sizes is FULL else 1.0))
-        attempt("terminal traffic", lambda: tui_bench.measure_traffic(
-            secs["traffic"], deck, work / "traffic-store", sizes["traffic_images"], sizes["idle"]))
+        attempt(
+            "transfers (Glance) and memory",
+            lambda: transfers.measure_glance(
+                secs["transfers"], secs["memory"], held, deck, work, sizes["transfer"], sizes["big"]
+            ),
+        )
+        attempt(
+            "transfers (local)",
+            lambda: transfers.measure_local(secs["transfers"], deck, work, sizes["transfer"]),
+        )
+        attempt(
+            "responsiveness",
+            lambda: responsiveness.measure(
+                secs["responsiveness"],
+                work,
+                sizes["responsive"],
+                sizes["responsive_images"],
+                3.0 if sizes is FULL else 1.0,
+            ),
+        )
+        attempt(
+            "terminal traffic",
+            lambda: tui_bench.measure_traffic(
+                secs["traffic"], deck, work / "traffic-store", sizes["traffic_images"], sizes["idle"]
+            ),
+        )
     finally:
         if own_lab:
             running.stop()
@@ -184,8 +275,7 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
     if args.only:
         command += f" --only {','.join(sorted(args.only))}"
         mode = f"partial {mode}"
-    text = report.render(description, list(secs.values()), mode, command,
-                         time.perf_counter() - began, errors)
+    text = report.render(description, list(secs.values()), mode, command, time.perf_counter() - began, errors)
     out.write_text(text)
     print(text)
     print(f"bench: results written to {out}")

@@ -23,11 +23,18 @@ class Tmux:
     def __init__(self, argv: list[str], env: dict[str, str], width: int = 120, height: int = 36) -> None:
         self.socket = f"imagedeck-bench-{os.getpid()}-{next(_SERVERS)}"  # a fresh server each time
         self.name = "bench"
-        keep = {k: v for k, v in env.items()
-                if k in ("PYTHONPATH", "OS_CLIENT_CONFIG_FILE", "HOME", "PATH", "LANG", "LC_ALL")
-                or k.startswith("XDG_")}
-        command = "exec env " + " ".join(shlex.quote(f"{k}={v}") for k, v in keep.items()) + " " + \
-            " ".join(shlex.quote(a) for a in argv)
+        keep = {
+            k: v
+            for k, v in env.items()
+            if k in ("PYTHONPATH", "OS_CLIENT_CONFIG_FILE", "HOME", "PATH", "LANG", "LC_ALL")
+            or k.startswith("XDG_")
+        }
+        command = (
+            "exec env "
+            + " ".join(shlex.quote(f"{k}={v}") for k, v in keep.items())
+            + " "
+            + " ".join(shlex.quote(a) for a in argv)
+        )
         self.started = time.perf_counter()
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
         self.pid = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}").strip())
@@ -63,8 +70,9 @@ class Tmux:
         """The image names in the list's rows on screen (ages and styles ignored)."""
         return [found.group(0) for line in self.list_area() if (found := ROW.search(line))]
 
-    def time_key(self, key: str, done: Callable[[list[str], list[str]], bool] | None = None,
-                 timeout: float = 10) -> float:
+    def time_key(
+        self, key: str, done: Callable[[list[str], list[str]], bool] | None = None, timeout: float = 10
+    ) -> float:
         """Seconds from sending ``key`` until ``done(names_before, names_now)`` holds.
 
         By default: until the names on screen differ. Names, not the raw screen, so that a
@@ -78,8 +86,9 @@ class Tmux:
         while time.perf_counter() < deadline:
             if done(before, self.names()):
                 return time.perf_counter() - start
-        raise BenchError(f"key {key!r} did not change the list on screen in {timeout} s:\n"
-                         + "\n".join(self.screen()))
+        raise BenchError(
+            f"key {key!r} did not change the list on screen in {timeout} s:\n" + "\n".join(self.screen())
+        )
 
     def wait_for(self, text: str, timeout: float = 180, poke: str | None = None) -> None:
         deadline = time.perf_counter() + timeout

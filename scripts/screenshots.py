@@ -84,8 +84,11 @@ async def upload(app: ImageDeckApp, pilot) -> None:
 
     source = Path(tempfile.mkdtemp(prefix="imagedeck-shot-")) / "appliance-1.4.raw"
     source.write_bytes(bytes(3 * 1024 * 1024))
-    app.start_upload(UploadRequest(path=source, fields={
-        "name": "appliance-1.4", "disk_format": "raw", "container_format": "bare"}))
+    app.start_upload(
+        UploadRequest(
+            path=source, fields={"name": "appliance-1.4", "disk_format": "raw", "container_format": "bare"}
+        )
+    )
     for _ in range(500):
         if app.transfers is not None and app.transfers.active_count == 0:
             break

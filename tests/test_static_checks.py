@@ -1,4 +1,4 @@
-"""The type checker and the linter accept the product, with the settings in pyproject.toml.
+"""The type checker, the linter and the formatter accept the tree, with the settings in pyproject.toml.
 
 The core layers are checked strictly there, so a value of the wrong type from outside cannot
 slip through them unnoticed; a finding here names the file and line to fix.
@@ -22,6 +22,13 @@ def test_mypy_finds_no_type_error() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_ruff_finds_nothing_in_the_product() -> None:
-    result = run("ruff", "check", "--no-cache", "--output-format", "concise", "tui")
+def test_ruff_finds_nothing_to_fix() -> None:
+    result = run(
+        "ruff", "check", "--no-cache", "--output-format", "concise", "tui", "tests", "bench", "scripts"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_file_is_formatted() -> None:
+    result = run("ruff", "format", "--no-cache", "--check", "tui", "tests", "bench", "scripts")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -75,8 +75,15 @@ class Action:
         return f"{self.short} ({self.tooltip})" if self.tooltip else self.short
 
     def binding(self) -> Binding:
-        return Binding(self.keys, self.action, self.short, show=self.show, key_display=self.key_display,
-                       tooltip=self.tooltip, id=self.id)
+        return Binding(
+            self.keys,
+            self.action,
+            self.short,
+            show=self.show,
+            key_display=self.key_display,
+            tooltip=self.tooltip,
+            id=self.id,
+        )
 
     def key_list(self, keymap: Mapping[str, str]) -> list[str]:
         """The keys that run this action once the config file's keymap applies."""
@@ -88,65 +95,191 @@ def _a(id: str, scope: str, keys: str, action: str, short: str, **more: object) 
     return Action(id=id, scope=scope, keys=keys, action=action, short=short, **more)  # type: ignore[arg-type]
 
 
-_CONVERT_HELP = ("convert the selected image with qemu-img into a file "
-                 "(default NAME.FORMAT in the current directory)")
-_FILTER_HELP = ("server-side filter: status, visibility, format, member_status, owner, tag, name, protected, "
-                "hidden; `:filter` alone clears")
+_CONVERT_HELP = (
+    "convert the selected image with qemu-img into a file (default NAME.FORMAT in the current directory)"
+)
+_FILTER_HELP = (
+    "server-side filter: status, visibility, format, member_status, owner, tag, name, protected, "
+    "hidden; `:filter` alone clears"
+)
 
 ACTIONS: tuple[Action, ...] = (
     # -- the main screen: panes, loading, and what is done to images --
     _a("main.next_pane", "main", "tab", "next_pane", "Next pane", show=False),
     _a("main.previous_pane", "main", "shift+tab", "previous_pane", "Previous pane", show=False),
     _a("main.back", "main", "escape", "back", "Clear filter, back to list", show=False),
-    _a("main.refresh", "main", "ctrl+r", "reload", "Refresh", show=False,
-       palette=("Refresh", "Reload images and shares from the store"),
-       command=CommandSyntax("refresh", ("refresh", "r", "reload"), "refresh", "reload from the store", 6)),
-    _a("main.filters", "main", "f", "filters", "Filters", show=False,
-       palette=("Structured filters", "Filter by visibility, status, format, member status, tag, size"),
-       command=CommandSyntax("filter", ("filter",), "filter KEY=VALUE …", _FILTER_HELP, 3,
-                             filter_arguments, "command_filter")),
-    _a("main.command", "main", "colon", "command_line", "Command", key_display=":", show=False,
-       palette=("Command line", "Type a : command")),
-    _a("main.upload", "main", "u", "upload", "Upload", writes="upload images",
-       palette=("Upload image", "Upload a local disk image file")),
-    _a("main.import", "main", "i", "import_url", "Import", show=False, writes="import images",
-       palette=("Import from URL", "Create an image from a URL (web-download)")),
+    _a(
+        "main.refresh",
+        "main",
+        "ctrl+r",
+        "reload",
+        "Refresh",
+        show=False,
+        palette=("Refresh", "Reload images and shares from the store"),
+        command=CommandSyntax("refresh", ("refresh", "r", "reload"), "refresh", "reload from the store", 6),
+    ),
+    _a(
+        "main.filters",
+        "main",
+        "f",
+        "filters",
+        "Filters",
+        show=False,
+        palette=("Structured filters", "Filter by visibility, status, format, member status, tag, size"),
+        command=CommandSyntax(
+            "filter", ("filter",), "filter KEY=VALUE …", _FILTER_HELP, 3, filter_arguments, "command_filter"
+        ),
+    ),
+    _a(
+        "main.command",
+        "main",
+        "colon",
+        "command_line",
+        "Command",
+        key_display=":",
+        show=False,
+        palette=("Command line", "Type a : command"),
+    ),
+    _a(
+        "main.upload",
+        "main",
+        "u",
+        "upload",
+        "Upload",
+        writes="upload images",
+        palette=("Upload image", "Upload a local disk image file"),
+    ),
+    _a(
+        "main.import",
+        "main",
+        "i",
+        "import_url",
+        "Import",
+        show=False,
+        writes="import images",
+        palette=("Import from URL", "Create an image from a URL (web-download)"),
+    ),
     _a("main.download", "main", "d", "download", "Download", show=False, on_image=True),
-    _a("main.copy", "main", "C", "copy_image", "Copy", on_image=True,
-       tooltip="to another cloud or store, e.g. the local store as a cache",
-       writes="copy images (a copy writes to the destination)",
-       palette=("Copy image…", "Copy the selected image into another cloud or store (C)")),
-    _a("main.convert", "main", "", "convert_image", "Convert", on_image=True,
-       palette=("Convert image…", "Convert the selected image with qemu-img, to a file or a new image"),
-       command=CommandSyntax("convert", ("convert",), "convert FORMAT [PATH]", _CONVERT_HELP, 4,
-                             convert_arguments, "command_convert")),
+    _a(
+        "main.copy",
+        "main",
+        "C",
+        "copy_image",
+        "Copy",
+        on_image=True,
+        tooltip="to another cloud or store, e.g. the local store as a cache",
+        writes="copy images (a copy writes to the destination)",
+        palette=("Copy image…", "Copy the selected image into another cloud or store (C)"),
+    ),
+    _a(
+        "main.convert",
+        "main",
+        "",
+        "convert_image",
+        "Convert",
+        on_image=True,
+        palette=("Convert image…", "Convert the selected image with qemu-img, to a file or a new image"),
+        command=CommandSyntax(
+            "convert",
+            ("convert",),
+            "convert FORMAT [PATH]",
+            _CONVERT_HELP,
+            4,
+            convert_arguments,
+            "command_convert",
+        ),
+    ),
     _a("main.edit", "main", "e", "edit", "Edit", on_image=True, writes="edit"),
-    _a("main.protect", "main", "p", "toggle_protected", "Protect", show=False, on_image=True,
-       writes="protect or unprotect"),
-    _a("main.visibility", "main", "v", "visibility", "Visibility", show=False, on_image=True,
-       writes="change the visibility of"),
+    _a(
+        "main.protect",
+        "main",
+        "p",
+        "toggle_protected",
+        "Protect",
+        show=False,
+        on_image=True,
+        writes="protect or unprotect",
+    ),
+    _a(
+        "main.visibility",
+        "main",
+        "v",
+        "visibility",
+        "Visibility",
+        show=False,
+        on_image=True,
+        writes="change the visibility of",
+    ),
     _a("main.members", "main", "m", "members", "Members", show=False, on_image=True, writes="share"),
-    _a("main.delete", "main", "delete,ctrl+d", "delete", "Delete", show=False, on_image=True,
-       writes="delete"),
+    _a(
+        "main.delete", "main", "delete,ctrl+d", "delete", "Delete", show=False, on_image=True, writes="delete"
+    ),
     _a("main.copy_id", "main", "y", "copy_id", "Copy id", show=False, on_image=True),
-    _a("main.cloud", "main", "c", "switch_cloud", "Cloud", show=False,
-       palette=("Switch cloud or store", "Pick another cloud from clouds.yaml or the local store"),
-       command=CommandSyntax("cloud", ("cloud",), "cloud NAME",
-                             "switch to a cloud from clouds.yaml (`:cloud local` for the local store)", 1,
-                             one_word("cloud NAME (or :cloud local)"), "command_cloud")),
-    _a("main.shares", "main", "", "focus_sharing", "Shares",
-       palette=("Show shares", "Focus the sharing pane")),
-    _a("main.transfers", "main", "t", "toggle_transfers", "Transfers", show=False,
-       palette=("Toggle transfers", "Show or hide the transfers pane")),
-    _a("main.theme", "main", "", "", "Theme",
-       command=CommandSyntax("theme", ("theme",), "theme NAME", "switch theme", 5, one_word("theme NAME"),
-                             "command_theme")),
+    _a(
+        "main.cloud",
+        "main",
+        "c",
+        "switch_cloud",
+        "Cloud",
+        show=False,
+        palette=("Switch cloud or store", "Pick another cloud from clouds.yaml or the local store"),
+        command=CommandSyntax(
+            "cloud",
+            ("cloud",),
+            "cloud NAME",
+            "switch to a cloud from clouds.yaml (`:cloud local` for the local store)",
+            1,
+            one_word("cloud NAME (or :cloud local)"),
+            "command_cloud",
+        ),
+    ),
+    _a(
+        "main.shares",
+        "main",
+        "",
+        "focus_sharing",
+        "Shares",
+        palette=("Show shares", "Focus the sharing pane"),
+    ),
+    _a(
+        "main.transfers",
+        "main",
+        "t",
+        "toggle_transfers",
+        "Transfers",
+        show=False,
+        palette=("Toggle transfers", "Show or hide the transfers pane"),
+    ),
+    _a(
+        "main.theme",
+        "main",
+        "",
+        "",
+        "Theme",
+        command=CommandSyntax(
+            "theme", ("theme",), "theme NAME", "switch theme", 5, one_word("theme NAME"), "command_theme"
+        ),
+    ),
     # -- global --
-    _a("app.quit", "app", "q", "request_quit", "Quit", palette=("Quit", "Leave imagedeck"),
-       command=CommandSyntax("quit", ("q", "quit", "exit", "q!"), "q", "quit", 8)),
-    _a("app.help", "app", "question_mark", "help", "Help", key_display="?",
-       palette=("Help", "Every key, pane by pane"),
-       command=CommandSyntax("help", ("help", "h", "?"), "help", "show every key", 7)),
+    _a(
+        "app.quit",
+        "app",
+        "q",
+        "request_quit",
+        "Quit",
+        palette=("Quit", "Leave imagedeck"),
+        command=CommandSyntax("quit", ("q", "quit", "exit", "q!"), "q", "quit", 8),
+    ),
+    _a(
+        "app.help",
+        "app",
+        "question_mark",
+        "help",
+        "Help",
+        key_display="?",
+        palette=("Help", "Every key, pane by pane"),
+        command=CommandSyntax("help", ("help", "h", "?"), "help", "show every key", 7),
+    ),
     _a("app.palette", "app", "ctrl+p", "command_palette", "Palette", show=False),
     # -- the image list --
     _a("list.down", "list", "j,down", "cursor(1)", "Down", show=False),
@@ -157,9 +290,22 @@ ACTIONS: tuple[Action, ...] = (
     _a("list.page_up", "list", "pageup", "page(-1)", "Page up", show=False),
     _a("list.open", "list", "enter", "open", "Detail", show=False),
     _a("list.filter", "list", "slash", "filter", "Filter", key_display="/"),
-    _a("list.sort", "list", "s", "cycle_sort", "Sort",
-       command=CommandSyntax("sort", ("sort",), "sort KEY [asc|desc]",
-                             f"sort by one of {', '.join(SORT_KEYS)}", 2, sort_arguments, "command_sort")),
+    _a(
+        "list.sort",
+        "list",
+        "s",
+        "cycle_sort",
+        "Sort",
+        command=CommandSyntax(
+            "sort",
+            ("sort",),
+            "sort KEY [asc|desc]",
+            f"sort by one of {', '.join(SORT_KEYS)}",
+            2,
+            sort_arguments,
+            "command_sort",
+        ),
+    ),
     _a("list.reverse", "list", "S", "reverse_sort", "Reverse", show=False),
     _a("list.columns", "list", "w", "toggle_columns", "Columns", show=False),
     # -- the detail pane --
@@ -174,8 +320,15 @@ ACTIONS: tuple[Action, ...] = (
     _a("sharing.bottom", "sharing", "G,end", "bottom", "Bottom", show=False),
     _a("sharing.accept", "sharing", "a", "answer('accepted')", "Accept", writes="answer shares"),
     _a("sharing.reject", "sharing", "r", "answer('rejected')", "Reject", writes="answer shares"),
-    _a("sharing.undo", "sharing", "z", "answer('pending')", "Undo", tooltip="set back to pending",
-       writes="answer shares"),
+    _a(
+        "sharing.undo",
+        "sharing",
+        "z",
+        "answer('pending')",
+        "Undo",
+        tooltip="set back to pending",
+        writes="answer shares",
+    ),
     _a("sharing.mark", "sharing", "space", "mark", "Mark"),
     _a("sharing.open", "sharing", "enter", "open", "Detail", show=False),
     # -- the transfers pane --

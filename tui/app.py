@@ -78,8 +78,9 @@ class ImageDeckApp(App[int]):
         and never read as markup, so ``[/]`` in a name cannot crash the app. ``markup`` is
         accepted for Textual's own callers and ignored.
         """
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout,
-                       markup=False)
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # -- themes --------------------------------------------------------------------
 
@@ -207,8 +208,10 @@ class ImageDeckApp(App[int]):
                 self.exit()
 
         self.push_screen(
-            ConfirmDialog("Quit imagedeck",
-                          f"{running} transfer(s) still running will be stopped. Quit anyway?",
-                          confirm_label="Quit"),
+            ConfirmDialog(
+                "Quit imagedeck",
+                f"{running} transfer(s) still running will be stopped. Quit anyway?",
+                confirm_label="Quit",
+            ),
             answered,
         )

@@ -34,8 +34,9 @@ class Jobs:
 
     def _manager(self) -> TransferManager:
         if self.manager is None:
-            self.manager = TransferManager(max_running=self._app.settings.max_transfers,
-                                           on_event=self._on_event)
+            self.manager = TransferManager(
+                max_running=self._app.settings.max_transfers, on_event=self._on_event
+            )
         return self.manager
 
     def _on_event(self, progress: TransferProgress) -> None:
@@ -65,8 +66,15 @@ class Jobs:
 
     def start_upload(self, request: UploadRequest) -> None:
         store = self._app.store
-        self._submit(lambda: UploadJob(store, request.path, request.fields,
-                                       allow_unsafe=request.allow_unsafe, force_format=request.force_format))
+        self._submit(
+            lambda: UploadJob(
+                store,
+                request.path,
+                request.fields,
+                allow_unsafe=request.allow_unsafe,
+                force_format=request.force_format,
+            )
+        )
 
     def start_import(self, request: ImportRequest) -> None:
         store = self._app.store
@@ -80,8 +88,9 @@ class Jobs:
             try:
                 destination = await self._destination(destination_target)
             except Exception as exc:  # noqa: BLE001 -- wrong password, unreachable, unknown cloud: say so, go on
-                self._app.notify(describe_error(exc), title="Cannot open the destination", severity="error",
-                                 timeout=8)
+                self._app.notify(
+                    describe_error(exc), title="Cannot open the destination", severity="error", timeout=8
+                )
                 return
             self._submit(lambda: CopyJob(source, image.id, destination, name=name))
 
@@ -101,15 +110,17 @@ class Jobs:
                     self._app.notify(f"{store.label}: {warning}", severity="warning", timeout=8)
         return self.destinations[target]
 
-    def start_convert(self, image: Image, out_format: str, path: Path | None,
-                      name: str | None = None) -> None:
+    def start_convert(
+        self, image: Image, out_format: str, path: Path | None, name: str | None = None
+    ) -> None:
         """Convert into the file ``path`` or, when None, back into this store as image ``name``."""
         store = self._app.store
         if path is not None:
             self._submit(lambda: ConvertJob((store, image.id), out_format, path))
         else:
-            self._submit(lambda: ConvertJob((store, image.id), out_format, store,
-                                            fields=carried_fields(image, name)))
+            self._submit(
+                lambda: ConvertJob((store, image.id), out_format, store, fields=carried_fields(image, name))
+            )
 
     def cancel(self, job_id: str) -> None:
         if self.manager is not None and self.manager.cancel(job_id):

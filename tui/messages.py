@@ -31,5 +31,8 @@ class TransferEvent(Message):
         self.progress = progress
 
     def can_replace(self, message: Message) -> bool:
-        return (isinstance(message, TransferEvent) and message.progress.job_id == self.progress.job_id
-                and not message.progress.finished)
+        return (
+            isinstance(message, TransferEvent)
+            and message.progress.job_id == self.progress.job_id
+            and not message.progress.finished
+        )

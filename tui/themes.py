@@ -158,9 +158,7 @@ def load_themes(dirs: Sequence[Path]) -> tuple[list[Theme], list[str]]:
     errors: list[str] = []
     for directory in dirs:
         try:
-            files = sorted(
-                p for p in Path(directory).iterdir() if p.suffix in (".yaml", ".yml")
-            )
+            files = sorted(p for p in Path(directory).iterdir() if p.suffix in (".yaml", ".yml"))
         except FileNotFoundError:
             continue
         except OSError as exc:

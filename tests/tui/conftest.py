@@ -9,17 +9,17 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tui_support import DEMO_PROJECT, fixed_clock, record_notes
 
 from tui.app import ImageDeckApp
 from tui.config import Settings
 from tui.formats import overriding
 from tui.stores import local_catalog
 from tui.stores.local import LocalStore
+from tui_support import DEMO_PROJECT, fixed_clock, record_notes
 
 OTHER_PROJECTS = ("research", "ops")
 KIB = 1024
@@ -50,31 +50,114 @@ def _os(distro: str, version: str) -> dict[str, str]:
 
 #: Like the demo: own images, public ones, and shares in every state, in both directions.
 CATALOG = (
-    Sample("ubuntu-24.04-server", "ops", "qcow2", 640 * KIB, visibility="public",
-           tags=("lts", "cloud-init"), properties=_os("ubuntu", "24.04"), min_disk=4, min_ram=1024),
-    Sample("debian-12-genericcloud", "ops", "qcow2", 512 * KIB, visibility="public",
-           tags=("cloud-init",), properties=_os("debian", "12"), protected=True),
-    Sample("cirros-0.6.2", "demo", "qcow2", 96 * KIB, visibility="private", tags=("test", "tiny"),
-           properties=_os("cirros", "0.6.2"), min_ram=64),
-    Sample("demo-app-golden", "demo", "qcow2", 768 * KIB, tags=("golden",),
-           properties=_os("ubuntu", "24.04") | {"app_version": "2.3.1"}, min_disk=8, min_ram=2048,
-           shares={"research": "pending", "ops": "accepted"}),
-    Sample("centos-stream-9", "demo", "raw", 384 * KIB, visibility="private", tags=("cloud-init",),
-           properties=_os("centos", "9"), min_disk=10),
-    Sample("legacy-appliance", "demo", "vmdk", 256 * KIB, visibility="private",
-           properties={"hw_disk_bus": "scsi", "vmware_adaptertype": "lsiLogic"}, deactivated=True),
+    Sample(
+        "ubuntu-24.04-server",
+        "ops",
+        "qcow2",
+        640 * KIB,
+        visibility="public",
+        tags=("lts", "cloud-init"),
+        properties=_os("ubuntu", "24.04"),
+        min_disk=4,
+        min_ram=1024,
+    ),
+    Sample(
+        "debian-12-genericcloud",
+        "ops",
+        "qcow2",
+        512 * KIB,
+        visibility="public",
+        tags=("cloud-init",),
+        properties=_os("debian", "12"),
+        protected=True,
+    ),
+    Sample(
+        "cirros-0.6.2",
+        "demo",
+        "qcow2",
+        96 * KIB,
+        visibility="private",
+        tags=("test", "tiny"),
+        properties=_os("cirros", "0.6.2"),
+        min_ram=64,
+    ),
+    Sample(
+        "demo-app-golden",
+        "demo",
+        "qcow2",
+        768 * KIB,
+        tags=("golden",),
+        properties=_os("ubuntu", "24.04") | {"app_version": "2.3.1"},
+        min_disk=8,
+        min_ram=2048,
+        shares={"research": "pending", "ops": "accepted"},
+    ),
+    Sample(
+        "centos-stream-9",
+        "demo",
+        "raw",
+        384 * KIB,
+        visibility="private",
+        tags=("cloud-init",),
+        properties=_os("centos", "9"),
+        min_disk=10,
+    ),
+    Sample(
+        "legacy-appliance",
+        "demo",
+        "vmdk",
+        256 * KIB,
+        visibility="private",
+        properties={"hw_disk_bus": "scsi", "vmware_adaptertype": "lsiLogic"},
+        deactivated=True,
+    ),
     Sample("build-in-progress", "demo", "qcow2", 0, visibility="private", tags=("wip",), queued=True),
-    Sample("windows-server-2022-eval", "research", "vhdx", 896 * KIB, tags=("eval",),
-           properties={"os_distro": "windows", "os_type": "windows"}, min_disk=40, min_ram=4096,
-           shares={"demo": "pending"}),
-    Sample("fedora-40-cloud", "research", "raw", 448 * KIB, tags=("cloud-init",),
-           properties=_os("fedora", "40"), shares={"demo": "pending"}),
-    Sample("alpine-3.20-virt", "ops", "iso", 320 * KIB, tags=("installer",),
-           properties=_os("alpine", "3.20"), shares={"demo": "pending"}),
-    Sample("rocky-9-genericcloud", "research", "vmdk", 576 * KIB, tags=("cloud-init",),
-           properties=_os("rocky", "9"), shares={"demo": "accepted"}),
-    Sample("freebsd-14.1", "ops", "vdi", 352 * KIB, properties=_os("freebsd", "14.1"),
-           shares={"demo": "rejected"}),
+    Sample(
+        "windows-server-2022-eval",
+        "research",
+        "vhdx",
+        896 * KIB,
+        tags=("eval",),
+        properties={"os_distro": "windows", "os_type": "windows"},
+        min_disk=40,
+        min_ram=4096,
+        shares={"demo": "pending"},
+    ),
+    Sample(
+        "fedora-40-cloud",
+        "research",
+        "raw",
+        448 * KIB,
+        tags=("cloud-init",),
+        properties=_os("fedora", "40"),
+        shares={"demo": "pending"},
+    ),
+    Sample(
+        "alpine-3.20-virt",
+        "ops",
+        "iso",
+        320 * KIB,
+        tags=("installer",),
+        properties=_os("alpine", "3.20"),
+        shares={"demo": "pending"},
+    ),
+    Sample(
+        "rocky-9-genericcloud",
+        "research",
+        "vmdk",
+        576 * KIB,
+        tags=("cloud-init",),
+        properties=_os("rocky", "9"),
+        shares={"demo": "accepted"},
+    ),
+    Sample(
+        "freebsd-14.1",
+        "ops",
+        "vdi",
+        352 * KIB,
+        properties=_os("freebsd", "14.1"),
+        shares={"demo": "rejected"},
+    ),
 )
 
 
@@ -85,7 +168,7 @@ def sample_bytes(sample: Sample) -> bytes:
 
 
 #: Catalog times start here and advance 37 minutes per write.
-FIRST_STAMP = datetime(2026, 5, 20, 8, 0, 0, tzinfo=timezone.utc)
+FIRST_STAMP = datetime(2026, 5, 20, 8, 0, 0, tzinfo=UTC)
 
 
 def image_id(name: str) -> str:
@@ -133,11 +216,16 @@ async def seed(path: Path, samples: tuple[Sample, ...] = CATALOG) -> None:
         for sample in samples:
             owner = stores[sample.owner]
             fields = {
-                "id": image_id(sample.name), "name": sample.name,
-                "disk_format": sample.disk_format, "container_format": "bare",
-                "visibility": sample.visibility, "min_disk": sample.min_disk,
-                "min_ram": sample.min_ram, "tags": list(sample.tags),
-                "protected": sample.protected, **sample.properties,
+                "id": image_id(sample.name),
+                "name": sample.name,
+                "disk_format": sample.disk_format,
+                "container_format": "bare",
+                "visibility": sample.visibility,
+                "min_disk": sample.min_disk,
+                "min_ram": sample.min_ram,
+                "tags": list(sample.tags),
+                "protected": sample.protected,
+                **sample.properties,
             }
             image = await owner.create_image(fields)
             if not sample.queued:

@@ -27,23 +27,23 @@ SCHEMA = Schema(import_methods=("glance-direct", "web-download"))
 
 def sample_image(**changes: Any) -> Image:
     """A queued-then-active qcow2 image owned by project alpha."""
-    values: dict[str, Any] = dict(
-        id=IMAGE_ID,
-        name="jammy-server",
-        status="active",
-        disk_format="qcow2",
-        container_format="bare",
-        size=629_145_600,
-        virtual_size=2_361_393_152,
-        visibility="shared",
-        owner="alpha",
-        min_disk=3,
-        min_ram=512,
-        tags=["ubuntu", "lts"],
-        created_at="2026-11-01T10:00:00Z",
-        updated_at="2026-11-02T10:00:00Z",
-        properties={"architecture": "x86_64", "os_distro": "ubuntu"},
-    )
+    values: dict[str, Any] = {
+        "id": IMAGE_ID,
+        "name": "jammy-server",
+        "status": "active",
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "size": 629_145_600,
+        "virtual_size": 2_361_393_152,
+        "visibility": "shared",
+        "owner": "alpha",
+        "min_disk": 3,
+        "min_ram": 512,
+        "tags": ["ubuntu", "lts"],
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-02T10:00:00Z",
+        "properties": {"architecture": "x86_64", "os_distro": "ubuntu"},
+    }
     values.update(changes)
     return Image(**values)
 
@@ -60,18 +60,18 @@ def transfer(job_id: str, **changes: Any) -> TransferProgress:
 
     ``kind`` and ``state`` may be given as plain strings.
     """
-    values: dict[str, Any] = dict(
-        job_id=job_id,
-        kind="upload",
-        state="running",
-        source="/srv/images/jammy-server.qcow2",
-        destination="local:jammy-server",
-        total=1_073_741_824,
-        done=268_435_456,
-        rate=44_040_192.0,
-        eta=18.0,
-        message=None,
-    )
+    values: dict[str, Any] = {
+        "job_id": job_id,
+        "kind": "upload",
+        "state": "running",
+        "source": "/srv/images/jammy-server.qcow2",
+        "destination": "local:jammy-server",
+        "total": 1_073_741_824,
+        "done": 268_435_456,
+        "rate": 44_040_192.0,
+        "eta": 18.0,
+        "message": None,
+    }
     values.update(changes)
     values["kind"] = TransferKind(values["kind"])
     values["state"] = TransferState(values["state"])
@@ -153,7 +153,23 @@ def qcow2_file(path: Path, virtual_size: int = 10 * 1024**3, backing: str | None
     l1_size = -(-virtual_size // (0x10000 * 0x2000))  # one L1 entry maps 8192 clusters of 64 KiB
     header = b"QFI\xfb" + struct.pack(
         ">IQIIQIIQQIIQQQQII",
-        3, backing_offset, backing_size, 16, virtual_size, 0, l1_size, 0x20000, 0x10000, 1, 0, 0, 0, 0, 0, 4, 104,
+        3,
+        backing_offset,
+        backing_size,
+        16,
+        virtual_size,
+        0,
+        l1_size,
+        0x20000,
+        0x10000,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        4,
+        104,
     )
     data = bytearray(header.ljust(0x30000, b"\0"))
     if backing:

@@ -70,21 +70,34 @@ async def seed_hostile(path: Path) -> None:
     (pending, with hostile member ids beside), plus a protected hostile image of ``beta``'s own."""
     stores = {name: LocalStore(path, name, admin=True) for name in (ME, OTHER, EVIL_PROJECT)}
     try:
-        for n, (key, name) in enumerate(NAMES.items()):
+        for n, (_key, name) in enumerate(NAMES.items()):
             owner = stores[EVIL_PROJECT if n % 2 else OTHER]
-            image = await owner.create_image({
-                "name": name, "disk_format": "raw", "container_format": "bare", "visibility": "shared",
-                "tags": HOSTILE_TAGS, **hostile_properties(),
-            })
+            image = await owner.create_image(
+                {
+                    "name": name,
+                    "disk_format": "raw",
+                    "container_format": "bare",
+                    "visibility": "shared",
+                    "tags": HOSTILE_TAGS,
+                    **hostile_properties(),
+                }
+            )
             await owner.upload(image.id, _data(), 4096)
             await owner.add_member(image.id, ME)
             await owner.add_member(image.id, f"m{TITLE}[/]")
         mine = stores[ME]
         for name in (NAMES["close"], NAMES["title"], NAMES["link"]):
-            image = await mine.create_image({
-                "name": name, "disk_format": "raw", "container_format": "bare", "visibility": "shared",
-                "protected": True, "tags": HOSTILE_TAGS, **hostile_properties(),
-            })
+            image = await mine.create_image(
+                {
+                    "name": name,
+                    "disk_format": "raw",
+                    "container_format": "bare",
+                    "visibility": "shared",
+                    "protected": True,
+                    "tags": HOSTILE_TAGS,
+                    **hostile_properties(),
+                }
+            )
             await mine.upload(image.id, _data(), 4096)
             await mine.add_member(image.id, f"m{CLIPBOARD}[/]")
     finally:

@@ -22,13 +22,25 @@ from tui_support import loaded, notes, palette_offers, select, wait_for
 
 #: The class whose BINDINGS hold each scope, and whose methods run its actions.
 OWNERS: dict[str, type] = {
-    "app": ImageDeckApp, "main": MainScreen, "list": ImageList, "detail": DetailPane,
-    "sharing": SharingPane, "transfers": TransfersPane, "command_line": CommandLine,
-    "filter_line": FilterLine, "help": HelpScreen, "unreachable": UnreachableScreen,
-    "dialog": base.Dialog, "confirm": confirm.ConfirmDialog, "members": members.MembersDialog,
-    "members_list": members.MembersList, "filters": filters.FilterDialog,
+    "app": ImageDeckApp,
+    "main": MainScreen,
+    "list": ImageList,
+    "detail": DetailPane,
+    "sharing": SharingPane,
+    "transfers": TransfersPane,
+    "command_line": CommandLine,
+    "filter_line": FilterLine,
+    "help": HelpScreen,
+    "unreachable": UnreachableScreen,
+    "dialog": base.Dialog,
+    "confirm": confirm.ConfirmDialog,
+    "members": members.MembersDialog,
+    "members_list": members.MembersList,
+    "filters": filters.FilterDialog,
     "import": import_url.ImportUrlDialog,
-    "upload": upload.UploadDialog, "edit": edit_image.EditImageDialog, "copy": copy.CopyDialog,
+    "upload": upload.UploadDialog,
+    "edit": edit_image.EditImageDialog,
+    "copy": copy.CopyDialog,
     "convert": convert.ConvertDialog,
 }
 
@@ -63,7 +75,15 @@ def test_every_binding_of_the_app_comes_from_the_registry() -> None:
 def test_commands_parse_through_the_table_and_name_their_syntax() -> None:
     base_query = ImageQuery()
     assert [e.command.usage.split()[0] for e in commands() if e.command] == [
-        "cloud", "sort", "filter", "convert", "theme", "refresh", "help", "q"]
+        "cloud",
+        "sort",
+        "filter",
+        "convert",
+        "theme",
+        "refresh",
+        "help",
+        "q",
+    ]
     for entry in commands():
         assert entry.command is not None
         for word in entry.command.words:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dialog_fixtures import DialogHost
-
 from tui.dialogs import LOCAL_STORE, CloudPickerDialog, ConfirmDialog, VisibilityDialog
 
 

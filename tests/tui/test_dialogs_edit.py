@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialog_fixtures import SCHEMA, DialogHost, sample_image
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
+from dialog_fixtures import SCHEMA, DialogHost, sample_image
 from tui.dialogs import EditImageDialog
 from tui.dialogs.changes import describe
 from tui.model import Change, ChangeOp, Schema
@@ -121,7 +121,9 @@ async def test_apply_through_a_real_store_shows_its_error_in_place(tmp_path: Pat
     store = LocalStore(tmp_path / "store", "alpha")
     await store.open()
     try:
-        image = await store.create_image({"name": "edit-me", "disk_format": "raw", "container_format": "bare"})
+        image = await store.create_image(
+            {"name": "edit-me", "disk_format": "raw", "container_format": "bare"}
+        )
         other = await store.create_image({"name": "other", "disk_format": "raw", "container_format": "bare"})
         current = {"id": image.id}
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from dialog_fixtures import DialogHost
 from textual.widgets import Input, Select
 
+from dialog_fixtures import DialogHost
 from tui.dialogs import FilterDialog
 from tui.dialogs.fields import FieldError, parse_size
 from tui.model import ImageQuery, SortKey

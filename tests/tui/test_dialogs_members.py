@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialog_fixtures import MEMBERS, DialogHost, sample_image
 from textual.widgets import OptionList
 
+from dialog_fixtures import MEMBERS, DialogHost, sample_image
 from tui.dialogs import MembersDialog, MembersResult
 
 
@@ -24,9 +24,7 @@ async def test_members_listed_with_status_and_input_focused() -> None:
             ["delta", "rejected"],
         ]
         members = app.screen.query_one(OptionList)
-        styles = [
-            {span.style for span in members.get_option_at_index(i).prompt.spans} for i in range(3)
-        ]
+        styles = [{span.style for span in members.get_option_at_index(i).prompt.spans} for i in range(3)]
         assert styles == [{"$share-accepted"}, {"$share-pending"}, {"$share-rejected"}]
 
 

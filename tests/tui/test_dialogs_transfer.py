@@ -6,9 +6,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from dialog_fixtures import SCHEMA, DialogHost, sample_image
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
+from dialog_fixtures import SCHEMA, DialogHost, sample_image
 from tui.dialogs import (
     DownloadDialog,
     ImportRequest,

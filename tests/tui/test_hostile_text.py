@@ -12,6 +12,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Input
+
 from hostile_support import (
     EVIL_PROJECT,
     ME,
@@ -20,17 +25,12 @@ from hostile_support import (
     offending_lines,
     seed_hostile,
 )
-from textual.app import App
-from textual.geometry import Region
-from textual.strip import Strip
-from textual.widgets import Input
-from tui_support import fixed_clock, loaded, wait_for
-
 from tui.app import ImageDeckApp
 from tui.config import Settings
 from tui.dialogs import MembersDialog
 from tui.model import ImageQuery, Invalid, visible
 from tui.stores.local import LocalStore
+from tui_support import fixed_clock, loaded, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,11 +39,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def hostile_settings(tmp_path: Path) -> Settings:
     path = tmp_path / "store"
     asyncio.run(seed_hostile(path))
-    return Settings(store_path=path, cloud=None, project=ME, themes_dir=tmp_path / "themes", token_cache=False)
+    return Settings(
+        store_path=path, cloud=None, project=ME, themes_dir=tmp_path / "themes", token_cache=False
+    )
 
 
 def hostile_app(settings: Settings) -> ImageDeckApp:
-    return ImageDeckApp(settings, LocalStore(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    return ImageDeckApp(
+        settings, LocalStore(settings.store_path, settings.project), clock=fixed_clock, environ={}
+    )
 
 
 def strips(app: ImageDeckApp) -> list[Strip]:
@@ -153,11 +157,16 @@ async def test_dialogs_show_hostile_names_as_text(hostile_settings: Settings, ke
         await pilot.pause()
         assert_safe(app)
         if key != "v":
-            assert "\\x1b]8;;https://evil" in screen_text(app) or "\\x1b]8;;https://evil" in app.screen.border_title
+            assert (
+                "\\x1b]8;;https://evil" in screen_text(app)
+                or "\\x1b]8;;https://evil" in app.screen.border_title
+            )
 
 
 @pytest.mark.parametrize("name", ["close", "link", "title"])
-async def test_the_download_dialog_titles_a_hostile_name_as_text(hostile_settings: Settings, name: str) -> None:
+async def test_the_download_dialog_titles_a_hostile_name_as_text(
+    hostile_settings: Settings, name: str
+) -> None:
     app = hostile_app(hostile_settings)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(app, pilot)
@@ -230,9 +239,13 @@ class LookingUpStore(LocalStore):
         raise Invalid(f"no project named {name_or_id!r} is visible to you")
 
 
-async def test_members_refuses_unknown_and_garbage_projects_and_adds_nothing(hostile_settings: Settings) -> None:
+async def test_members_refuses_unknown_and_garbage_projects_and_adds_nothing(
+    hostile_settings: Settings,
+) -> None:
     settings = hostile_settings
-    app = ImageDeckApp(settings, LookingUpStore(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    app = ImageDeckApp(
+        settings, LookingUpStore(settings.store_path, settings.project), clock=fixed_clock, environ={}
+    )
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await loaded(app, pilot)
         image = next(i for i in app.screen.image_list.images if i.name == NAMES["close"])

@@ -10,7 +10,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tui_support import DEMO_PROJECT, image_named, loaded, notes, palette_offers, select, wait_for
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
@@ -23,16 +22,31 @@ from tui.stores.clouds import cloud_names
 from tui.stores.local import LocalStore
 from tui.transfers import TransferState, carried_fields
 from tui.transfers.convert import INSTALL_HINT
+from tui_support import DEMO_PROJECT, image_named, loaded, notes, palette_offers, select, wait_for
 
 #: What a copy must carry over from its source.
-CARRIED = ("name", "disk_format", "container_format", "min_disk", "min_ram", "size", "checksum",
-           "os_hash_algo", "os_hash_value")
+CARRIED = (
+    "name",
+    "disk_format",
+    "container_format",
+    "min_disk",
+    "min_ram",
+    "size",
+    "checksum",
+    "os_hash_algo",
+    "os_hash_value",
+)
 
 
 async def finished_job(app: ImageDeckApp, pilot):  # type: ignore[no-untyped-def]
     """The one transfer the test started, once it has ended."""
-    await wait_for(lambda: app.transfers is not None and app.transfers.jobs()
-                   and app.transfers.jobs()[-1].state.finished, pilot, timeout=30)
+    await wait_for(
+        lambda: (
+            app.transfers is not None and app.transfers.jobs() and app.transfers.jobs()[-1].state.finished
+        ),
+        pilot,
+        timeout=30,
+    )
     await pilot.pause()
     return app.transfers.jobs()[-1]
 
@@ -136,16 +150,22 @@ async def test_an_unreachable_destination_cloud_is_a_notification(
         "      project_domain_name: Default\n"
     )
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(clouds))
-    app = ImageDeckApp(settings, LocalStore(settings.store_path, DEMO_PROJECT),
-                       environ={"OS_CLIENT_CONFIG_FILE": str(clouds)})
+    app = ImageDeckApp(
+        settings,
+        LocalStore(settings.store_path, DEMO_PROJECT),
+        environ={"OS_CLIENT_CONFIG_FILE": str(clouds)},
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         await select(app, pilot, "cirros-0.6.2")
         await pilot.press("C")
         await wait_for(lambda: isinstance(app.screen, CopyDialog), pilot)
         await pilot.press("enter")  # the only destination: cloud nowhere
-        await wait_for(lambda: any("cannot reach Keystone at http://127.0.0.1:9/v3" in n for n in notes(app)),
-                       pilot, timeout=30)
+        await wait_for(
+            lambda: any("cannot reach Keystone at http://127.0.0.1:9/v3" in n for n in notes(app)),
+            pilot,
+            timeout=30,
+        )
         assert app.transfers is None
         await pilot.press("j")
         assert app.screen.image_list.current.name != "cirros-0.6.2"
@@ -177,7 +197,10 @@ async def test_convert_with_a_bad_format_names_the_good_ones(make_app, tmp_path:
         await loaded(app, pilot)
         await select(app, pilot, "centos-stream-9")
         await pilot.press("colon", *f"convert qcow3 {tmp_path}", "enter")
-        await wait_for(lambda: any("cannot convert to 'qcow3': choose one of qcow2, raw, vmdk" in n for n in notes(app)), pilot)
+        await wait_for(
+            lambda: any("cannot convert to 'qcow3': choose one of qcow2, raw, vmdk" in n for n in notes(app)),
+            pilot,
+        )
         await pilot.press("colon", *"convert", "enter")
         await wait_for(lambda: any("usage: :convert FORMAT [PATH]" in n for n in notes(app)), pilot)
         assert app.transfers is None and list(tmp_path.glob("centos*")) == []
@@ -228,7 +251,9 @@ async def test_palette_converts_back_into_this_store(make_app) -> None:
         await pilot.press("ctrl+s")
         job = await finished_job(app, pilot)
         assert job.state == TransferState.DONE, job.message
-        await wait_for(lambda: any(i.name == "cirros-0.6.2-vmdk" for i in app.screen.image_list.images), pilot)
+        await wait_for(
+            lambda: any(i.name == "cirros-0.6.2-vmdk" for i in app.screen.image_list.images), pilot
+        )
         converted = image_named(app, "cirros-0.6.2-vmdk")
         assert converted.disk_format == "vmdk" and converted.status == "active"
         assert converted.properties == source.properties and converted.min_ram == source.min_ram
@@ -275,8 +300,9 @@ async def test_help_and_footer_list_the_new_keys(make_app) -> None:
 def lab_app(settings, store, lab) -> ImageDeckApp:  # type: ignore[no-untyped-def]
     from tui_support import fixed_clock
 
-    return ImageDeckApp(settings, store, clock=fixed_clock,
-                        environ={"OS_CLIENT_CONFIG_FILE": str(lab.clouds_yaml)})
+    return ImageDeckApp(
+        settings, store, clock=fixed_clock, environ={"OS_CLIENT_CONFIG_FILE": str(lab.clouds_yaml)}
+    )
 
 
 async def delete_from_lab(lab, image_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -288,9 +314,7 @@ async def delete_from_lab(lab, image_id: str) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.lab
-async def test_copy_from_the_local_store_into_a_cloud(
-    settings, lab, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_copy_from_the_local_store_into_a_cloud(settings, lab, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     app = lab_app(settings, LocalStore(settings.store_path, DEMO_PROJECT), lab)
     copied: list[str] = []
@@ -327,8 +351,14 @@ async def test_C_enter_caches_a_cloud_image_in_the_local_store(
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     data = b"imagedeck cache test " * 4096
     async with GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as store:
-        created = await store.create_image({"name": f"tui-cache-{tmp_path.name}", "disk_format": "raw",
-                                            "container_format": "bare", "os_distro": "cirros"})
+        created = await store.create_image(
+            {
+                "name": f"tui-cache-{tmp_path.name}",
+                "disk_format": "raw",
+                "container_format": "bare",
+                "os_distro": "cirros",
+            }
+        )
 
         async def chunks():  # type: ignore[no-untyped-def]
             yield data

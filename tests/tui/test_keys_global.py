@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_support import fixed_clock, loaded, notes, palette_offers, wait_for
-
-from tui.app import ImageDeckApp
 from tui.actions import parse_command
+from tui.app import ImageDeckApp
 from tui.model import ImageQuery, Invalid, Unavailable
 from tui.screens.help import HelpScreen
 from tui.screens.unreachable import UnreachableScreen
 from tui.stores.local import LocalStore
+from tui_support import fixed_clock, loaded, notes, palette_offers, wait_for
 
 
 async def test_question_mark_lists_every_binding(make_app) -> None:
@@ -21,8 +20,21 @@ async def test_question_mark_lists_every_binding(make_app) -> None:
         await pilot.press("question_mark")
         await wait_for(lambda: isinstance(app.screen, HelpScreen), pilot)
         text = "\n".join(f"{keys} {what}" for keys, what in app.screen.rows)
-        for words in ("Accept", "Reject", "Undo", "Mark", "Copy id", "Delete", "Upload",
-                      "Filters", "Sort", "Reverse", "Cancel transfer", ":sort KEY", ":cloud NAME"):
+        for words in (
+            "Accept",
+            "Reject",
+            "Undo",
+            "Mark",
+            "Copy id",
+            "Delete",
+            "Upload",
+            "Filters",
+            "Sort",
+            "Reverse",
+            "Cancel transfer",
+            ":sort KEY",
+            ":cloud NAME",
+        ):
             assert words in text, words
         await pilot.press("escape")
         await pilot.pause()
@@ -107,14 +119,18 @@ async def test_q_asks_when_transfers_run(settings, tmp_path: Path) -> None:
         async def upload(self, image_id, data, size=None):
             await asyncio.Event().wait()
 
-    app = ImageDeckApp(settings, StalledStore(settings.store_path, settings.project),
-                       clock=fixed_clock, environ={})
+    app = ImageDeckApp(
+        settings, StalledStore(settings.store_path, settings.project), clock=fixed_clock, environ={}
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         source = tmp_path / "disk.raw"
         source.write_bytes(bytes(4096))
-        app.jobs.start_upload(UploadRequest(path=source, fields={"name": "stalled", "disk_format": "raw",
-                                                            "container_format": "bare"}))
+        app.jobs.start_upload(
+            UploadRequest(
+                path=source, fields={"name": "stalled", "disk_format": "raw", "container_format": "bare"}
+            )
+        )
         await wait_for(lambda: app.jobs.running == 1, pilot)
         await pilot.press("q")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
@@ -237,8 +253,12 @@ async def test_unreachable_store_offers_another_store(tmp_path: Path, settings) 
         async def open(self) -> None:
             raise Unavailable("cannot reach https://glance.example:9292 (timed out)")
 
-    app = ImageDeckApp(settings.replace(cloud=None), DownStore(settings.store_path, settings.project),
-                       clock=fixed_clock, environ={})
+    app = ImageDeckApp(
+        settings.replace(cloud=None),
+        DownStore(settings.store_path, settings.project),
+        clock=fixed_clock,
+        environ={},
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
         await pilot.press("c")
@@ -257,7 +277,9 @@ async def test_unreachable_quit(settings) -> None:
         async def open(self) -> None:
             raise Unavailable("cannot reach the cloud")
 
-    app = ImageDeckApp(settings, DownStore(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    app = ImageDeckApp(
+        settings, DownStore(settings.store_path, settings.project), clock=fixed_clock, environ={}
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
         await pilot.press("q")

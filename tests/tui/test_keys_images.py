@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tui_support import image_named, loaded, notes, select, wait_for
-
 from tui.dialogs import (
     CloudPickerDialog,
     ConfirmDialog,
@@ -14,6 +12,7 @@ from tui.dialogs import (
     VisibilityDialog,
 )
 from tui.model import NotFound
+from tui_support import image_named, loaded, notes, select, wait_for
 
 
 async def test_y_copies_the_id(make_app) -> None:
@@ -46,8 +45,10 @@ async def test_not_owner_is_told_why(make_app) -> None:
         await select(app, pilot, "ubuntu-24.04-server")  # owned by ops
         for count, key in enumerate(("p", "e", "v", "m", "delete"), start=1):
             await pilot.press(key)
-            await wait_for(lambda count=count: sum("Only the owner project (ops)" in n for n in notes(app)) == count,
-                           pilot)
+            await wait_for(
+                lambda count=count: sum("Only the owner project (ops)" in n for n in notes(app)) == count,
+                pilot,
+            )
             assert app.screen is not None and not isinstance(app.screen, (ConfirmDialog, EditImageDialog))
 
 
@@ -141,8 +142,13 @@ async def test_m_adds_a_member(make_app) -> None:
         async def members() -> set[str]:
             return {m.member_id for m in await app.store.list_members(image.id)}
 
-        await wait_for(lambda: app.screen.detail.members is not None
-                       and {m.member_id for m in app.screen.detail.members} == {"research", "qa"}, pilot)
+        await wait_for(
+            lambda: (
+                app.screen.detail.members is not None
+                and {m.member_id for m in app.screen.detail.members} == {"research", "qa"}
+            ),
+            pilot,
+        )
         assert await members() == {"research", "qa"}
 
 
@@ -168,7 +174,9 @@ async def test_d_download_f_filters_c_cloud_open_dialogs(make_app) -> None:
         from tui.model import ImageQuery
 
         app.screen.dismiss(ImageQuery(disk_format=("raw",)))
-        await wait_for(lambda: app.screen.all_loaded and app.screen.image_query.disk_format == ("raw",), pilot)
+        await wait_for(
+            lambda: app.screen.all_loaded and app.screen.image_query.disk_format == ("raw",), pilot
+        )
         await wait_for(lambda: {i.disk_format for i in app.screen.image_list.images} == {"raw"}, pilot)
         await pilot.press("c")
         await wait_for(lambda: isinstance(app.screen, CloudPickerDialog), pilot)
@@ -191,11 +199,10 @@ async def test_download_runs_as_a_transfer(make_app, tmp_path) -> None:
 
 
 async def test_members_that_fail_to_load_say_so_in_the_detail_pane(settings) -> None:
-    from tui_support import fixed_clock
-
     from tui.app import ImageDeckApp
     from tui.model import Unavailable
     from tui.stores.local import LocalStore
+    from tui_support import fixed_clock
 
     class MembersDown(LocalStore):
         """Fault injection: the member list does not answer."""
@@ -203,7 +210,9 @@ async def test_members_that_fail_to_load_say_so_in_the_detail_pane(settings) -> 
         async def list_members(self, image_id: str):  # type: ignore[no-untyped-def]
             raise Unavailable("cannot reach the image service (timed out)")
 
-    app = ImageDeckApp(settings, MembersDown(settings.store_path, settings.project), clock=fixed_clock, environ={})
+    app = ImageDeckApp(
+        settings, MembersDown(settings.store_path, settings.project), clock=fixed_clock, environ={}
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
         await select(app, pilot, "demo-app-golden")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tui_support import loaded, notes, wait_for
-
 from tui.model import ImageQuery
+from tui_support import loaded, notes, wait_for
 
 
 async def focus_sharing(app, pilot) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tui_support import fixed_clock, image_named, loaded, notes, select, wait_for
-
 from tui.app import ImageDeckApp
 from tui.dialogs import ImportUrlDialog, UploadDialog
 from tui.formats import overriding
 from tui.model import Forbidden
 from tui.stores.local import LocalStore
+from tui_support import fixed_clock, image_named, loaded, notes, select, wait_for
 
 
 class RefusingStore(LocalStore):
@@ -89,11 +88,19 @@ async def test_upload_request_becomes_an_image(make_app, tmp_path) -> None:
         await loaded(app, pilot)
         source = tmp_path / "disk.raw"
         source.write_bytes(bytes(64 * 1024))
-        app.jobs.start_upload(UploadRequest(path=source, fields={
-            "name": "fresh-upload", "disk_format": "raw", "container_format": "bare"}))
+        app.jobs.start_upload(
+            UploadRequest(
+                path=source, fields={"name": "fresh-upload", "disk_format": "raw", "container_format": "bare"}
+            )
+        )
         await wait_for(lambda: app.screen.query_one("#transfers").display, pilot)
-        await wait_for(lambda: any(i.name == "fresh-upload" and i.status == "active"
-                                   for i in app.screen.image_list.images), pilot, timeout=20)
+        await wait_for(
+            lambda: any(
+                i.name == "fresh-upload" and i.status == "active" for i in app.screen.image_list.images
+            ),
+            pilot,
+            timeout=20,
+        )
 
 
 async def test_a_failed_import_is_reported(make_app) -> None:
@@ -102,11 +109,17 @@ async def test_a_failed_import_is_reported(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(app, pilot)
-        app.jobs.start_import(ImportRequest(url="http://127.0.0.1:9/disk.qcow2",  # nothing listens
-                                       fields={"name": "from-url", "disk_format": "qcow2",
-                                               "container_format": "bare"}))
-        await wait_for(lambda: any("cannot fetch http://127.0.0.1:9/disk.qcow2" in n for n in notes(app)),
-                       pilot, timeout=20)
+        app.jobs.start_import(
+            ImportRequest(
+                url="http://127.0.0.1:9/disk.qcow2",  # nothing listens
+                fields={"name": "from-url", "disk_format": "qcow2", "container_format": "bare"},
+            )
+        )
+        await wait_for(
+            lambda: any("cannot fetch http://127.0.0.1:9/disk.qcow2" in n for n in notes(app)),
+            pilot,
+            timeout=20,
+        )
         assert app.is_running and not any(i.name == "from-url" for i in app.screen.image_list.images)
         pane = app.screen.query_one("#transfers")
         assert pane.display and pane.job_ids

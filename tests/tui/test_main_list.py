@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-from tui_support import DEMO_PROJECT, loaded, notes, select, wait_for
 
 from tui.stores.local import LocalStore
 from tui.widgets.columns import age, short_size
+from tui_support import DEMO_PROJECT, loaded, notes, select, wait_for
 
 
 async def test_list_shows_visible_images_and_header(make_app) -> None:
@@ -163,7 +162,7 @@ async def test_server_side_filter_from_command_line(make_app) -> None:
 
 
 def test_sizes_and_ages_are_short() -> None:
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     assert short_size(None) == "-"
     assert short_size(512) == "512B"
     assert short_size(640 * 1024) == "640.0K"
@@ -180,8 +179,14 @@ async def test_many_pages_stream_in_and_filter_applies_to_them(make_app, setting
     extra = PAGE_SIZE * 2 + 37
     store = LocalStore(settings.store_path, settings.project)
     for n in range(extra):
-        await store.create_image({"name": f"bulk-{n:04d}", "disk_format": "raw",
-                                  "container_format": "bare", "visibility": "private"})
+        await store.create_image(
+            {
+                "name": f"bulk-{n:04d}",
+                "disk_format": "raw",
+                "container_format": "bare",
+                "visibility": "private",
+            }
+        )
     await store.close()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -197,8 +202,9 @@ async def _add_images(store_path: Path, count: int) -> None:
     store = LocalStore(store_path, DEMO_PROJECT)
     try:
         for n in range(count):
-            await store.create_image({"name": f"extra-{n:02d}", "disk_format": "raw",
-                                      "container_format": "bare"})
+            await store.create_image(
+                {"name": f"extra-{n:02d}", "disk_format": "raw", "container_format": "bare"}
+            )
     finally:
         await store.close()
 
@@ -244,8 +250,11 @@ async def test_one_cursor_row_on_screen_after_moves(make_app) -> None:
 
         def cursor_lines() -> list[int]:
             top = images.region.y + 1  # below the header line
-            return [y - top for y in range(top, top + images.page_rows)
-                    if app.screen.get_style_at(x, y).bgcolor == cursor_bg]
+            return [
+                y - top
+                for y in range(top, top + images.page_rows)
+                if app.screen.get_style_at(x, y).bgcolor == cursor_bg
+            ]
 
         assert cursor_lines() == [0]
         await pilot.press("j", "j")

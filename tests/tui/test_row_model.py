@@ -67,8 +67,9 @@ def test_row_of_finds_every_shown_image_by_bisect() -> None:
 
 
 def test_sort_is_stable_puts_unknown_values_last_and_lowercases_text() -> None:
-    rows = rows_of(image(1, "b", size=5), image(2, "A", size=None), image(3, "c", size=5),
-                   image(4, "a", size=1))
+    rows = rows_of(
+        image(1, "b", size=5), image(2, "A", size=None), image(3, "c", size=5), image(4, "a", size=1)
+    )
     rows.sort("size", "desc")
     assert names(rows) == ["b", "c", "a", "A"]
     rows.sort("size", "asc")
@@ -79,9 +80,11 @@ def test_sort_is_stable_puts_unknown_values_last_and_lowercases_text() -> None:
 
 
 def test_sort_by_time_reads_timestamps() -> None:
-    rows = rows_of(image(1, "old", created_at="2025-01-01T00:00:00Z"),
-                   image(2, "new", created_at="2026-01-01T00:00:00Z"),
-                   image(3, "bad", created_at="not a time"))
+    rows = rows_of(
+        image(1, "old", created_at="2025-01-01T00:00:00Z"),
+        image(2, "new", created_at="2026-01-01T00:00:00Z"),
+        image(3, "bad", created_at="not a time"),
+    )
     rows.sort("created_at", "desc")
     assert names(rows) == ["new", "old", "bad"]
 

@@ -1,7 +1,8 @@
 """SVG snapshots of every dialog and the transfers pane, in each theme, at 80x24 and 120x36.
 
 Fixed data only: relative paths under a chdir'd tmp directory, image files written
-byte by byte and inspected for real, transfer events that carry their own rate and ETA, and no blinking cursors.
+byte by byte and inspected for real, transfer events that carry their own rate and ETA,
+and no blinking cursors.
 """
 
 from __future__ import annotations
@@ -11,19 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, TextArea
+
 from dialog_fixtures import (
     MEMBERS,
     SCHEMA,
     DialogHost,
-    transfer,
     PaneHost,
     qcow2_file,
     sample_image,
     steady_cursors,
+    transfer,
 )
-from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
-
 from tui.dialogs import (
     CloudPickerDialog,
     ConfirmDialog,
@@ -117,7 +118,10 @@ async def filter_error(pilot: Pilot[Any]) -> None:
 
 
 DIALOGS: dict[str, tuple[Callable[[], Any], Before | None]] = {
-    "confirm": (lambda: ConfirmDialog("Delete image", "Delete jammy-server (7d7b6c1e)? This cannot be undone."), None),
+    "confirm": (
+        lambda: ConfirmDialog("Delete image", "Delete jammy-server (7d7b6c1e)? This cannot be undone."),
+        None,
+    ),
     "visibility": (lambda: VisibilityDialog("shared", ["private", "shared", "community"]), None),
     "cloud_picker": (lambda: CloudPickerDialog(["alpha-cloud", "beta-cloud"], "alpha-cloud"), None),
     "edit": (lambda: EditImageDialog(sample_image(), SCHEMA), edited),
@@ -132,7 +136,10 @@ DIALOGS: dict[str, tuple[Callable[[], Any], Before | None]] = {
     "import_url": (lambda: ImportUrlDialog(SCHEMA), None),
     "download": (lambda: DownloadDialog(sample_image(), Path("downloads")), None),
     "copy_from_cloud": (lambda: CopyDialog(sample_image(), COPY_DESTINATIONS, "cloud:alpha-cloud"), None),
-    "copy_path_error": (lambda: CopyDialog(sample_image(), [], "local:store", Path("store")), copy_into_itself),
+    "copy_path_error": (
+        lambda: CopyDialog(sample_image(), [], "local:store", Path("store")),
+        copy_into_itself,
+    ),
     "convert": (lambda: ConvertDialog(sample_image(), ["qcow2", "raw", "vmdk"], Path("downloads")), None),
 }
 
@@ -164,15 +171,28 @@ async def transfers(pilot: Pilot[Any]) -> None:
     pane.update(transfer("up-1"))
     pane.update(
         transfer(
-            "down-1", kind="download", state="verifying", source="cloud:alpha/jammy-server",
-            destination="downloads/jammy-server.qcow2", done=1_073_741_824, rate=None, eta=None,
+            "down-1",
+            kind="download",
+            state="verifying",
+            source="cloud:alpha/jammy-server",
+            destination="downloads/jammy-server.qcow2",
+            done=1_073_741_824,
+            rate=None,
+            eta=None,
             message="checking sha512",
         )
     )
     pane.update(
         transfer(
-            "imp-1", kind="import", state="failed", source="https://h/images/focal.img",
-            destination="local:focal", total=None, done=52_428_800, rate=None, eta=None,
+            "imp-1",
+            kind="import",
+            state="failed",
+            source="https://h/images/focal.img",
+            destination="local:focal",
+            total=None,
+            done=52_428_800,
+            rate=None,
+            eta=None,
             message="connection dropped at 50.0 MiB; R retries",
         )
     )

@@ -80,11 +80,10 @@ def test_filtered_list_in_mono(snap_compare, make_app) -> None:
 
 
 def test_unreachable_store(snap_compare, settings) -> None:
-    from tui_support import fixed_clock
-
     from tui.app import ImageDeckApp
     from tui.model import Unavailable
     from tui.stores.local import LocalStore
+    from tui_support import fixed_clock
 
     class DownStore(LocalStore):
         """Fault injection: the cloud does not answer."""
@@ -98,9 +97,8 @@ def test_unreachable_store(snap_compare, settings) -> None:
     store.label = "cloud:lab"
 
     async def before(pilot) -> None:
-        from tui_support import wait_for
-
         from tui.screens.unreachable import UnreachableScreen
+        from tui_support import wait_for
 
         await wait_for(lambda: isinstance(pilot.app.screen, UnreachableScreen), pilot)
         await pilot.pause()

@@ -22,8 +22,13 @@ from test_terminal_smoke import Terminal
 def terminal_env(tmp_path: Path) -> dict[str, str]:
     """The environment of `test_terminal_smoke`'s terminal: nothing of the developer's leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "IMAGEDECK_", "OS_", "NO_COLOR"))}
-    env.update(TERM="xterm-256color", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), TMUX_TMPDIR=str(tmp_path))
+    env.update(
+        TERM="xterm-256color",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        TMUX_TMPDIR=str(tmp_path),
+    )
     return env
 
 
@@ -39,7 +44,9 @@ def test_hostile_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
     record = tmp_path / "bytes.out"
     term = Terminal(f"{sys.executable} -m tui --store {store} --project {ME}", terminal_env(tmp_path))
     try:
-        subprocess.run(["tmux", "pipe-pane", "-o", "-t", term.name, f"cat >> {record}"], check=True, env=term.env)
+        subprocess.run(
+            ["tmux", "pipe-pane", "-o", "-t", term.name, f"cat >> {record}"], check=True, env=term.env
+        )
         term.wait_for(lambda s: "project beta" in s and "Pending (" in s, "the image list and the shares")
         term.keys("w", "j", "j", "Enter")  # every column, then the detail pane
         term.wait_for(lambda s: "Virtual size" in s and in_detail(s), "the detail pane focused")
@@ -61,8 +68,13 @@ def test_hostile_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
         deadline = time.monotonic() + 10  # tmux hands the bytes to the recorder a little later
         while b"PWNED-TITLE" not in record.read_bytes() and time.monotonic() < deadline:
             time.sleep(0.1)
-        title = subprocess.run(["tmux", "display", "-p", "-t", term.name, "#{pane_title}"],
-                               capture_output=True, text=True, env=term.env, check=True).stdout
+        title = subprocess.run(
+            ["tmux", "display", "-p", "-t", term.name, "#{pane_title}"],
+            capture_output=True,
+            text=True,
+            env=term.env,
+            check=True,
+        ).stdout
         term.keys("q")
         deadline = time.monotonic() + 15
         while term.alive() and time.monotonic() < deadline:

@@ -27,12 +27,15 @@ class Terminal:
         self.env = env
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
-            check=True, env=env, cwd=ROOT,
+            check=True,
+            env=env,
+            cwd=ROOT,
         )
 
     def screen(self) -> str:
-        done = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
-                              capture_output=True, text=True, env=self.env)
+        done = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, env=self.env
+        )
         return done.stdout
 
     def keys(self, *keys: str) -> None:
@@ -54,8 +57,12 @@ class Terminal:
             time.sleep(0.1)
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name],
-                              capture_output=True, env=self.env).returncode == 0
+        return (
+            subprocess.run(
+                ["tmux", "has-session", "-t", self.name], capture_output=True, env=self.env
+            ).returncode
+            == 0
+        )
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, env=self.env)
@@ -64,8 +71,13 @@ class Terminal:
 @pytest.fixture
 def terminal(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "IMAGEDECK_", "OS_"))}
-    env.update(TERM="xterm-256color", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), TMUX_TMPDIR=str(tmp_path))
+    env.update(
+        TERM="xterm-256color",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        TMUX_TMPDIR=str(tmp_path),
+    )
     env.pop("NO_COLOR", None)
     term = Terminal(f"{sys.executable} -m tui --demo", env)
     yield term

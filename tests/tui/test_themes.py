@@ -37,9 +37,21 @@ def test_every_shipped_theme_loads_with_every_app_colour() -> None:
 def test_mono_theme_uses_greys_only() -> None:
     themes, _ = load_themes(theme_dirs(None))
     mono = next(theme for theme in themes if theme.name == MONO_THEME)
-    colours = [getattr(mono, key) for key in ("primary", "secondary", "accent", "foreground",
-                                              "background", "surface", "panel", "success",
-                                              "warning", "error")]
+    colours = [
+        getattr(mono, key)
+        for key in (
+            "primary",
+            "secondary",
+            "accent",
+            "foreground",
+            "background",
+            "surface",
+            "panel",
+            "success",
+            "warning",
+            "error",
+        )
+    ]
     colours += list(mono.variables.values())
     for value in colours:
         colour = Color.parse(value)

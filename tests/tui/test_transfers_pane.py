@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dialog_fixtures import transfer, PaneHost
 from textual.widgets import ProgressBar, Static
 
+from dialog_fixtures import PaneHost, transfer
 from tui.transfers import TransferState
 from tui.widgets.transfers_pane import TransfersPane, format_eta, short_place
 
@@ -26,8 +26,18 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
         assert pane.query_one("#transfers-empty").display
         first = transfer("job-1")
         pane.update(first)
-        pane.update(transfer("job-2", kind="download", state="queued", source="cloud:alpha/abc",
-                                  destination="/home/u/abc.raw", done=0, rate=None, eta=None))
+        pane.update(
+            transfer(
+                "job-2",
+                kind="download",
+                state="queued",
+                source="cloud:alpha/abc",
+                destination="/home/u/abc.raw",
+                done=0,
+                rate=None,
+                eta=None,
+            )
+        )
         await pilot.pause()
         assert pane.job_ids == ["job-1", "job-2"]
         assert not pane.query_one("#transfers-empty").display
@@ -39,8 +49,16 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
         assert bar.percentage == 0.25
         assert _texts(pane, "job-2")["figures"] == "0 Bytes / 1.0 GiB"
 
-        pane.update(replace(first, done=1_073_741_824, state=TransferState.VERIFYING, rate=None,
-                            eta=None, message="checking sha512"))
+        pane.update(
+            replace(
+                first,
+                done=1_073_741_824,
+                state=TransferState.VERIFYING,
+                rate=None,
+                eta=None,
+                message="checking sha512",
+            )
+        )
         await pilot.pause()
         assert pane.job_ids == ["job-1", "job-2"]
         texts = _texts(pane, "job-1")
@@ -66,14 +84,18 @@ async def test_unknown_total_counts_bytes_without_a_bar() -> None:
     app = PaneHost()
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(TransfersPane)
-        pane.update(transfer("j", kind="import", total=None, done=5 * 1024**2, eta=None,
-                                  source="https://h/jammy.img"))
+        pane.update(
+            transfer("j", kind="import", total=None, done=5 * 1024**2, eta=None, source="https://h/jammy.img")
+        )
         await pilot.pause()
         row = pane.row("j")
         assert not row.query_one(ProgressBar).display
         assert _texts(pane, "j")["figures"] == "5.0 MiB  42.0 MiB/s"
-        pane.update(transfer("j", kind="import", total=None, done=5 * 1024**2, state="done",
-                                  source="https://h/jammy.img"))
+        pane.update(
+            transfer(
+                "j", kind="import", total=None, done=5 * 1024**2, state="done", source="https://h/jammy.img"
+            )
+        )
         await pilot.pause()
         assert row.query_one(ProgressBar).display and row.query_one(ProgressBar).percentage == 1.0
 

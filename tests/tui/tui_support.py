@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
 from tui.app import ImageDeckApp
@@ -16,7 +16,7 @@ from tui.model import visible
 DEMO_PROJECT = "demo"
 
 #: "Now" for every test: ages shown in the list are computed against it.
-NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def fixed_clock() -> datetime:

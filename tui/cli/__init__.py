@@ -140,8 +140,9 @@ OPTION_SETTINGS = {
 
 def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The settings the user gave on the command line (absent options stay absent)."""
-    return {setting: getattr(args, option) for option, setting in OPTION_SETTINGS.items()
-            if hasattr(args, option)}
+    return {
+        setting: getattr(args, option) for option, setting in OPTION_SETTINGS.items() if hasattr(args, option)
+    }
 
 
 #: Arguments that name files or directories: any bytes the file system allows. Every other

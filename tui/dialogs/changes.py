@@ -10,11 +10,7 @@ from ..model import Change, ChangeOp, Image
 
 def field_changes(image: Image, wanted: Mapping[str, Any]) -> list[Change]:
     """``replace`` ops for the core fields whose wanted value differs from the image's."""
-    return [
-        Change.replace(key, value)
-        for key, value in wanted.items()
-        if getattr(image, key) != value
-    ]
+    return [Change.replace(key, value) for key, value in wanted.items() if getattr(image, key) != value]
 
 
 def property_changes(current: Mapping[str, str], wanted: Mapping[str, str]) -> list[Change]:

@@ -47,7 +47,10 @@ class ConfirmDialog(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
                 yield Button(
-                    self.confirm_label, id="confirm", variant="error", action="screen.answer(True)",
+                    self.confirm_label,
+                    id="confirm",
+                    variant="error",
+                    action="screen.answer(True)",
                     compact=True,
                 )
 

@@ -75,7 +75,9 @@ class ConvertDialog(FileDialog[ConvertRequest]):
     }
     """
 
-    def __init__(self, image: Image, formats: Sequence[str], default_dir: Path, *, into_store: bool = True) -> None:
+    def __init__(
+        self, image: Image, formats: Sequence[str], default_dir: Path, *, into_store: bool = True
+    ) -> None:
         super().__init__()
         self.image = image
         self.formats = list(formats)
@@ -91,16 +93,33 @@ class ConvertDialog(FileDialog[ConvertRequest]):
         with Vertical(id="dialog") as frame:
             frame.border_title = plain(f"Convert {self.image.label}")
             yield Static(plain(f"{self.image.disk_format or 'unknown format'}, {size}"), id="facts")
-            yield labelled("Format", Select([(f, f) for f in self.formats], value=self._format,
-                                            allow_blank=False, id="format", compact=True))
-            yield labelled("Output", Select(outputs, value=TO_FILE, allow_blank=False, id="output",
-                                            compact=True))
-            yield labelled("Save to", PlainInput(
-                self._default_path(self._format),
-                id="path", suggester=PathSuggester(), select_on_focus=False, compact=True,
-            ))
+            yield labelled(
+                "Format",
+                Select(
+                    [(f, f) for f in self.formats],
+                    value=self._format,
+                    allow_blank=False,
+                    id="format",
+                    compact=True,
+                ),
+            )
+            yield labelled(
+                "Output", Select(outputs, value=TO_FILE, allow_blank=False, id="output", compact=True)
+            )
+            yield labelled(
+                "Save to",
+                PlainInput(
+                    self._default_path(self._format),
+                    id="path",
+                    suggester=PathSuggester(),
+                    select_on_focus=False,
+                    compact=True,
+                ),
+            )
             default_name = visible(converted_image_name(self.image, self._format))
-            yield labelled("Image name", PlainInput(default_name, id="name", compact=True)).set_class(True, "-hidden")
+            yield labelled("Image name", PlainInput(default_name, id="name", compact=True)).set_class(
+                True, "-hidden"
+            )
             hint = "ctrl+s: qemu-img converts a temporary download of the image"
             if not self.into_store:
                 hint += "; read-only mode: files only"
@@ -108,7 +127,9 @@ class ConvertDialog(FileDialog[ConvertRequest]):
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
-                yield Button("Convert", id="convert", variant="primary", action="screen.convert", compact=True)
+                yield Button(
+                    "Convert", id="convert", variant="primary", action="screen.convert", compact=True
+                )
 
     def _default_path(self, out_format: str) -> str:
         """The file offered for ``out_format``, as the field shows it (the image's name made visible)."""
@@ -151,7 +172,9 @@ class ConvertDialog(FileDialog[ConvertRequest]):
             self.dismiss(ConvertRequest(self._format, name=name))
             return
         try:
-            path = output_path(self.query_one("#path", Input).value, self.image, self._format, self.default_dir)
+            path = output_path(
+                self.query_one("#path", Input).value, self.image, self._format, self.default_dir
+            )
         except ValueError as exc:
             self.show_error(str(exc))
             return

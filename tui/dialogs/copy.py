@@ -84,17 +84,25 @@ class CopyDialog(Dialog[CopyRequest]):
                 yield OptionList(*options, id="destinations")
             else:
                 yield Static("no other cloud in clouds.yaml: type a local store path", classes="hint")
-            yield labelled("Or store path", PlainInput(
-                placeholder="a local store directory (created if missing)",
-                id="path",
-                suggester=PathSuggester(),
-                select_on_focus=False,
-                compact=True,
-            ))
-            yield labelled("Name of copy", PlainInput(visible(self.image.name or ""), id="name",
-                                                      compact=True))
-            yield Static("enter copies to the highlighted store, or to the path once typed" if options
-                         else "enter copies into the store in that directory", classes="hint")
+            yield labelled(
+                "Or store path",
+                PlainInput(
+                    placeholder="a local store directory (created if missing)",
+                    id="path",
+                    suggester=PathSuggester(),
+                    select_on_focus=False,
+                    compact=True,
+                ),
+            )
+            yield labelled(
+                "Name of copy", PlainInput(visible(self.image.name or ""), id="name", compact=True)
+            )
+            yield Static(
+                "enter copies to the highlighted store, or to the path once typed"
+                if options
+                else "enter copies into the store in that directory",
+                classes="hint",
+            )
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)

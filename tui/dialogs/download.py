@@ -51,13 +51,16 @@ class DownloadDialog(FileDialog[Path]):
         with Vertical(id="dialog") as frame:
             frame.border_title = plain(f"Download {self.image.label}")
             yield Static(plain(f"{self.image.disk_format or 'unknown format'}, {size}"), id="facts")
-            yield labelled("Save to", Input(
-                str(self.default_dir / default_file_name(self.image)),
-                id="path",
-                suggester=PathSuggester(),
-                select_on_focus=False,
-                compact=True,
-            ))
+            yield labelled(
+                "Save to",
+                Input(
+                    str(self.default_dir / default_file_name(self.image)),
+                    id="path",
+                    suggester=PathSuggester(),
+                    select_on_focus=False,
+                    compact=True,
+                ),
+            )
             yield Static("→ completes; written as NAME.part until verified", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):

@@ -120,16 +120,27 @@ class EditImageDialog(Dialog[list[Change]]):
                 if image.status != ImageStatus.QUEUED:
                     yield Static("formats can only change while the image is queued", classes="hint")
                 yield pair(
-                    labelled("Min disk (GB)", PlainInput(str(image.min_disk), id="min_disk", type="integer",
-                                                         compact=True)),
-                    labelled("Min RAM (MB)", PlainInput(str(image.min_ram), id="min_ram", type="integer",
-                                                        compact=True)),
+                    labelled(
+                        "Min disk (GB)",
+                        PlainInput(str(image.min_disk), id="min_disk", type="integer", compact=True),
+                    ),
+                    labelled(
+                        "Min RAM (MB)",
+                        PlainInput(str(image.min_ram), id="min_ram", type="integer", compact=True),
+                    ),
                 )
                 with Horizontal(classes="field"):
                     yield Checkbox("Protected", image.protected, id="protected", compact=True)
                     yield Checkbox("Hidden", image.os_hidden, id="os_hidden", compact=True)
-                yield labelled("Tags", PlainInput(", ".join(map(visible, image.tags)), id="tags",
-                                                  compact=True, placeholder="comma-separated"))
+                yield labelled(
+                    "Tags",
+                    PlainInput(
+                        ", ".join(map(visible, image.tags)),
+                        id="tags",
+                        compact=True,
+                        placeholder="comma-separated",
+                    ),
+                )
                 yield Label("Properties: key=value per line; delete a line to remove it", classes="hint")
                 shown = {visible(key): visible(value) for key, value in image.properties.items()}
                 yield TextArea(format_properties(shown), id="properties", compact=True)
@@ -137,9 +148,7 @@ class EditImageDialog(Dialog[list[Change]]):
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
-                yield Button(
-                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
-                )
+                yield Button("Apply", id="apply", variant="primary", action="screen.apply", compact=True)
 
     def changes(self) -> list[Change]:
         """The changes the form holds now; raises FieldError for a value that cannot be used."""
@@ -163,8 +172,9 @@ class EditImageDialog(Dialog[list[Change]]):
         wanted["os_hidden"] = self.query_one("#os_hidden", Checkbox).value
         tags = {visible(tag): tag for tag in self.image.tags}
         wanted["tags"] = [tags.get(tag, tag) for tag in parse_tags(self.query_one("#tags", Input).value)]
-        properties = _kept_properties(parse_properties(self.query_one("#properties", TextArea).text),
-                                      self.image.properties)
+        properties = _kept_properties(
+            parse_properties(self.query_one("#properties", TextArea).text), self.image.properties
+        )
         return field_changes(self.image, wanted) + property_changes(self.image.properties, properties)
 
     def _refresh_preview(self) -> None:

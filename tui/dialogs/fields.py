@@ -52,9 +52,7 @@ def parse_choices(text: str, allowed: tuple[str, ...], label: str) -> tuple[str,
     values = parse_list(text)
     wrong = [value for value in values if value not in allowed]
     if wrong:
-        raise FieldError(
-            f"{label}: {', '.join(wrong)} not known; use {', '.join(allowed)}"
-        )
+        raise FieldError(f"{label}: {', '.join(wrong)} not known; use {', '.join(allowed)}")
     return tuple(values)
 
 
@@ -64,8 +62,9 @@ def parse_project(text: str) -> str:
     if not project:
         raise FieldError("type a project id or name to add")
     if not project.isprintable():
-        raise FieldError(f"'{visible(project)}' holds control or invisible characters; "
-                         "type the project's id or name")
+        raise FieldError(
+            f"'{visible(project)}' holds control or invisible characters; type the project's id or name"
+        )
     if len(project) > 255:
         raise FieldError("a project id or name has at most 255 characters")
     return project

@@ -58,41 +58,73 @@ class FilterDialog(Dialog[ImageQuery]):
             with VerticalScroll(id="form", can_focus=False):
                 hidden = Select.NULL if q.os_hidden is None else str(q.os_hidden).lower()
                 yield pair(
-                    labelled("Visibility", Select(
-                        [(v, v) for v in _VISIBILITIES], value=q.visibility or Select.NULL,
-                        prompt="default view", id="visibility", compact=True,
-                    )),
-                    labelled("Member status", Select(
-                        [(v, v) for v in _MEMBER_STATUSES], value=q.member_status or Select.NULL,
-                        prompt="default", id="member_status", compact=True,
-                    )),
+                    labelled(
+                        "Visibility",
+                        Select(
+                            [(v, v) for v in _VISIBILITIES],
+                            value=q.visibility or Select.NULL,
+                            prompt="default view",
+                            id="visibility",
+                            compact=True,
+                        ),
+                    ),
+                    labelled(
+                        "Member status",
+                        Select(
+                            [(v, v) for v in _MEMBER_STATUSES],
+                            value=q.member_status or Select.NULL,
+                            prompt="default",
+                            id="member_status",
+                            compact=True,
+                        ),
+                    ),
                 )
-                yield labelled("Status", PlainInput(
-                    ", ".join(q.status), placeholder="any of, e.g. active, queued", id="status", compact=True
-                ))
-                yield labelled("Disk format", PlainInput(
-                    ", ".join(q.disk_format), placeholder="any of, e.g. qcow2, raw", id="disk_format",
-                    compact=True,
-                ))
-                yield labelled("Tags", PlainInput(
-                    ", ".join(q.tags), placeholder="all of, comma-separated", id="tags", compact=True
-                ))
+                yield labelled(
+                    "Status",
+                    PlainInput(
+                        ", ".join(q.status),
+                        placeholder="any of, e.g. active, queued",
+                        id="status",
+                        compact=True,
+                    ),
+                )
+                yield labelled(
+                    "Disk format",
+                    PlainInput(
+                        ", ".join(q.disk_format),
+                        placeholder="any of, e.g. qcow2, raw",
+                        id="disk_format",
+                        compact=True,
+                    ),
+                )
+                yield labelled(
+                    "Tags",
+                    PlainInput(
+                        ", ".join(q.tags), placeholder="all of, comma-separated", id="tags", compact=True
+                    ),
+                )
                 yield pair(
-                    labelled("Size at least", PlainInput(
-                        _size_text(q.size_min), placeholder="e.g. 100M", id="size_min", compact=True
-                    )),
-                    labelled("Size at most", PlainInput(
-                        _size_text(q.size_max), placeholder="e.g. 2G", id="size_max", compact=True
-                    )),
+                    labelled(
+                        "Size at least",
+                        PlainInput(
+                            _size_text(q.size_min), placeholder="e.g. 100M", id="size_min", compact=True
+                        ),
+                    ),
+                    labelled(
+                        "Size at most",
+                        PlainInput(
+                            _size_text(q.size_max), placeholder="e.g. 2G", id="size_max", compact=True
+                        ),
+                    ),
                 )
-                yield labelled("Hidden", Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden", compact=True))
+                yield labelled(
+                    "Hidden", Select(_HIDDEN, value=hidden, prompt="default", id="os_hidden", compact=True)
+                )
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Clear", id="clear", action="screen.clear", compact=True)
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
-                yield Button(
-                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
-                )
+                yield Button("Apply", id="apply", variant="primary", action="screen.apply", compact=True)
 
     def _select(self, widget_id: str) -> str | None:
         value = self.query_one(f"#{widget_id}", Select).value

@@ -69,8 +69,9 @@ class ImportUrlDialog(Dialog[ImportRequest]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
             frame.border_title = "Import from URL"
-            yield labelled("URL", PlainInput(placeholder="https://example.org/images/disk.qcow2", id="url",
-                                             compact=True))
+            yield labelled(
+                "URL", PlainInput(placeholder="https://example.org/images/disk.qcow2", id="url", compact=True)
+            )
             if not self.supported:
                 yield Static(
                     "this store does not offer web-download import; upload the file instead (u)",

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..actions import bindings
-from ..model import Image, Member, MemberStatus, Visibility, pad, visible
+from ..model import Image, ImageDeckError, Member, MemberStatus, Visibility, describe_error, pad, visible
 from ..widgets.plain import PlainInput, plain
 from .base import Dialog, labelled
 from .fields import FieldError, parse_project
@@ -65,20 +65,21 @@ class MembersDialog(Dialog[MembersResult]):
             frame.border_title = plain(f"Members of {self.image.label}")
             if self.image.visibility != Visibility.SHARED:
                 yield Static(
-                    plain(f"this image is {self.image.visibility}: members only apply to shared"
-                          " images (v changes visibility)"),
+                    plain(
+                        f"this image is {self.image.visibility}: members only apply to shared"
+                        " images (v changes visibility)"
+                    ),
                     classes="hint",
                 )
-            yield labelled("Add project", PlainInput(placeholder="id or name, enter to add", id="project",
-                                                     compact=True))
+            yield labelled(
+                "Add project", PlainInput(placeholder="id or name, enter to add", id="project", compact=True)
+            )
             yield MembersList(id="members")
             yield Static("x marks a member for removal (again to keep it) · ctrl+s applies", classes="hint")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
-                yield Button(
-                    "Apply", id="apply", variant="primary", action="screen.apply", compact=True
-                )
+                yield Button("Apply", id="apply", variant="primary", action="screen.apply", compact=True)
 
     def on_mount(self) -> None:
         self._render_list()
@@ -99,8 +100,10 @@ class MembersDialog(Dialog[MembersResult]):
             for m in self.members
         ]
         rows += [
-            Option(Content.assemble(f"+ {pad(visible(self._shown(project)), 34)} ",
-                                    ("to add", "$text-accent")), id=f"add:{project}")
+            Option(
+                Content.assemble(f"+ {pad(visible(self._shown(project)), 34)} ", ("to add", "$text-accent")),
+                id=f"add:{project}",
+            )
             for project in self.to_add
         ]
         if not rows:
@@ -132,8 +135,8 @@ class MembersDialog(Dialog[MembersResult]):
         assert self.resolve is not None
         try:
             found = await self.resolve(project)
-        except Exception as exc:  # a project the store cannot find, or a store that cannot answer
-            self.show_error(f"cannot add {project}: {exc}; nothing was added")
+        except ImageDeckError as exc:  # a project the store cannot find, or a store that cannot answer
+            self.show_error(f"cannot add {project}: {describe_error(exc)}; nothing was added")
             return
         self._queue(found, project)
 

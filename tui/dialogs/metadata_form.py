@@ -40,19 +40,34 @@ class MetadataForm(Vertical):
         visibility = Visibility.PRIVATE if Visibility.PRIVATE in schema.visibilities else Select.NULL
         yield labelled("Name", PlainInput(id="name", compact=True))
         yield pair(
-            labelled("Disk format", Select(
-                [(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format", compact=True
-            )),
-            labelled("Container", Select(
-                [(f, f) for f in schema.container_formats], value=container, prompt="choose",
-                id="container_format", compact=True,
-            )),
+            labelled(
+                "Disk format",
+                Select(
+                    [(f, f) for f in schema.disk_formats], prompt="choose", id="disk_format", compact=True
+                ),
+            ),
+            labelled(
+                "Container",
+                Select(
+                    [(f, f) for f in schema.container_formats],
+                    value=container,
+                    prompt="choose",
+                    id="container_format",
+                    compact=True,
+                ),
+            ),
         )
         yield pair(
-            labelled("Visibility", Select(
-                [(v, v) for v in schema.visibilities], value=visibility, prompt="choose",
-                id="visibility", compact=True,
-            )),
+            labelled(
+                "Visibility",
+                Select(
+                    [(v, v) for v in schema.visibilities],
+                    value=visibility,
+                    prompt="choose",
+                    id="visibility",
+                    compact=True,
+                ),
+            ),
             labelled("Min disk (GB)", PlainInput("0", id="min_disk", type="integer", compact=True)),
         )
         yield pair(

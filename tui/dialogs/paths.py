@@ -29,7 +29,11 @@ def complete_path(text: str) -> str | None:
     except OSError:
         return None
     for name in names:
-        if name.startswith(prefix) and name != prefix and (prefix.startswith(".") or not name.startswith(".")):
+        if (
+            name.startswith(prefix)
+            and name != prefix
+            and (prefix.startswith(".") or not name.startswith("."))
+        ):
             suffix = os.sep if (base / name).is_dir() else ""
             return text + name[len(prefix) :] + suffix
     return None

@@ -97,13 +97,16 @@ class UploadDialog(Dialog[UploadRequest]):
         with Vertical(id="dialog") as frame:
             frame.border_title = "Upload an image file"
             start = str(self.start_dir)
-            yield labelled("File", PlainInput(
-                start if start.endswith("/") else start + "/",
-                id="path",
-                suggester=PathSuggester(),
-                select_on_focus=False,
-                compact=True,
-            ))
+            yield labelled(
+                "File",
+                PlainInput(
+                    start if start.endswith("/") else start + "/",
+                    id="path",
+                    suggester=PathSuggester(),
+                    select_on_focus=False,
+                    compact=True,
+                ),
+            )
             yield Static("→ completes, enter inspects the file", classes="hint")
             yield Static("", id="verdict")
             yield Static("", id="mismatch")
@@ -117,7 +120,11 @@ class UploadDialog(Dialog[UploadRequest]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", action="screen.cancel", compact=True)
                 yield Button(
-                    "Upload", id="upload", variant="primary", disabled=True, action="screen.upload",
+                    "Upload",
+                    id="upload",
+                    variant="primary",
+                    disabled=True,
+                    action="screen.upload",
                     compact=True,
                 )
 

@@ -54,8 +54,8 @@ class VisibilityDialog(Dialog[str]):
         for visibility in ORDER:
             marker = " (current)" if visibility == self.current else ""
             allowed = visibility in self.allowed
-            reason = MEANINGS[visibility] if allowed else WHY_NOT.get(
-                visibility, "not allowed for this project"
+            reason = (
+                MEANINGS[visibility] if allowed else WHY_NOT.get(visibility, "not allowed for this project")
             )
             options.append(
                 Option(f"{visibility}{marker}\n  {reason}", id=str(visibility), disabled=not allowed)

@@ -47,17 +47,22 @@ class ImageActions(Permissions):
             return
         wanted = not image.protected
         change = [Change.replace("protected", wanted)]
-        self.run_store_call(f"{'Protected' if wanted else 'Unprotected'} {image.label}",
-                            lambda: self.deck.store.update_image(image.id, change))
+        self.run_store_call(
+            f"{'Protected' if wanted else 'Unprotected'} {image.label}",
+            lambda: self.deck.store.update_image(image.id, change),
+        )
 
     def action_delete(self) -> None:
         image = self.owned_image("main.delete")
         if image is None:
             return
         if image.protected:
-            self.notify(f"'{image.label}' is protected, so it cannot be deleted. "
-                        "Press p to unprotect it first if you really mean to delete it.",
-                        title="Protected", severity="warning")
+            self.notify(
+                f"'{image.label}' is protected, so it cannot be deleted. "
+                "Press p to unprotect it first if you really mean to delete it.",
+                title="Protected",
+                severity="warning",
+            )
             return
 
         def answered(yes: bool | None) -> None:
@@ -65,8 +70,11 @@ class ImageActions(Permissions):
                 self.run_store_call(f"Deleted {image.label}", lambda: self._delete(image))
 
         self.app.push_screen(
-            ConfirmDialog("Delete image", f"Delete '{image.label}' ({image.id}) and its data? "
-                          "This cannot be undone."), answered)
+            ConfirmDialog(
+                "Delete image", f"Delete '{image.label}' ({image.id}) and its data? This cannot be undone."
+            ),
+            answered,
+        )
 
     async def _delete(self, image: Image) -> None:
         await self.deck.store.delete_image(image.id)
@@ -102,8 +110,9 @@ class ImageActions(Permissions):
         def chosen(value: str | None) -> None:
             if value and value != image.visibility:
                 change = [Change.replace("visibility", value)]
-                self.run_store_call(f"{image.label} is now {value}",
-                                    lambda: self.deck.store.update_image(image.id, change))
+                self.run_store_call(
+                    f"{image.label} is now {value}", lambda: self.deck.store.update_image(image.id, change)
+                )
 
         self.app.push_screen(VisibilityDialog(image.visibility, [str(v) for v in allowed]), chosen)
 
@@ -112,8 +121,12 @@ class ImageActions(Permissions):
         if image is None:
             return
         if image.visibility != Visibility.SHARED:
-            self.notify(f"'{image.label}' is {image.visibility}: members apply only to shared images. "
-                        "Press v to make it shared first.", title="Members", severity="warning")
+            self.notify(
+                f"'{image.label}' is {image.visibility}: members apply only to shared images. "
+                "Press v to make it shared first.",
+                title="Members",
+                severity="warning",
+            )
             return
 
         async def open_dialog() -> None:
@@ -121,8 +134,9 @@ class ImageActions(Permissions):
 
             def done(result: MembersResult | None) -> None:
                 if result is not None and not result.empty:
-                    self.run_store_call(f"Members of {image.label} updated",
-                                        lambda: self._apply_members(image, result))
+                    self.run_store_call(
+                        f"Members of {image.label} updated", lambda: self._apply_members(image, result)
+                    )
 
             self.app.push_screen(MembersDialog(image, members, resolve=self.deck.store.resolve_project), done)
 
@@ -158,10 +172,17 @@ class ImageActions(Permissions):
         settings = self.deck.settings
         found = []
         if settings.cloud is not None:
-            found.append(Destination(local_target(settings.store_path),
-                                     f"this machine's local store (cache): {settings.store_path}"))
-        found += [Destination(cloud_target(name), f"cloud {name}")
-                  for name in self.deck.cloud_names() if name != settings.cloud]
+            found.append(
+                Destination(
+                    local_target(settings.store_path),
+                    f"this machine's local store (cache): {settings.store_path}",
+                )
+            )
+        found += [
+            Destination(cloud_target(name), f"cloud {name}")
+            for name in self.deck.cloud_names()
+            if name != settings.cloud
+        ]
         return found
 
     def action_copy_image(self) -> None:
@@ -189,8 +210,9 @@ class ImageActions(Permissions):
                 self.deck.jobs.start_convert(image, request.out_format, request.path, request.name)
 
         into_store = not self.deck.settings.read_only
-        self.app.push_screen(ConvertDialog(image, OUTPUT_FORMATS, self.download_dir(), into_store=into_store),
-                             chosen)
+        self.app.push_screen(
+            ConvertDialog(image, OUTPUT_FORMATS, self.download_dir(), into_store=into_store), chosen
+        )
 
     def convert_to_file(self, out_format: str, path_text: str = "") -> None:
         """``:convert FORMAT [PATH]``: the selected image into a file, default NAME.FORMAT here."""
@@ -203,9 +225,11 @@ class ImageActions(Permissions):
             self.notify(str(exc), title="Convert", severity="error")
             return
         if path.exists():
-            self.notify(f"{path} exists; give another path, "
-                        "or use the palette's Convert image… to replace it",
-                        title="Convert", severity="warning")
+            self.notify(
+                f"{path} exists; give another path, or use the palette's Convert image… to replace it",
+                title="Convert",
+                severity="warning",
+            )
             return
         self.deck.jobs.start_convert(image, out_format, path)
 

@@ -165,5 +165,6 @@ class MainScreen(CommandDispatch, SharingActions, TransferActions):
         group = event.worker.group
         if group == "shares":
             self.sharing.show_message(f"Shares could not be loaded — {message}. Press ctrl+r to retry.")
-        self.notify(message, title="Failed" if group != "images" else "Listing failed",
-                    severity="error", timeout=8)
+        self.notify(
+            message, title="Failed" if group != "images" else "Listing failed", severity="error", timeout=8
+        )

@@ -71,8 +71,11 @@ class Permissions(MainState):
         if not self.is_owner(image) and not (self.identity and self.identity.is_admin):
             me = self.identity.project_name if self.identity else "this project"
             what = BY_ID[action_id].writes
-            self.notify(f"Only the owner project ({image.owner}) can {what} '{image.label}'; "
-                        f"you act as {me}.", title="Not allowed", severity="warning")
+            self.notify(
+                f"Only the owner project ({image.owner}) can {what} '{image.label}'; you act as {me}.",
+                title="Not allowed",
+                severity="warning",
+            )
             return None
         return image
 
@@ -82,8 +85,10 @@ class Permissions(MainState):
         if image is None:
             return None
         if image.status != ImageStatus.ACTIVE:
-            self.notify(f"'{image.label}' is {image.status}: only an active image has data to {what}.",
-                        title="Not active", severity="warning")
+            self.notify(
+                f"'{image.label}' is {image.status}: only an active image has data to {what}.",
+                title="Not active",
+                severity="warning",
+            )
             return None
         return image
-

@@ -115,9 +115,7 @@ class ImageStore(abc.ABC):
         """Delete an image and its data; protected images raise Forbidden."""
 
     @abc.abstractmethod
-    async def upload(
-        self, image_id: str, data: AsyncIterable[bytes], size: int | None = None
-    ) -> Image:
+    async def upload(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> Image:
         """Store the image's data; returns the image with size and hashes set.
 
         On failure the image goes back to ``queued`` where the store allows it.
@@ -163,9 +161,7 @@ class ImageStore(abc.ABC):
         """Stage data for a later ``glance-direct`` import."""
         raise Invalid(f"{self.label} does not support staged (glance-direct) import")
 
-    async def import_image(
-        self, image_id: str, method: str, uri: str | None = None
-    ) -> None:
+    async def import_image(self, image_id: str, method: str, uri: str | None = None) -> None:
         """Start an interoperable import (``web-download`` with ``uri``, or ``glance-direct``)."""
         raise Invalid(f"{self.label} does not support the {method} import method")
 

@@ -55,9 +55,14 @@ def _seg(value: str) -> str:
 class GlanceStore(GlanceImports):
     """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
 
-    def __init__(self, cloud: CloudConfig, *, transport: httpx.AsyncBaseTransport | None = None,
-                 token_cache: bool | Path = True,
-                 timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        cloud: CloudConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        token_cache: bool | Path = True,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> None:
         """``token_cache``: True for the user cache dir, a directory to keep tokens there, False for none."""
         self.cloud = cloud
         self.label = f"cloud:{cloud.name}"
@@ -97,7 +102,9 @@ class GlanceStore(GlanceImports):
         if self._client is not None:
             return
         client = httpx.AsyncClient(
-            transport=self._transport, timeout=self._timeout, verify=self._verify(),
+            transport=self._transport,
+            timeout=self._timeout,
+            verify=self._verify(),
             headers={"Accept": "application/json", "User-Agent": "imagedeck"},
         )
         cache = None
@@ -120,7 +127,8 @@ class GlanceStore(GlanceImports):
 
     def _image_endpoint(self, token: Token) -> str:
         url = self.cloud.image_endpoint_override or token.endpoint(
-            "image", self.cloud.interface, self.cloud.region_name)
+            "image", self.cloud.interface, self.cloud.region_name
+        )
         url = url.rstrip("/")
         for suffix in ("/v2", "/v2.0", "/v2.1"):
             url = url.removesuffix(suffix)
@@ -133,9 +141,17 @@ class GlanceStore(GlanceImports):
 
     # -- the one request path ------------------------------------------------------
 
-    async def _send(self, method: str, path: str, action: str, *, stream: bool = False,
-                    idempotent: bool | None = None, base: str | None = None,
-                    **kwargs: Any) -> httpx.Response:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        action: str,
+        *,
+        stream: bool = False,
+        idempotent: bool | None = None,
+        base: str | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         """Send signed by `KeystoneAuth`; retry reads on 503 and dropped links."""
         client, session, endpoint = self._ready()
         url = path if path.startswith("http") else (base or endpoint) + path
@@ -170,8 +186,10 @@ class GlanceStore(GlanceImports):
         try:
             return resp.json()
         except ValueError:
-            raise Unavailable(f"{self.label}: {action}: Glance sent a reply that is not JSON "
-                              f"(HTTP {resp.status_code}); is {self._endpoint} really Glance?") from None
+            raise Unavailable(
+                f"{self.label}: {action}: Glance sent a reply that is not JSON "
+                f"(HTTP {resp.status_code}); is {self._endpoint} really Glance?"
+            ) from None
 
     async def _image_json(self, method: str, path: str, action: str, **kwargs: Any) -> Image:
         body = await self._json(method, path, action, **kwargs)
@@ -184,9 +202,14 @@ class GlanceStore(GlanceImports):
     async def whoami(self) -> Identity:
         _, auth, _ = self._ready()
         token = await auth.token()
-        return Identity(project_id=token.project_id or "", project_name=token.project_name or "",
-                        user_name=token.user_name, user_id=token.user_id, roles=token.roles,
-                        store_label=self.label)
+        return Identity(
+            project_id=token.project_id or "",
+            project_name=token.project_name or "",
+            user_name=token.user_name,
+            user_id=token.user_id,
+            roles=token.roles,
+            store_label=self.label,
+        )
 
     async def schema(self) -> Schema:
         body = await self._json("GET", "/v2/schemas/image", "read the image schema")
@@ -226,24 +249,29 @@ class GlanceStore(GlanceImports):
             return project_id
         _, auth, _ = self._ready()
         try:
-            body = await self._json("GET", "/projects", "look up a project",
-                                    base=auth.keystone_base, params={"name": name_or_id})
+            body = await self._json(
+                "GET", "/projects", "look up a project", base=auth.keystone_base, params={"name": name_or_id}
+            )
         except ImageDeckError as exc:
-            raise Invalid(f"{self.label}: project {name_or_id!r} could not be looked up ({exc.kind}: "
-                          "this account may not read other projects); give the project id "
-                          "instead") from None
+            raise Invalid(
+                f"{self.label}: project {name_or_id!r} could not be looked up ({exc.kind}: "
+                "this account may not read other projects); give the project id "
+                "instead"
+            ) from None
         found = body.get("projects") if isinstance(body, dict) else None
         found = found if isinstance(found, list) else []
         if len(found) == 1 and isinstance(found[0], dict) and isinstance(found[0].get("id"), str):
             return str(found[0]["id"])
         what = "several projects" if len(found) > 1 else "no project this account can see"
-        raise Invalid(f"{self.label}: project name {name_or_id!r} matches {what}; "
-                      "give the project id instead")
+        raise Invalid(
+            f"{self.label}: project name {name_or_id!r} matches {what}; give the project id instead"
+        )
 
     # -- images --------------------------------------------------------------------
 
-    async def list_images(self, query: ImageQuery | None = None,
-                          page_size: int = DEFAULT_PAGE_SIZE) -> AsyncGenerator[list[Image], None]:
+    async def list_images(
+        self, query: ImageQuery | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncGenerator[list[Image], None]:
         if page_size < 1:
             raise Invalid(f"page size must be at least 1, not {page_size}")
         params = [*(query or ImageQuery()).to_glance_params(), ("limit", str(page_size))]
@@ -276,14 +304,17 @@ class GlanceStore(GlanceImports):
         if not changes:
             return await self.get_image(image_id)
         return await self._image_json(
-            "PATCH", f"/v2/images/{_seg(image_id)}", f"update image {image_id}",
-            json=[c.to_patch() for c in changes], headers={"Content-Type": PATCH_TYPE})
+            "PATCH",
+            f"/v2/images/{_seg(image_id)}",
+            f"update image {image_id}",
+            json=[c.to_patch() for c in changes],
+            headers={"Content-Type": PATCH_TYPE},
+        )
 
     async def delete_image(self, image_id: str) -> None:
         await self._send("DELETE", f"/v2/images/{_seg(image_id)}", f"delete image {image_id}")
 
-    async def upload(self, image_id: str, data: AsyncIterable[bytes],
-                     size: int | None = None) -> Image:
+    async def upload(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> Image:
         try:
             await self._put_data(image_id, "file", data, size, f"upload data to image {image_id}")
         except BaseException:
@@ -317,8 +348,9 @@ class GlanceStore(GlanceImports):
     async def stage(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> None:
         await self._put_data(image_id, "stage", data, size, f"stage data for image {image_id}")
 
-    async def _put_data(self, image_id: str, target: str, data: AsyncIterable[bytes],
-                        size: int | None, action: str) -> None:
+    async def _put_data(
+        self, image_id: str, target: str, data: AsyncIterable[bytes], size: int | None, action: str
+    ) -> None:
         if not isinstance(data, AsyncIterable):
             raise Invalid(f"{action}: the data must be an async byte stream")
         headers = {"Content-Type": "application/octet-stream", **self.upload_headers()}
@@ -326,8 +358,9 @@ class GlanceStore(GlanceImports):
             headers["x-openstack-image-size"] = str(size)
             headers["Content-Length"] = str(size)
         body = data if size is None else _exactly(data, size, action)
-        await self._send("PUT", f"/v2/images/{_seg(image_id)}/{target}", action,
-                         content=body, headers=headers)
+        await self._send(
+            "PUT", f"/v2/images/{_seg(image_id)}/{target}", action, content=body, headers=headers
+        )
 
     def download(self, image_id: str, offset: int = 0) -> AbstractAsyncContextManager[Download]:
         return self._download(image_id, offset)
@@ -345,9 +378,13 @@ class GlanceStore(GlanceImports):
             raise NotFound(f"{self.label}: image {image.label} has no data (status {image.status})")
         start = offset if resp.status_code == 206 else 0  # 200: the whole image again
         try:
-            yield Download(offset=start, size=image.size, checksum=image.checksum,
-                           os_hash_value=image.os_hash_value,
-                           chunks=self._chunks(resp, action, start))
+            yield Download(
+                offset=start,
+                size=image.size,
+                checksum=image.checksum,
+                os_hash_value=image.os_hash_value,
+                chunks=self._chunks(resp, action, start),
+            )
         finally:
             await resp.aclose()
 
@@ -355,8 +392,9 @@ class GlanceStore(GlanceImports):
         """Ask for the bytes from ``offset``; a store that cannot seek (400) sends them all."""
         if offset:
             try:
-                return await self._send("GET", path, action, stream=True,
-                                        headers={"Range": f"bytes={offset}-"})
+                return await self._send(
+                    "GET", path, action, stream=True, headers={"Range": f"bytes={offset}-"}
+                )
             except Invalid as exc:
                 if isinstance(exc, RangeNotSatisfiable):
                     raise
@@ -369,49 +407,63 @@ class GlanceStore(GlanceImports):
                 received += len(chunk)
                 yield chunk
         except httpx.HTTPError as exc:
-            raise Unavailable(f"{self.label}: {action}: the connection dropped after "
-                              f"{start + received} bytes ({type(exc).__name__}); "
-                              f"resume from offset {start + received}") from None
+            raise Unavailable(
+                f"{self.label}: {action}: the connection dropped after "
+                f"{start + received} bytes ({type(exc).__name__}); "
+                f"resume from offset {start + received}"
+            ) from None
 
     # -- tags and lifecycle --------------------------------------------------------
 
     async def add_tag(self, image_id: str, tag: str) -> None:
-        await self._send("PUT", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}",
-                         f"tag image {image_id}", idempotent=True)
+        await self._send(
+            "PUT", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}", f"tag image {image_id}", idempotent=True
+        )
 
     async def remove_tag(self, image_id: str, tag: str) -> None:
-        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}",
-                         f"untag image {image_id}")
+        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}", f"untag image {image_id}")
 
     async def deactivate(self, image_id: str) -> None:
-        await self._send("POST", f"/v2/images/{_seg(image_id)}/actions/deactivate",
-                         f"deactivate image {image_id}")
+        await self._send(
+            "POST", f"/v2/images/{_seg(image_id)}/actions/deactivate", f"deactivate image {image_id}"
+        )
 
     async def reactivate(self, image_id: str) -> None:
-        await self._send("POST", f"/v2/images/{_seg(image_id)}/actions/reactivate",
-                         f"reactivate image {image_id}")
+        await self._send(
+            "POST", f"/v2/images/{_seg(image_id)}/actions/reactivate", f"reactivate image {image_id}"
+        )
 
     # -- members -------------------------------------------------------------------
 
     async def list_members(self, image_id: str) -> list[Member]:
-        body = await self._json("GET", f"/v2/images/{_seg(image_id)}/members",
-                                f"list members of image {image_id}")
+        body = await self._json(
+            "GET", f"/v2/images/{_seg(image_id)}/members", f"list members of image {image_id}"
+        )
         return [Member.from_glance(m) for m in body.get("members") or []]
 
     async def add_member(self, image_id: str, member_id: str) -> Member:
-        body = await self._json("POST", f"/v2/images/{_seg(image_id)}/members",
-                                f"share image {image_id} with {member_id}",
-                                json={"member": member_id})
+        body = await self._json(
+            "POST",
+            f"/v2/images/{_seg(image_id)}/members",
+            f"share image {image_id} with {member_id}",
+            json={"member": member_id},
+        )
         return Member.from_glance(body)
 
     async def remove_member(self, image_id: str, member_id: str) -> None:
-        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
-                         f"stop sharing image {image_id} with {member_id}")
+        await self._send(
+            "DELETE",
+            f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
+            f"stop sharing image {image_id} with {member_id}",
+        )
 
     async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
-        body = await self._json("PUT", f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
-                                f"set share status of image {image_id} to {status}",
-                                json={"status": status})
+        body = await self._json(
+            "PUT",
+            f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
+            f"set share status of image {image_id} to {status}",
+            json={"status": status},
+        )
         return Member.from_glance(body)
 
     # -- interoperable import ------------------------------------------------------
@@ -420,12 +472,14 @@ class GlanceStore(GlanceImports):
         body: dict[str, Any] = {"method": {"name": method}}
         if uri is not None:
             body["method"]["uri"] = uri
-        await self._send("POST", f"/v2/images/{_seg(image_id)}/import",
-                         f"import image {image_id} by {method}", json=body)
+        await self._send(
+            "POST", f"/v2/images/{_seg(image_id)}/import", f"import image {image_id} by {method}", json=body
+        )
 
     async def list_tasks(self, image_id: str) -> list[dict[str, Any]]:
-        body = await self._json("GET", f"/v2/images/{_seg(image_id)}/tasks",
-                                f"list tasks of image {image_id}")
+        body = await self._json(
+            "GET", f"/v2/images/{_seg(image_id)}/tasks", f"list tasks of image {image_id}"
+        )
         return list(body.get("tasks") or [])
 
 

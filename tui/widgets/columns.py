@@ -36,8 +36,13 @@ def age(stamp: str | None, now: datetime) -> str:
     if when is None:
         return "-"
     seconds = max(0, int((now - when).total_seconds()))
-    for limit, size, unit in ((60, 1, "s"), (3600, 60, "m"), (86400, 3600, "h"),
-                              (86400 * 30, 86400, "d"), (86400 * 365, 86400 * 30, "mo")):
+    for limit, size, unit in (
+        (60, 1, "s"),
+        (3600, 60, "m"),
+        (86400, 3600, "h"),
+        (86400 * 30, 86400, "d"),
+        (86400 * 365, 86400 * 30, "mo"),
+    ):
         if seconds < limit:
             return f"{seconds // size}{unit}"
     return f"{seconds // (86400 * 365)}y"
@@ -62,8 +67,9 @@ def _owner(image: Image, pane: ListContext) -> str:
 
 BASE_COLUMNS = (
     Column("name", "Name", 0, lambda i, p: i.label),
-    Column("status", "Status", 12,
-           lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status),
+    Column(
+        "status", "Status", 12, lambda i, p: ("~ " if i.status in TRANSITIONAL_STATUSES else "") + i.status
+    ),
     Column("disk_format", "Format", 6, lambda i, p: i.disk_format or "-"),
     Column("size", "Size", 7, lambda i, p: short_size(i.size), right=True),
     Column("visibility", "Visible", 9, lambda i, p: i.visibility),

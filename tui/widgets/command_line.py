@@ -17,7 +17,8 @@ def _back_to_pane(line: Input) -> None:
 
 
 class CommandLine(PlainInput):
-    """``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:convert raw``, ``:theme NAME``, ``:q``."""
+    """The ``:`` line: ``:cloud NAME``, ``:sort size desc``, ``:filter status=active``, ``:convert raw``,
+    ``:theme NAME``, ``:q``."""
 
     BINDINGS = bindings("command_line")
 

@@ -352,8 +352,17 @@ class ImageList(ScrollView, can_focus=True):
     def _status_style(self, status: str) -> Style:
         if not self._styles:
             variables = self.app.theme_variables
-            for name in ("active", "queued", "saving", "uploading", "importing", "pending-delete",
-                         "deactivated", "killed", "deleted"):
+            for name in (
+                "active",
+                "queued",
+                "saving",
+                "uploading",
+                "importing",
+                "pending-delete",
+                "deactivated",
+                "killed",
+                "deleted",
+            ):
                 colour = variables.get(f"status-{name}")
                 self._styles[name.replace("-", "_")] = Style(color=colour) if colour else Style()
         return self._styles.get(status, Style())
@@ -369,8 +378,11 @@ class ImageList(ScrollView, can_focus=True):
         image = self.rows.at(row)
         if image is None:
             if row == 0 and not self.rows:
-                text = "loading…" if self.loading_more else (
-                    "no image matches the filter" if self.filter_text else "no images")
+                text = (
+                    "loading…"
+                    if self.loading_more
+                    else ("no image matches the filter" if self.filter_text else "no images")
+                )
                 dim = self.get_component_rich_style("image-list--dim")
                 return Strip([Segment(" " + text, dim)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)

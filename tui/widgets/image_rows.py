@@ -15,8 +15,15 @@ from ..model import Image, parse_timestamp
 
 def haystack(image: Image) -> str:
     """What `/` searches: name, id, formats, status, owner and tags, lowercased once."""
-    parts = [image.name or "", image.id, image.disk_format or "", image.container_format or "",
-             image.status, image.owner or "", *image.tags]
+    parts = [
+        image.name or "",
+        image.id,
+        image.disk_format or "",
+        image.container_format or "",
+        image.status,
+        image.owner or "",
+        *image.tags,
+    ]
     return "\x00".join(parts).lower()
 
 

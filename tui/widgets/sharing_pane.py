@@ -147,8 +147,10 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
                 style = "reverse" if here and self.has_focus else ""
                 # names, owners and formats are the sharing project's words: escaped, cut in cells
                 name = f"{'>' if here else ' '}{mark} {pad(visible(image.label), name_width)}"
-                facts = (f"{pad(visible(image.owner or '-'), 10)} {short_size(image.size):>7} "
-                         f"{pad(visible(image.disk_format or '-'), 6)} {age(image.created_at, now):>4}")
+                facts = (
+                    f"{pad(visible(image.owner or '-'), 10)} {short_size(image.size):>7} "
+                    f"{pad(visible(image.disk_format or '-'), 6)} {age(image.created_at, now):>4}"
+                )
                 if two_lines:
                     text.append(name + "\n", style=style)
                     text.append(f"   {facts}\n", style=style or "dim")

@@ -36,7 +36,7 @@ def format_eta(seconds: float | None) -> str:
     """``ETA m:ss`` (or ``h:mm:ss``); blank when unknown."""
     if seconds is None or seconds < 0:
         return ""
-    whole = int(round(seconds))
+    whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"ETA {hours}:{minutes:02}:{secs:02}" if hours else f"ETA {minutes}:{secs:02}"
