@@ -3,16 +3,23 @@ small disk images of several formats made with qemu-img."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import subprocess
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.lab import Lab
+from tests.lab.plugin import lab_cloud
 from transfer_support import FORMATS, MIB, Recorder, make_raw
+from tui.model import ImageQuery, NotFound
+from tui.stores.glance import GlanceStore
 from tui.stores.local import LocalStore
 
 
@@ -74,3 +81,29 @@ def web(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def uid() -> str:
+    """This test's tag and name prefix on the shared Glance."""
+    return f"xfer-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Callable[..., GlanceStore]]:
+    """``await open_glance(transport=None)``: alice's store; images tagged ``uid`` are deleted after."""
+    opened: list[GlanceStore] = []
+
+    async def open_glance(transport: httpx.AsyncBaseTransport | None = None) -> GlanceStore:
+        store = GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=lab_token_dir, transport=transport)
+        await store.open()
+        opened.append(store)
+        return store
+
+    yield open_glance  # type: ignore[misc]
+    if opened:
+        for image in await opened[0].all_images(ImageQuery(tags=(uid,))):
+            with contextlib.suppress(NotFound):
+                await opened[0].delete_image(image.id)
+    for store in opened:
+        await store.close()

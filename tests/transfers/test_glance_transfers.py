@@ -4,20 +4,12 @@ resume with Range, retry into the same image, web-download import, copies both w
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import uuid
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
-import httpx
 import pytest
 
 from glance_transfer_faults import FaultyTransport
-from tests.lab import Lab
-from tests.lab.plugin import lab_cloud
 from transfer_support import MIB, Recorder, make_raw
-from tui.model import ImageQuery, ImageStatus, NotFound
-from tui.stores.glance import GlanceStore
+from tui.model import ImageQuery, ImageStatus
 from tui.stores.local import LocalStore
 from tui.transfers import (
     CopyJob,
@@ -30,32 +22,6 @@ from tui.transfers import (
 )
 
 pytestmark = pytest.mark.lab
-
-
-@pytest.fixture
-def uid() -> str:
-    return f"xfer-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Callable[..., GlanceStore]]:
-    """``await open_glance(transport=None)``: alice's store; images tagged ``uid`` are deleted after."""
-    opened: list[GlanceStore] = []
-
-    async def open_glance(transport: httpx.AsyncBaseTransport | None = None) -> GlanceStore:
-        store = GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=lab_token_dir, transport=transport)
-        await store.open()
-        opened.append(store)
-        return store
-
-    yield open_glance  # type: ignore[misc]
-    if opened:
-        store = opened[0]
-        for image in await store.all_images(ImageQuery(tags=(uid,))):
-            with contextlib.suppress(NotFound):
-                await store.delete_image(image.id)
-    for store in opened:
-        await store.close()
 
 
 def fields(uid: str, name: str, **more: object) -> dict[str, object]:

@@ -3,20 +3,14 @@ inspects what it receives, and copies and imports inspect what they move."""
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.lab import Lab
-from tests.lab.plugin import lab_cloud
 from transfer_support import MIB, qcow2_backed_by
 from tui.formats import overriding
-from tui.model import FormatRejected, ImageQuery, NotFound
-from tui.stores.glance import GlanceStore
+from tui.model import FormatRejected, ImageQuery
 from tui.stores.local import LocalStore
 from tui.transfers import CopyJob, FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 
@@ -149,31 +143,6 @@ async def test_import_fetched_here_refuses_unsafe_and_mismatched_data(store, rec
 
 
 # -- the real Glance -----------------------------------------------------------------
-
-
-@pytest.fixture
-def uid() -> str:
-    return f"insp-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-async def glance(lab: Lab, lab_token_dir: Path, uid: str) -> AsyncIterator[Callable[..., GlanceStore]]:
-    """``await open_glance()``: alice's store; images tagged ``uid`` are deleted after."""
-    opened: list[GlanceStore] = []
-
-    async def open_glance(transport: httpx.AsyncBaseTransport | None = None) -> GlanceStore:
-        store = GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=lab_token_dir, transport=transport)
-        await store.open()
-        opened.append(store)
-        return store
-
-    yield open_glance  # type: ignore[misc]
-    if opened:
-        for image in await opened[0].all_images(ImageQuery(tags=(uid,))):
-            with contextlib.suppress(NotFound):
-                await opened[0].delete_image(image.id)
-    for store in opened:
-        await store.close()
 
 
 @pytest.mark.lab

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.color import Color
 
 from tui.themes import (
+    COLOUR_KEYS,
     DEFAULT_THEME,
     MONO_THEME,
     THEME_VARIABLE_DEFAULTS,
@@ -37,21 +38,7 @@ def test_every_shipped_theme_loads_with_every_app_colour() -> None:
 def test_mono_theme_uses_greys_only() -> None:
     themes, _ = load_themes(theme_dirs(None))
     mono = next(theme for theme in themes if theme.name == MONO_THEME)
-    colours = [
-        getattr(mono, key)
-        for key in (
-            "primary",
-            "secondary",
-            "accent",
-            "foreground",
-            "background",
-            "surface",
-            "panel",
-            "success",
-            "warning",
-            "error",
-        )
-    ]
+    colours = [value for key in COLOUR_KEYS if (value := getattr(mono, key, None)) is not None]
     colours += list(mono.variables.values())
     for value in colours:
         colour = Color.parse(value)
