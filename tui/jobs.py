@@ -52,6 +52,20 @@ class Jobs:
         """Whether any job was submitted this session (a retry may still use its stores)."""
         return self.manager is not None and bool(self.manager.jobs())
 
+    def filling(self) -> set[str]:
+        """Ids of images in the store open now that unfinished uploads and imports write into.
+
+        Such a job names its destination ``LABEL: IMAGE_ID`` once the image exists.
+        """
+        if self.manager is None:
+            return set()
+        prefix = f"{self._app.store.label}: "
+        return {
+            job.destination.removeprefix(prefix)
+            for job in self.manager.jobs()
+            if job.state.active and job.destination.startswith(prefix)
+        }
+
     def _submit(self, make_job: Callable[[], Transfer]) -> None:
         try:
             self._manager().submit(make_job())

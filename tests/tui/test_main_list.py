@@ -125,8 +125,10 @@ async def test_poll_runs_only_while_transitional_rows_are_visible(make_app) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         images = app.screen.image_list
-        # build-in-progress is queued (waiting for data) and on screen
-        assert any(i.name == "build-in-progress" for i in images.visible_images())
+        # build-in-progress is queued (waiting for data), on screen, and being uploaded into
+        queued = next(i for i in images.visible_images() if i.name == "build-in-progress")
+        images.filling = lambda: {queued.id}
+        images.update_poll()
         assert images.polling
         images.set_filter("cirros")
         await pilot.pause()

@@ -99,6 +99,7 @@ class MainState(DeckNode, Screen[None]):
         for warning in getattr(store, "warnings", ()):  # e.g. data files moved to quarantine
             self.notify(f"{store.label}: {warning}", severity="warning", timeout=8)
         self.image_list.me = self.identity.project_id
+        self.image_list.filling = self.deck.jobs.filling
         self.load_images(shares_after_first_page=True)
 
     @work(exclusive=True, group="images", exit_on_error=False)
@@ -166,6 +167,7 @@ class MainState(DeckNode, Screen[None]):
 
     @work(group="poll", exit_on_error=False)
     async def poll(self, ids: list[str]) -> None:
+        """Fetch the changing images on screen; one that changed brings the next poll closer."""
         fresh = []
         for image_id in ids:
             try:

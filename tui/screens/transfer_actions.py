@@ -32,6 +32,8 @@ class TransferActions(MainState):
         """
         self.transfers_pane.update(progress)
         into_store = progress.destination.startswith(f"{self.deck.store.label}: ")
+        if into_store:  # a queued image on screen is polled while this session fills it
+            self.image_list.update_poll()
         if progress.state == TransferState.DONE and into_store:
             self.load_images(keep_rows=True)
         elif progress.state == TransferState.FAILED:

@@ -7,7 +7,7 @@ and only draws the visible lines, through Textual's Line API (`ScrollView.render
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -21,12 +21,19 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from ..actions import bindings
-from ..model import SORT_KEYS, TRANSITIONAL_STATUSES, Image, cell_width, fit, pad, visible
+from ..model import SORT_KEYS, Image, ImageStatus, cell_width, fit, pad, visible
 from .columns import BASE_COLUMNS, EXTRA_COLUMNS, MIN_NAME, Column
 from .image_rows import ImageRows
 
-#: Seconds between polls of images in transitional states (only while visible).
-POLL_SECONDS = 5.0
+#: Seconds before an image that is changing on screen is fetched again; doubled after
+#: every poll, up to `POLL_MAX_SECONDS`, and back to the first after a change, so a long
+#: import costs a few requests a minute and a quick one is seen finishing at once.
+POLL_FIRST_SECONDS = 2.0
+POLL_MAX_SECONDS = 60.0
+
+#: Statuses that change with nobody here acting. A queued (or staged) image only waits for
+#: data: it is polled only while this session writes into it, so an idle list costs nothing.
+CHANGING_STATUSES = frozenset({ImageStatus.SAVING, ImageStatus.IMPORTING, ImageStatus.PENDING_DELETE})
 
 
 class ImageList(ScrollView, can_focus=True):
@@ -88,7 +95,7 @@ class ImageList(ScrollView, can_focus=True):
             self.direction = direction
 
     class PollDue(Message):
-        """Images in transitional states on screen should be fetched again."""
+        """Images changing on screen should be fetched again."""
 
         def __init__(self, ids: list[str]) -> None:
             super().__init__()
@@ -101,6 +108,12 @@ class ImageList(ScrollView, can_focus=True):
         self.rows = ImageRows()
         self.loading_more = False
         self._poll_timer: Timer | None = None
+        #: Ids of images this session is writing into (its uploads and imports), set by the screen.
+        self.filling: Callable[[], Collection[str]] = frozenset
+        self.poll_first = POLL_FIRST_SECONDS
+        self.poll_max = POLL_MAX_SECONDS
+        #: Seconds until the next poll while one is due.
+        self.poll_delay = self.poll_first
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
         self._last_highlight: str | None = None
@@ -156,6 +169,7 @@ class ImageList(ScrollView, can_focus=True):
     def update_images(self, images: Iterable[Image]) -> None:
         """Replace rows by id (refresh, poll); unknown ids are ignored, unchanged rows cost nothing."""
         if self.rows.update(images):
+            self._stop_poll()  # something changed: look again soon
             self._changed(highlight=True)
 
     def remove_image(self, image_id: str) -> None:
@@ -297,25 +311,45 @@ class ImageList(ScrollView, can_focus=True):
         rows = self.page_rows
         return self.rows.shown(top, top + rows)
 
+    def changing(self, image: Image) -> bool:
+        """Whether ``image`` may change by itself, or is being filled by this session."""
+        if image.status in CHANGING_STATUSES:
+            return True
+        waiting = image.status in (ImageStatus.QUEUED, ImageStatus.UPLOADING)
+        return waiting and image.id in self.filling()
+
+    def _poll_ids(self) -> list[str]:
+        return [i.id for i in self.visible_images() if self.changing(i)]
+
     def update_poll(self) -> None:
-        """Run the poll timer only while transitional rows are on screen."""
-        busy = any(i.status in TRANSITIONAL_STATUSES for i in self.visible_images())
-        if busy and self._poll_timer is None and self.is_mounted:
-            self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)
-        elif not busy and self._poll_timer is not None:
+        """Keep a poll timer only while changing images are on screen."""
+        due = bool(self._poll_ids())
+        if due and self._poll_timer is None and self.is_mounted:
+            self._poll_timer = self.set_timer(self.poll_delay, self._poll)
+        elif not due:
+            self._stop_poll()
+
+    def _stop_poll(self) -> None:
+        """No poll pending; the next one, if any, comes after the first delay again."""
+        if self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
+        self.poll_delay = self.poll_first
 
     @property
     def polling(self) -> bool:
         return self._poll_timer is not None
 
     def _poll(self) -> None:
-        ids = [i.id for i in self.visible_images() if i.status in TRANSITIONAL_STATUSES]
-        if ids:
-            self.post_message(self.PollDue(ids))
-        else:
-            self.update_poll()
+        """Ask for the changing images, then wait twice as long unless an answer changes a row."""
+        self._poll_timer = None
+        ids = self._poll_ids()
+        if not ids:
+            self.poll_delay = self.poll_first
+            return
+        self.post_message(self.PollDue(ids))
+        self.poll_delay = min(self.poll_delay * 2, self.poll_max)
+        self._poll_timer = self.set_timer(self.poll_delay, self._poll)
 
     # -- rendering -----------------------------------------------------------------
 
