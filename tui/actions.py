@@ -233,12 +233,14 @@ ACTIONS: tuple[Action, ...] = (
             "command_cloud",
         ),
     ),
+    _a("main.detail", "main", "1", "focus_detail", "Detail", show=False),
     _a(
         "main.shares",
         "main",
-        "",
+        "2",
         "focus_sharing",
         "Shares",
+        show=False,
         palette=("Show shares", "Focus the sharing pane"),
     ),
     _a(

@@ -41,6 +41,8 @@ THEME_VARIABLE_DEFAULTS: dict[str, str] = {
     "transfer-running": "#4f9fe0",
     "transfer-done": "#5cbf72",
     "transfer-failed": "#e5636b",
+    "pane-border": "#3a4654",
+    "pane-focus": "#e0a84f",
 }
 
 #: Theme keys holding a colour; ``primary`` is the only one Textual requires.

@@ -251,7 +251,7 @@ async def test_one_cursor_row_on_screen_after_moves(make_app) -> None:
         x = images.region.x + 3
 
         def cursor_lines() -> list[int]:
-            top = images.region.y + 1  # below the header line
+            top = images.content_region.y + 1  # below the frame and the header line
             return [
                 y - top
                 for y in range(top, top + images.page_rows)

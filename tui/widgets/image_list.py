@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,6 +25,7 @@ from ..actions import bindings
 from ..model import SORT_KEYS, Image, ImageStatus, cell_width, fit, pad, visible
 from .columns import BASE_COLUMNS, EXTRA_COLUMNS, MIN_NAME, Column
 from .image_rows import ImageRows
+from .pane_titles import list_title
 
 #: Seconds before an image that is changing on screen is fetched again; doubled after
 #: every poll, up to `POLL_MAX_SECONDS`, and back to the first after a change, so a long
@@ -34,6 +36,12 @@ POLL_MAX_SECONDS = 60.0
 #: Statuses that change with nobody here acting. A queued (or staged) image only waits for
 #: data: it is polled only while this session writes into it, so an idle list costs nothing.
 CHANGING_STATUSES = frozenset({ImageStatus.SAVING, ImageStatus.IMPORTING, ImageStatus.PENDING_DELETE})
+
+#: Name width the list keeps by letting minor columns give way (unless `w` asks for more columns).
+NAME_FIT = 28
+
+#: Base columns that give way, in order, when the name would get narrower than `NAME_FIT`.
+MINOR_COLUMNS = ("visibility", "owner")
 
 
 class ImageList(ScrollView, can_focus=True):
@@ -106,7 +114,9 @@ class ImageList(ScrollView, can_focus=True):
         self._clock = clock or (lambda: datetime.now(UTC))
         self.me: str | None = None
         self.rows = ImageRows()
-        self.loading_more = False
+        self._loading_more = False
+        self._query_note = ""
+        self._title = ""
         self._poll_timer: Timer | None = None
         #: Ids of images this session is writing into (its uploads and imports), set by the screen.
         self.filling: Callable[[], Collection[str]] = frozenset
@@ -123,6 +133,40 @@ class ImageList(ScrollView, can_focus=True):
 
     def now(self) -> datetime:
         return self._clock()
+
+    @property
+    def loading_more(self) -> bool:
+        """Pages are still arriving: the title says so, and an empty list says "loading…"."""
+        return self._loading_more
+
+    @loading_more.setter
+    def loading_more(self, value: bool) -> None:
+        self._loading_more = value
+        self._retitle()
+
+    @property
+    def query_note(self) -> str:
+        """The server-side filter in words (``status=active``); empty when there is none."""
+        return self._query_note
+
+    @query_note.setter
+    def query_note(self, value: str) -> None:
+        self._query_note = value
+        self._retitle()
+
+    def _retitle(self) -> None:
+        """The frame's title: counts, filters, sort and loading (plain text, never markup)."""
+        title = list_title(
+            len(self.rows),
+            len(self.rows.images),
+            filter_text=self.filter_text,
+            query_note=self.query_note,
+            sort=(self.sort_key, self.sort_direction),
+            loading=self.loading_more,
+        )
+        if title != self._title:
+            self._title = title
+            self.border_title = Content(title)
 
     @property
     def images(self) -> list[Image]:
@@ -209,6 +253,7 @@ class ImageList(ScrollView, can_focus=True):
         """Redraw after a change: every line, or only the lines of ``rows`` (a cursor move)."""
         # Rows are cut to the width they get, so there is never anything to scroll sideways.
         self.virtual_size = Size(0, len(self.rows) + 1)
+        self._retitle()
         if highlight:
             self._last_highlight = None
         self._announce()
@@ -294,7 +339,17 @@ class ImageList(ScrollView, can_focus=True):
         self.notify(f"Sorted by {self.sort_key} {word}", timeout=2)
 
     def action_toggle_columns(self) -> None:
+        """``w``: more columns, or fewer; says which, or that none more fits this width."""
+        width = self.scrollable_content_region.width
+        before = {column.key for column, _ in self.columns(width)}
         self.wide = not self.wide
+        after = [column for column, _ in self.columns(width)]
+        if not self.wide:
+            self.notify("Fewer columns", timeout=2)
+        elif added := [column.title for column in after if column.key not in before]:
+            self.notify(f"More columns: {', '.join(added)}", timeout=2)
+        else:
+            self.notify("No more columns fit this width; widen the terminal", severity="warning", timeout=3)
 
     def select_id(self, image_id: str) -> bool:
         """Move the cursor to an image by id, if it is shown."""
@@ -362,6 +417,12 @@ class ImageList(ScrollView, can_focus=True):
             return self._columns[1]
         chosen = list(BASE_COLUMNS)
         used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
+        for minor in MINOR_COLUMNS if not self.wide else ():
+            if width - used >= NAME_FIT:
+                break
+            column = next(c for c in chosen if c.key == minor)
+            chosen.remove(column)
+            used -= column.width + 1
         min_name = 12 if self.wide else MIN_NAME
         for extra in EXTRA_COLUMNS:
             if width - used - extra.width - 1 >= min_name:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,16 +20,23 @@ from textual.widgets import Static
 
 from ..actions import bindings, find
 from ..deck import DeckNode
-from ..model import Image, MemberStatus, pad, visible
+from ..model import Image, MemberStatus, cell_width, pad, visible
 from .columns import age, short_size
 
 GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
+
+
+def _widen(line: str, width: int) -> str:
+    """``line`` padded with spaces to ``width`` cells (never cut: the cells are fitted already)."""
+    return line + " " * max(0, width - cell_width(line))
 
 
 class SharingPane(DeckNode, VerticalScroll, can_focus=True):
     """Shares waiting for an answer first; `a` accept, `r` reject, `space` mark, `z` back to pending."""
 
     BINDINGS = bindings("sharing")
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"sharing-pane--cursor", "sharing-pane--cursor-blurred"}
 
     DEFAULT_CSS = """
     SharingPane {
@@ -36,6 +45,14 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
     }
     SharingPane > Static {
         width: 1fr;
+    }
+    SharingPane > .sharing-pane--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    SharingPane > .sharing-pane--cursor-blurred {
+        background: $block-cursor-blurred-background;
     }
     """
 
@@ -53,6 +70,13 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         def __init__(self, image: Image) -> None:
             super().__init__()
             self.image = image
+
+    class Counted(Message):
+        """A new listing arrived: ``pending`` shares wait for an answer (titles and header say so)."""
+
+        def __init__(self, pending: int) -> None:
+            super().__init__()
+            self.pending = pending
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -93,6 +117,7 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         ids = {image.id for _, image in self.rows}
         self.marked &= ids
         self.cursor = self.cursor
+        self.post_message(self.Counted(self.pending_count))
 
     def show_message(self, message: str) -> None:
         self.message = message
@@ -144,22 +169,31 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
                 here = n == self.cursor
                 if here:
                     self._cursor_line = line
-                style = "reverse" if here and self.has_focus else ""
+                style = self._cursor_style() if here else ""
                 # names, owners and formats are the sharing project's words: escaped, cut in cells
                 name = f"{'>' if here else ' '}{mark} {pad(visible(image.label), name_width)}"
                 facts = (
                     f"{pad(visible(image.owner or '-'), 10)} {short_size(image.size):>7} "
                     f"{pad(visible(image.disk_format or '-'), 6)} {age(image.created_at, now):>4}"
                 )
+                # the cursor bar spans the pane's width, like the list's
                 if two_lines:
-                    text.append(name + "\n", style=style)
-                    text.append(f"   {facts}\n", style=style or "dim")
+                    text.append(_widen(name, width) + "\n", style=style)
+                    text.append(_widen(f"   {facts}", width) + "\n", style=style or "dim")
                     line += 2
                 else:
-                    text.append(f"{name} {facts}\n", style=style)
+                    text.append(_widen(f"{name} {facts}", width) + "\n", style=style)
                     line += 1
                 n += 1
         return text
+
+    def _cursor_style(self) -> Style:
+        """The list's cursor bar: bright while the pane has focus, dim once it has not."""
+        if not self.is_attached:
+            return Style(reverse=True)
+        if self.has_focus:
+            return self.get_component_rich_style("sharing-pane--cursor")
+        return self.get_component_rich_style("sharing-pane--cursor-blurred")
 
     def _colour(self, group: str) -> str:
         colour = self.app.theme_variables.get(f"share-{group}") if self.is_attached else None

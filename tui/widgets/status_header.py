@@ -1,4 +1,8 @@
-"""One line at the top: which store or cloud, which project, which user, and the mode."""
+"""One line at the top: which store or cloud, which project, which user, and the mode.
+
+Shares waiting for an answer show as a badge at the right end, kept whole at any width
+(the rest of the line gives way), since the sharing pane may be out of sight.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ class StatusHeader(Static):
         self.identity: Identity | None = None
         self.read_only = read_only
         self.note = "connecting…"
+        self.pending = 0
 
     def on_mount(self) -> None:
         self._redraw()
@@ -35,6 +40,18 @@ class StatusHeader(Static):
         self.identity = identity
         self.note = note
         self._redraw()
+
+    def set_pending(self, pending: int) -> None:
+        self.pending = pending
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def badge(self) -> str:
+        if not self.pending:
+            return ""
+        return f" {self.pending:,} share{'s' if self.pending != 1 else ''} waiting "
 
     def set_store(self, store_label: str) -> None:
         self.store_label = store_label
@@ -54,8 +71,16 @@ class StatusHeader(Static):
                 text.append(visible(identity.user_name), "bold")
             if identity.is_admin:
                 text.append("  [admin]")
-        if self.read_only:
-            text.append("  [read-only]", "bold")
         if self.note:
             text.append(f"  {visible(self.note)}", "italic")
-        self.update(text)
+        # the mode and the waiting shares stay whole at the right; names give way first
+        right = Text()
+        if self.read_only:
+            right.append(" [read-only]", "bold")
+        if badge := self.badge():
+            right.append(" ")
+            right.append(badge, "bold reverse")
+        width = self.content_size.width
+        if right and width:
+            text.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
+        self.update(text + right)
