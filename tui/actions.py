@@ -311,10 +311,11 @@ ACTIONS: tuple[Action, ...] = (
     _a("list.reverse", "list", "S", "reverse_sort", "Reverse", show=False),
     _a("list.columns", "list", "w", "toggle_columns", "Columns", show=False),
     # -- the detail pane --
-    _a("detail.down", "detail", "j,down", "scroll_down", "Down", show=False),
-    _a("detail.up", "detail", "k,up", "scroll_up", "Up", show=False),
-    _a("detail.top", "detail", "g,home", "scroll_home", "Top", show=False),
-    _a("detail.bottom", "detail", "G,end", "scroll_end", "Bottom", show=False),
+    _a("detail.down", "detail", "j,down", "cursor(1)", "Next field", show=False),
+    _a("detail.up", "detail", "k,up", "cursor(-1)", "Previous field", show=False),
+    _a("detail.top", "detail", "g,home", "top", "First field", show=False),
+    _a("detail.bottom", "detail", "G,end", "bottom", "Last field", show=False),
+    _a("detail.copy", "detail", "y", "copy_value", "Copy value", tooltip="the whole value of the field"),
     # -- the sharing pane --
     _a("sharing.down", "sharing", "j,down", "cursor(1)", "Down", show=False),
     _a("sharing.up", "sharing", "k,up", "cursor(-1)", "Up", show=False),

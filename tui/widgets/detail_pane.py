@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..actions import bindings
-from ..model import TRANSITIONAL_STATUSES, Image, Member, fit, visible
+from ..deck import DeckNode
+from ..model import TRANSITIONAL_STATUSES, Image, Member, cell_width, visible
 from .columns import age, short_size
+from .detail_layout import DetailBody, Field, Kind, field_lines
 
-#: Cells of one value shown at most: a property of 64 KiB would otherwise fill pages of the pane.
-MAX_VALUE_CELLS = 2000
-#: Cells of a property name: a long one would leave no room for the values beside it.
-MAX_LABEL_CELLS = 40
+#: Seconds between two looks at the relative ages ("3m ago") while the pane is on screen.
+AGE_REFRESH_SECONDS = 60.0
+#: A copied value longer than this is named in the notification rather than repeated.
+NOTIFY_VALUE_CELLS = 40
 
 
 def _size(size: int | None) -> str:
@@ -26,8 +28,54 @@ def _size(size: int | None) -> str:
     return f"{short_size(size)} ({size:,} bytes)"
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """The selected image in full; long values wrap, `y` copies the id."""
+def _stamp(stamp: str | None, now: datetime) -> tuple[str, str]:
+    return f"{stamp or '-'} ({age(stamp, now)} ago)", stamp or ""
+
+
+def image_fields(image: Image, members: list[Member] | None, note: str, now: datetime) -> tuple[Field, ...]:
+    """What the pane shows of ``image``, in order; ``members`` is None when not loaded."""
+    status = image.status + (" (changing…)" if image.status in TRANSITIONAL_STATUSES else "")
+    created, created_copy = _stamp(image.created_at, now)
+    updated, updated_copy = _stamp(image.updated_at, now)
+    fields = [
+        Field("Name", image.label),
+        Field("ID", image.id),
+        Field("Status", status, copy=image.status),
+        Field("Disk format", image.disk_format or ""),
+        Field("Container", image.container_format or ""),
+        Field("Size", _size(image.size), copy=str(image.size or "")),
+        Field("Virtual size", _size(image.virtual_size), copy=str(image.virtual_size or "")),
+        Field("Visibility", image.visibility),
+        Field("Protected", "yes" if image.protected else "no"),
+        Field("Hidden", "yes" if image.os_hidden else "no"),
+        Field("Owner", image.owner or ""),
+        Field("Min disk", f"{image.min_disk} GiB", copy=str(image.min_disk)),
+        Field("Min RAM", f"{image.min_ram} MiB", copy=str(image.min_ram)),
+        Field("Created", created, copy=created_copy),
+        Field("Updated", updated, copy=updated_copy),
+        Field("Stores", image.stores or ""),
+        Field("Tags", ", ".join(image.tags)),
+        Field("Hashes", "", Kind.SECTION),
+        Field("Checksum", image.checksum or "", Kind.HASH),
+        Field(image.os_hash_algo or "Hash", image.os_hash_value or "", Kind.HASH),
+        Field("Properties", "", Kind.SECTION),
+    ]
+    fields += [Field(key, image.properties[key]) for key in sorted(image.properties)]
+    if not image.properties:
+        fields.append(Field("", "none", Kind.NOTE))
+    if members is not None or note:
+        fields.append(Field("Members", "", Kind.SECTION))
+        if note:
+            fields.append(Field("", note, Kind.NOTE))
+        fields += [Field(m.member_id, m.status, copy=m.member_id) for m in members or []]
+        if members == []:
+            fields.append(Field("", "not shared with any project", Kind.NOTE))
+    return tuple(fields)
+
+
+class DetailPane(DeckNode, VerticalScroll, can_focus=True):
+    """The selected image in full, one value per field; with focus, j/k move a cursor over the
+    fields and `y` copies the one under it."""
 
     BINDINGS = bindings("detail")
 
@@ -47,9 +95,15 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.image: Image | None = None
         self.members: list[Member] | None = None
         self.members_note = ""
+        self.fields: tuple[Field, ...] = ()
+        #: Index into `fields` of the field under the cursor (always a selectable one, or 0).
+        self.cursor = 0
 
     def compose(self):
         yield Static(Text("no image selected", style="italic"), id="detail-body")
+
+    def on_mount(self) -> None:
+        self.set_interval(AGE_REFRESH_SECONDS, self.refresh_ages)
 
     def show(self, image: Image | None, members: list[Member] | None = None, note: str = "") -> None:
         """Show ``image``; ``members`` is None when not loaded (or not the owner)."""
@@ -57,71 +111,114 @@ class DetailPane(VerticalScroll, can_focus=True):
             return  # the same record again (a cursor resting, members loaded twice)
         changed = image is None or self.image is None or image.id != self.image.id
         self.image, self.members, self.members_note = image, members, note
-        body = self.query_one("#detail-body", Static)
-        content = self._render_image()
-        body.update(content, layout=self._height_of(content, body.size.width) != body.size.height)
+        self.fields = self._fields()
+        self.cursor = self._cursor_kept(changed)
+        self._draw()
         if changed:
             self.scroll_home(animate=False)
 
-    def _height_of(self, content: Text | Table, width: int) -> int | None:
+    def refresh_ages(self) -> None:
+        """Draw again when a relative age moved on; nothing is drawn while the ages still read the same."""
+        if self.image is None or not self.is_on_screen:
+            return
+        fields = self._fields()
+        if fields != self.fields:
+            self.fields = fields
+            self._draw()
+
+    def _fields(self) -> tuple[Field, ...]:
+        if self.image is None:
+            return ()
+        return image_fields(self.image, self.members, self.members_note, self._clock())
+
+    def _cursor_kept(self, new_image: bool) -> int:
+        """The first field of a new image; for the same image, the cursor's field or the one
+        before it when it went away (members loaded, a property removed)."""
+        stops = self._selectable()
+        if not stops:
+            return 0
+        earlier = [i for i in stops if i <= self.cursor]
+        return stops[0] if new_image or not earlier else earlier[-1]
+
+    def _selectable(self) -> list[int]:
+        return [index for index, field in enumerate(self.fields) if field.selectable]
+
+    def _draw(self) -> None:
+        body = self.query_one("#detail-body", Static)
+        content = self._render_image()
+        body.update(content, layout=self._height_of(content, body.size.width) != body.size.height)
+
+    def _height_of(self, content: Text | DetailBody, width: int) -> int | None:
         """Lines ``content`` takes at ``width``: when it is the body's height already, the new
         text is drawn in place instead of laying out the whole screen again, which costs tens
         of milliseconds on every cursor rest."""
         if width <= 0:
             return None
+        if isinstance(content, DetailBody):
+            return len(content.lines(width))
         console = self.app.console
         return len(console.render_lines(content, console.options.update_width(width), pad=False))
 
-    def _render_image(self) -> Text | Table:
-        image = self.image
-        if image is None:
+    def _render_image(self) -> Text | DetailBody:
+        if self.image is None:
             return Text("no image selected", style="italic")
-        table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(ratio=1, overflow="fold")
+        return DetailBody(self.fields, self.cursor if self.has_focus else None)
 
-        def row(label: str, value: object) -> None:
-            # Keys and values belong to whoever wrote the image: shown as text, never as markup.
-            shown = fit(visible(value), MAX_VALUE_CELLS) if value not in (None, "") else "-"
-            table.add_row(Text(fit(visible(label), MAX_LABEL_CELLS)), Text(shown))
+    # -- the field cursor -----------------------------------------------------------
 
-        def section(title: str) -> None:
-            table.add_row(Text(title, style="bold underline"), "")
+    def on_focus(self, event: events.Focus) -> None:
+        if self.image is not None:
+            self._draw()
 
-        now = self._clock()
-        status = image.status + (" (changing…)" if image.status in TRANSITIONAL_STATUSES else "")
-        row("Name", image.label)
-        row("ID", image.id)
-        row("Status", status)
-        row("Disk format", image.disk_format)
-        row("Container", image.container_format)
-        row("Size", _size(image.size))
-        row("Virtual size", _size(image.virtual_size))
-        row("Visibility", image.visibility)
-        row("Protected", "yes" if image.protected else "no")
-        row("Hidden", "yes" if image.os_hidden else "no")
-        row("Owner", image.owner)
-        row("Min disk", f"{image.min_disk} GiB")
-        row("Min RAM", f"{image.min_ram} MiB")
-        row("Created", f"{image.created_at or '-'} ({age(image.created_at, now)} ago)")
-        row("Updated", f"{image.updated_at or '-'} ({age(image.updated_at, now)} ago)")
-        row("Stores", image.stores)
-        row("Tags", ", ".join(image.tags))
-        section("Hashes")
-        row("Checksum", image.checksum)
-        row(image.os_hash_algo or "Hash", image.os_hash_value)
-        section("Properties")
-        if image.properties:
-            for key in sorted(image.properties):
-                row(key, image.properties[key])
+    def on_blur(self, event: events.Blur) -> None:
+        if self.image is not None:
+            self._draw()
+
+    def _move_to(self, index: int) -> None:
+        self.cursor = index
+        self._draw()
+        body = self.query_one("#detail-body", Static)
+        lines = DetailBody(self.fields).lines(body.size.width)
+        first, last = field_lines(lines, index)
+        height = self.scrollable_content_region.height
+        if first < self.scroll_y:
+            self.scroll_to(y=first, animate=False)
+        elif last >= self.scroll_y + height:
+            self.scroll_to(y=max(first, last - height + 1), animate=False)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move to the next or previous field; the headings and notes between are skipped."""
+        stops = self._selectable()
+        if not stops:
+            return
+        after = [i for i in stops if i > self.cursor] if delta > 0 else [i for i in stops if i < self.cursor]
+        if after:
+            self._move_to(after[0] if delta > 0 else after[-1])
+
+    def action_top(self) -> None:
+        if stops := self._selectable():
+            self._move_to(stops[0])
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        if stops := self._selectable():
+            self._move_to(stops[-1])
+        self.scroll_end(animate=False)
+
+    def action_copy_value(self) -> None:
+        """Copy the whole value under the cursor, as the pane shows it: a control character
+        from another project's property reaches the clipboard as its escape, never raw into
+        a shell the value is pasted into."""
+        if self.image is None or not self._selectable():
+            return
+        field = self.fields[self.cursor]
+        value = visible(field.full_value)
+        name = "member id" if field.copy == field.label else field.label
+        if not value:
+            self.deck.notify(f"{name} has no value to copy", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(value)
+        if cell_width(value) <= NOTIFY_VALUE_CELLS:
+            self.deck.notify(f"Copied {name}: {value}", timeout=3)
         else:
-            row("", "none")
-        if self.members is not None or self.members_note:
-            section("Members")
-            if self.members_note:
-                row("", self.members_note)
-            for member in self.members or []:
-                row(member.member_id, member.status)
-            if self.members == []:
-                row("", "not shared with any project")
-        return table
+            self.deck.notify(f"Copied {name} ({len(value)} characters)", timeout=3)
