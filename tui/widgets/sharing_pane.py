@@ -191,7 +191,8 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         """The list's cursor bar: bright while the pane has focus, dim once it has not."""
         if not self.is_attached:
             return Style(reverse=True)
-        if self.has_focus:
+        # the screen's focus, not `has_focus`: on_focus runs before `has_focus` is set
+        if self.screen.focused is self:
             return self.get_component_rich_style("sharing-pane--cursor")
         return self.get_component_rich_style("sharing-pane--cursor-blurred")
 
