@@ -35,7 +35,7 @@ class ImageActions(Permissions):
         return Path.cwd()
 
     def action_copy_id(self) -> None:
-        image = self.detail.image if self.current_pane() is self.detail else self.selected_image()
+        image = self.selected_image()  # the detail pane copies its own fields with y
         if image is None:
             return
         self.app.copy_to_clipboard(image.id)
