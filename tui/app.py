@@ -114,7 +114,7 @@ class ImageDeckApp(App[int]):
             self.notify(error, title="Theme not loaded", severity="warning", timeout=8)
 
     async def on_unmount(self) -> None:
-        self.jobs.stop_all()  # the person agreed to stop them when quitting
+        await self.jobs.stop_all()  # the person agreed to stop them when quitting
         for store in (self.store, *self.jobs.destinations.values(), *self._kept_open):
             with contextlib.suppress(ImageDeckError):
                 await store.close()
@@ -198,8 +198,7 @@ class ImageDeckApp(App[int]):
 
     def action_request_quit(self) -> None:
         """Quit at once, or ask first when transfers would be cut off."""
-        running = self.jobs.running
-        if not running:
+        if not self.jobs.running:
             self.exit()
             return
 
@@ -210,7 +209,7 @@ class ImageDeckApp(App[int]):
         self.push_screen(
             ConfirmDialog(
                 "Quit imagedeck",
-                f"{running} transfer(s) still running will be stopped. Quit anyway?",
+                f"{self.jobs.quit_note()} Quit anyway?",
                 confirm_label="Quit",
             ),
             answered,

@@ -7,6 +7,8 @@ refuse us), and kept for the next copy there; the app closes them on exit.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,11 +18,15 @@ from .messages import TransferEvent
 from .model import Image, ImageDeckError, describe_error
 from .stores import ImageStore
 from .transfers import ConvertJob, CopyJob, DownloadJob, ImportJob, TransferManager, UploadJob, carried_fields
-from .transfers.events import TransferProgress
+from .transfers.events import TransferKind, TransferProgress
 from .transfers.job import Transfer
+from .widgets.transfers_pane import describe
 
 if TYPE_CHECKING:
     from .app import ImageDeckApp
+
+#: Seconds quitting waits for cancelled jobs to tidy up (delete a half image, close a file).
+QUIT_CLEANUP_SECONDS = 10.0
 
 
 class Jobs:
@@ -138,7 +144,8 @@ class Jobs:
 
     def cancel(self, job_id: str) -> None:
         if self.manager is not None and self.manager.cancel(job_id):
-            self._app.notify(f"Cancelling transfer {job_id}", timeout=3)
+            job = self.manager.get(job_id)
+            self._app.notify(f"Cancelling the {describe(job.snapshot())}", timeout=3)
 
     def retry(self, job_id: str) -> None:
         try:
@@ -146,9 +153,32 @@ class Jobs:
         except ImageDeckError as exc:
             self._app.notify(describe_error(exc), severity="error")
 
-    def stop_all(self) -> None:
-        """Cancel every job still queued or running (the person agreed when quitting)."""
-        if self.manager is not None:
-            for job in self.manager.jobs():
-                if job.state.active:
-                    self.manager.cancel(job.id)
+    def quit_note(self) -> str:
+        """What quitting does to the jobs still queued or running, kind by kind."""
+        active = [job for job in self.manager.jobs() if job.state.active] if self.manager else []
+        kinds = {job.kind for job in active}
+        notes = [f"{len(active)} transfer(s) still running will be stopped."]
+        if TransferKind.DOWNLOAD in kinds:
+            notes.append("Downloads keep their .part file: downloading to the same file again resumes.")
+        if kinds & {TransferKind.UPLOAD, TransferKind.IMPORT, TransferKind.CONVERT}:
+            notes.append(
+                "Uploads and imports are cancelled: an image they created is deleted, "
+                "an existing queued image they fill stays queued."
+            )
+        if TransferKind.COPY in kinds:
+            notes.append("Copies are cancelled and their incomplete image deleted.")
+        return " ".join(notes)
+
+    async def stop_all(self) -> None:
+        """Cancel every job still queued or running (the person agreed when quitting) and
+        wait a little for their cleanup, before the stores they use close.
+
+        A download keeps its ``.part``, so the next download to the same file resumes.
+        """
+        if self.manager is None:
+            return
+        for job in self.manager.jobs():
+            if isinstance(job, DownloadJob):
+                job.keep_partial = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.manager.shutdown(), QUIT_CLEANUP_SECONDS)

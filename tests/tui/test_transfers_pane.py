@@ -47,7 +47,7 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
         assert texts["figures"] == "256.0 MiB / 1.0 GiB  42.0 MiB/s  ETA 0:18"
         bar = pane.row("job-1").query_one(ProgressBar)
         assert bar.percentage == 0.25
-        assert _texts(pane, "job-2")["figures"] == "0 Bytes / 1.0 GiB"
+        assert _texts(pane, "job-2")["figures"] == "0 B / 1.0 GiB"
 
         pane.update(
             replace(

@@ -8,7 +8,8 @@ pane posts upward; the app routes them to the transfer manager.
 
 from __future__ import annotations
 
-from humanize import naturalsize
+import re
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -24,12 +25,40 @@ CANCELLABLE = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferSt
 RETRYABLE = frozenset({TransferState.FAILED, TransferState.CANCELLED})
 
 
+#: A store's label (``local:PATH`` or ``cloud:NAME``) before ``: `` and what it holds there.
+_STORE_PLACE = re.compile(r"^(?:local|cloud):[^ ]*: (?P<item>.+)$", re.DOTALL)
+_IMAGE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
+
+
 def short_place(place: str | None) -> str:
-    """The last part of a path or URL, or a store reference as it is."""
+    """What a person recognises of a place: an image's name or id, a file's or URL's last part.
+
+    The local store's directory (a temporary one in the demo) is not worth a row's width.
+    """
     text = place if place is not None else "?"
+    if match := _STORE_PLACE.match(text):
+        return match["item"]
+    if text.startswith("local:/"):
+        return "local store"
     if "/" in text and not text.endswith("/"):
         return text.rstrip("/").rpartition("/")[2]
     return text
+
+
+def is_image_id(text: str) -> bool:
+    return bool(_IMAGE_ID.match(text))
+
+
+def binary_size(count: float) -> str:
+    """``512 B``, ``1.5 KiB``, ``2.0 GiB``: one style for every figure of the pane."""
+    if count < 1024:
+        return f"{count:.0f} B"
+    for unit in _UNITS:
+        count /= 1024
+        if count < 1024 or unit == _UNITS[-1]:
+            break
+    return f"{count:.1f} {unit}"
 
 
 def format_eta(seconds: float | None) -> str:
@@ -43,8 +72,12 @@ def format_eta(seconds: float | None) -> str:
 
 
 def format_bytes(done: int, total: int | None) -> str:
-    done_text = naturalsize(done, binary=True)
-    return done_text if total is None else f"{done_text} / {naturalsize(total, binary=True)}"
+    return binary_size(done) if total is None else f"{binary_size(done)} / {binary_size(total)}"
+
+
+def describe(progress: TransferProgress) -> str:
+    """``download demo-app-golden → golden.qcow2``: the job in words, without its internal id."""
+    return f"{progress.kind} {short_place(progress.source)} → {short_place(progress.destination)}"
 
 
 class TransferRow(Vertical):
@@ -54,6 +87,8 @@ class TransferRow(Vertical):
         super().__init__(id=id, classes="transfer")
         self.progress = progress
         self._shown: dict[str, str] = {}
+        #: The place shown for each side: a name, once known, is not replaced by an id.
+        self._places: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="transfer-head"):
@@ -72,7 +107,8 @@ class TransferRow(Vertical):
         if not self.query(".transfer-label"):
             return  # still mounting: on_mount shows the newest event
         state = str(progress.state)
-        label = f"{progress.kind}  {short_place(progress.source)} → {short_place(progress.destination)}"
+        source = self._place("source", progress.source)
+        label = f"{progress.kind}  {source} → {self._place('destination', progress.destination)}"
         # One line each, as wide as the row: new text never moves anything else.
         self._put(".transfer-label", label, layout=False)
         self._put(".transfer-state", state, layout=True)
@@ -84,15 +120,25 @@ class TransferRow(Vertical):
             total = progress.done  # finished without a known size: show it full
         bar.display = total is not None  # an unknown total is not animated, only counted
         if total is not None:
+            # a failed or cancelled job keeps the bar where it stopped, in its state's colour
             bar.update(total=max(total, 1), progress=min(progress.done, total) if total else 1)
         figures = [format_bytes(progress.done, progress.total)]
         if state == "running":
             if progress.rate:
-                figures.append(f"{naturalsize(progress.rate, binary=True)}/s")
+                figures.append(f"{binary_size(progress.rate)}/s")
             figures.append(format_eta(progress.eta))
         self._put(".transfer-figures", "  ".join(f for f in figures if f), layout=False)
         self._put(".transfer-message", progress.message or "", layout=True)
         self.query_one(".transfer-message").display = bool(progress.message)
+
+    def _place(self, side: str, place: str) -> str:
+        """The short form of ``place``; an image id arriving after its name keeps the name."""
+        shown = short_place(place)
+        kept = self._places.get(side)
+        if kept is not None and is_image_id(shown) and not is_image_id(kept):
+            return kept
+        self._places[side] = shown
+        return shown
 
     def _put(self, selector: str, text: str, *, layout: bool) -> None:
         """Update one text only when it changed: progress events come several times a
@@ -104,14 +150,18 @@ class TransferRow(Vertical):
 
 
 class TransfersPane(VerticalScroll, can_focus=True):
-    """Every transfer job, newest last; ``j``/``k`` select, ``x`` cancels, ``R`` retries."""
+    """Every transfer job, newest last; ``j``/``k`` select, ``x`` cancels, ``R`` retries.
+
+    The dock grows with its jobs up to a third of the screen, then scrolls; a new job is
+    scrolled into view so its bar is never below the fold.
+    """
 
     BINDINGS = bindings("transfers")
 
     DEFAULT_CSS = """
     TransfersPane {
         height: auto;
-        max-height: 12;
+        max-height: 34vh;
         border-top: solid $panel;
     }
     TransfersPane #transfers-empty {
@@ -164,7 +214,16 @@ class TransfersPane(VerticalScroll, can_focus=True):
         text-overflow: ellipsis;
     }
     TransfersPane .transfer-message {
+        width: 1fr;
         height: auto;
+        color: $text-muted;
+    }
+    TransfersPane .-failed .transfer-bar Bar > .bar--bar,
+    TransfersPane .-failed .transfer-bar Bar > .bar--complete {
+        color: $transfer-failed;
+    }
+    TransfersPane .-cancelled .transfer-bar Bar > .bar--bar,
+    TransfersPane .-cancelled .transfer-bar Bar > .bar--complete {
         color: $text-muted;
     }
     TransfersPane .-failed .transfer-message {
@@ -212,16 +271,33 @@ class TransfersPane(VerticalScroll, can_focus=True):
         """Add the job's row, or refresh it from the newer event."""
         row = self._rows.get(progress.job_id)
         if row is not None:
+            changed = row.progress.state != progress.state
             row.show(progress)
+            if changed and progress.job_id == self.selected_job:
+                self.refresh_bindings()  # cancel or retry may apply now, or no longer
             return
         row = TransferRow(progress, id=f"transfer-{len(self._rows)}")
         self._rows[progress.job_id] = row
         self.query_one("#transfers-empty").display = False
         self.mount(row)
+        if not self.has_focus:  # follow the newest job unless the person is choosing one
+            self.selected = len(self._rows) - 1
         self._mark_selected()
+        self.call_after_refresh(row.scroll_visible, animate=False)
 
     def watch_selected(self) -> None:
         self._mark_selected()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers cancel only on a job that can stop, retry only on one that ended badly."""
+        job = self.selected_job
+        state = self._rows[job].progress.state if job is not None else None
+        if action == "cancel":
+            return state in CANCELLABLE
+        if action == "retry":
+            return state in RETRYABLE
+        return True
 
     def _mark_selected(self) -> None:
         for index, row in enumerate(self._rows.values()):
