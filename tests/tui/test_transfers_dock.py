@@ -9,7 +9,7 @@ import contextlib
 import dataclasses
 from dataclasses import replace
 
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from dialog_fixtures import PaneHost, transfer
 from tui.dialogs import ConfirmDialog
@@ -132,6 +132,7 @@ async def test_in_the_app_a_finished_download_shows_every_line(make_app, tmp_pat
         message = row.query_one(".transfer-message", Static)
         assert "cirros.qcow2" in str(message.content)
         await wait_for(lambda: inside(pane.scrollable_content_region, message.region), pilot)
+        assert not message.region.overlaps(app.screen.query_one(Footer).region)  # not hidden under it
         assert "local:" not in text_of(pane, pane.job_ids[0], "label")
 
 

@@ -162,6 +162,7 @@ class TransfersPane(VerticalScroll, can_focus=True):
     TransfersPane {
         height: auto;
         max-height: 34vh;
+        margin-bottom: 1;  /* above the footer, which docks at the bottom too */
         border-top: solid $panel;
     }
     TransfersPane #transfers-empty {
