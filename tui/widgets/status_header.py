@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..model import Identity, visible
+from ..model import Identity, fit, visible
 
 
 class StatusHeader(Static):
@@ -61,26 +61,31 @@ class StatusHeader(Static):
 
     def _redraw(self) -> None:
         # store paths, cloud, project and user names come from files and services: escaped
-        text = Text.assemble(("imagedeck ", "bold"), (visible(self.store_label), ""))
+        who = Text()
         identity = self.identity
         if identity is not None:
-            text.append("  project ")
-            text.append(visible(identity.project_name or identity.project_id), "bold")
+            who.append("  project ")
+            who.append(visible(identity.project_name or identity.project_id), "bold")
             if identity.user_name:
-                text.append("  user ")
-                text.append(visible(identity.user_name), "bold")
+                who.append("  user ")
+                who.append(visible(identity.user_name), "bold")
             if identity.is_admin:
-                text.append("  [admin]")
+                who.append("  [admin]")
         if self.note:
-            text.append(f"  {visible(self.note)}", "italic")
-        # the mode and the waiting shares stay whole at the right; names give way first
+            who.append(f"  {visible(self.note)}", "italic")
+        # the mode and the waiting shares stay whole at the right; a long store path gives way
+        # first, then project and user
         right = Text()
         if self.read_only:
             right.append(" [read-only]", "bold")
         if badge := self.badge():
             right.append(" ")
             right.append(badge, "bold reverse")
+        label = visible(self.store_label)
         width = self.content_size.width
+        if width:
+            label = fit(label, max(12, width - 10 - who.cell_len - right.cell_len))
+        text = Text.assemble(("imagedeck ", "bold"), label, who)
         if right and width:
             text.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
         self.update(text + right)
