@@ -107,7 +107,15 @@ ACTIONS: tuple[Action, ...] = (
     # -- the main screen: panes, loading, and what is done to images --
     _a("main.next_pane", "main", "tab", "next_pane", "Next pane", show=False),
     _a("main.previous_pane", "main", "shift+tab", "previous_pane", "Previous pane", show=False),
-    _a("main.back", "main", "escape", "back", "Clear filter, back to list", show=False),
+    _a(
+        "main.back",
+        "main",
+        "escape",
+        "back",
+        "Clear filter, back to list",
+        show=False,
+        tooltip="in the list, esc again clears the structured filter",
+    ),
     _a(
         "main.refresh",
         "main",
