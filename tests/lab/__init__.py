@@ -141,25 +141,35 @@ def _bootstrap(http: httpx.Client, lab: Lab, admin_token: str) -> None:
         return found[0]["id"] if found else post("roles", "role", {"name": name})["id"]
 
     for project in ("service", "alpha", "beta"):
-        lab.project_ids[project] = post("projects", "project", {"name": project, "domain_id": "default"})["id"]
+        lab.project_ids[project] = post("projects", "project", {"name": project, "domain_id": "default"})[
+            "id"
+        ]
     admin_project = http.get(f"{url}/projects", params={"name": "admin"}, headers=headers).json()
     lab.project_ids["admin"] = admin_project["projects"][0]["id"]
     member, admin, service = role_id("member"), role_id("admin"), role_id("service")
-    grants = {"alice": ("alpha", [member]), "bob": ("beta", [member]), "glance": ("service", [service, admin])}
+    grants = {
+        "alice": ("alpha", [member]),
+        "bob": ("beta", [member]),
+        "glance": ("service", [service, admin]),
+    }
     for user, (project, roles) in grants.items():
         uid = post("users", "user", {"name": user, "password": PASSWORDS[user], "domain_id": "default"})["id"]
         lab.user_ids[user] = uid
         for role in roles:
-            http.put(f"{url}/projects/{lab.project_ids[project]}/users/{uid}/roles/{role}",
-                     headers=headers).raise_for_status()
+            http.put(
+                f"{url}/projects/{lab.project_ids[project]}/users/{uid}/roles/{role}", headers=headers
+            ).raise_for_status()
     # The whole catalog exists before any token a Glance will see: keystonemiddleware
     # caches each token's catalog, and glance-download finds the source region in it.
     post("regions", "region", {"id": "RegionTwo"})
     image = post("services", "service", {"name": "glance", "type": "image"})["id"]
     for region, glance_url in zip(REGIONS, (lab.glance_url, lab.glance2_url), strict=True):
         for interface in ("public", "internal", "admin"):
-            post("endpoints", "endpoint", {"service_id": image, "interface": interface,
-                                            "url": glance_url, "region_id": region})
+            post(
+                "endpoints",
+                "endpoint",
+                {"service_id": image, "interface": interface, "url": glance_url, "region_id": region},
+            )
 
 
 def _app_credential(http: httpx.Client, lab: Lab) -> dict[str, str]:

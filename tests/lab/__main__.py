@@ -24,8 +24,11 @@ def main() -> int:
         print(f"lab: {exc}", file=sys.stderr)
         return 1
     print(f"OS_CLIENT_CONFIG_FILE={lab.clouds_yaml}", flush=True)
-    print(f"keystone {lab.keystone_url}  glance {lab.glance_url}  "
-          f"(install {lab.timings['install_s']:.1f} s, start {lab.timings['start_s']:.1f} s)", flush=True)
+    print(
+        f"keystone {lab.keystone_url}  glance {lab.glance_url}  "
+        f"(install {lab.timings['install_s']:.1f} s, start {lab.timings['start_s']:.1f} s)",
+        flush=True,
+    )
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:

@@ -43,11 +43,14 @@ REGION_TWO_STORES = ("fs",)
 
 
 def _stores(conf_dir: Path, stores: tuple[str, ...]) -> str:
-    sections = "".join(f"""
+    sections = "".join(
+        f"""
 [{store}]
 filesystem_store_datadir = {conf_dir}/images-{store}
 store_description = {store} file store
-""" for store in stores)
+"""
+        for store in stores
+    )
     return f"""\
 [glance_store]
 default_backend = {stores[0]}
@@ -62,8 +65,15 @@ def glance_conf_options(*, region_two: bool = False) -> dict[str, tuple[str, ...
 
 
 def glance_conf(
-    conf_dir: Path, venv: Path, glance_url: str, keystone_url: str, password: str, database: str,
-    *, stores: tuple[str, ...] = REGION_ONE_STORES, import_methods: tuple[str, ...] = (),
+    conf_dir: Path,
+    venv: Path,
+    glance_url: str,
+    keystone_url: str,
+    password: str,
+    database: str,
+    *,
+    stores: tuple[str, ...] = REGION_ONE_STORES,
+    import_methods: tuple[str, ...] = (),
 ) -> str:
     auth_root = keystone_url.removesuffix("/v3")
     backends = ", ".join(f"{store}:file" for store in stores)

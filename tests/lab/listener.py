@@ -1,8 +1,8 @@
 """A tiny HTTP server on 127.0.0.1 that records every request it gets, for tests of where secrets go.
 
-    with Listener() as spy:                      # answers 200 {"images": []} by default
-        ... point a cloud at spy.url ...
-        assert spy.tokens() == [...]
+with Listener() as spy:                      # answers 200 {"images": []} by default
+    ... point a cloud at spy.url ...
+    assert spy.tokens() == [...]
 """
 
 from __future__ import annotations
@@ -43,8 +43,12 @@ class Listener:
         class Handler(BaseHTTPRequestHandler):
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                            self.rfile.read(length))
+                seen = Seen(
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                )
                 listener.requests.append(seen)
                 status, reason, body = reply(seen)
                 data = json.dumps(body).encode()

@@ -7,6 +7,7 @@ on the hash of ``constraints.txt``; a missing one is installed (about 80 s cold)
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -60,9 +61,19 @@ def ensure_venv() -> Path:
         shutil.rmtree(target, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
         done = subprocess.run(
-            [str(target / "bin" / "python"), "-m", "pip", "install", "-q",
-             "--disable-pip-version-check", "-c", str(CONSTRAINTS), *REQUIREMENTS],
-            capture_output=True, text=True,
+            [
+                str(target / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "-c",
+                str(CONSTRAINTS),
+                *REQUIREMENTS,
+            ],
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise LabError(f"installing the OpenStack services failed:\n{done.stderr[-3000:]}")
@@ -135,8 +146,12 @@ class Services:
         log = self.root / f"{name}.log"
         with open(log, "ab") as out:
             popen = subprocess.Popen(
-                argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                start_new_session=True, cwd=self.root,
+                argv,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+                start_new_session=True,
+                cwd=self.root,
             )
         process = Process(name, popen, log)
         self.processes.append(process)
@@ -145,25 +160,23 @@ class Services:
     def _run(self, argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
         done = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **(env or {})})
         if done.returncode != 0:
-            raise LabError(f"{what} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+            raise LabError(
+                f"{what} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+            )
 
     def stop(self) -> None:
         """Stop every process group, politely then firmly."""
         for process in reversed(self.processes):
             if process.popen.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.popen.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + 10
         for process in self.processes:
             try:
                 process.popen.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.popen.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 process.popen.wait()
         self.processes.clear()
 
@@ -182,13 +195,43 @@ class Services:
         if as_postgres:
             shutil.chown(data, "postgres", "postgres")
             shutil.chown(sockets, "postgres", "postgres")
-        self._run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-A", "trust",
-                   "-U", "postgres", "--no-sync", "-E", "UTF8"], "initdb")
-        self._spawn("postgres", [
-            *as_postgres, str(bindir / "postgres"), "-D", str(data), "-h", "127.0.0.1",
-            "-p", str(self.postgres_port), "-k", str(sockets), "-c", "fsync=off",
-            "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        ])
+        self._run(
+            [
+                *as_postgres,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+            "initdb",
+        )
+        self._spawn(
+            "postgres",
+            [
+                *as_postgres,
+                str(bindir / "postgres"),
+                "-D",
+                str(data),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.postgres_port),
+                "-k",
+                str(sockets),
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ],
+        )
         deadline = time.monotonic() + 30
         if not wait_for_port(self.postgres_port, deadline):
             raise LabError("PostgreSQL did not start:\n" + self.processes[-1].tail())
@@ -198,8 +241,18 @@ class Services:
     def _createdb(self, bindir: Path, database: str, deadline: float) -> None:
         while True:
             done = subprocess.run(
-                [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.postgres_port),
-                 "-U", "postgres", database], capture_output=True, text=True,
+                [
+                    str(bindir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.postgres_port),
+                    "-U",
+                    "postgres",
+                    database,
+                ],
+                capture_output=True,
+                text=True,
             )
             if done.returncode == 0:
                 return
@@ -219,18 +272,40 @@ class Services:
         user = _current_user()
         manage = [self._bin("keystone-manage"), "--config-file", str(conf)]
         self._run([*manage, "db_sync"], "keystone-manage db_sync")
-        self._run([*manage, "fernet_setup", "--keystone-user", user[0], "--keystone-group", user[1]],
-                  "keystone-manage fernet_setup")
-        self._run([*manage, "credential_setup", "--keystone-user", user[0], "--keystone-group", user[1]],
-                  "keystone-manage credential_setup")
-        self._run([*manage, "bootstrap", "--bootstrap-password", self.admin_password,
-                   "--bootstrap-region-id", "RegionOne",
-                   "--bootstrap-admin-url", self.keystone_url,
-                   "--bootstrap-internal-url", self.keystone_url,
-                   "--bootstrap-public-url", self.keystone_url], "keystone-manage bootstrap")
+        self._run(
+            [*manage, "fernet_setup", "--keystone-user", user[0], "--keystone-group", user[1]],
+            "keystone-manage fernet_setup",
+        )
+        self._run(
+            [*manage, "credential_setup", "--keystone-user", user[0], "--keystone-group", user[1]],
+            "keystone-manage credential_setup",
+        )
+        self._run(
+            [
+                *manage,
+                "bootstrap",
+                "--bootstrap-password",
+                self.admin_password,
+                "--bootstrap-region-id",
+                "RegionOne",
+                "--bootstrap-admin-url",
+                self.keystone_url,
+                "--bootstrap-internal-url",
+                self.keystone_url,
+                "--bootstrap-public-url",
+                self.keystone_url,
+            ],
+            "keystone-manage bootstrap",
+        )
         ini = conf_dir / "uwsgi.ini"
-        ini.write_text(configs.uwsgi_ini(self.keystone_port, "keystone.wsgi.api:application",
-                                         self.venv, {"OS_KEYSTONE_CONFIG_DIR": str(conf_dir)}))
+        ini.write_text(
+            configs.uwsgi_ini(
+                self.keystone_port,
+                "keystone.wsgi.api:application",
+                self.venv,
+                {"OS_KEYSTONE_CONFIG_DIR": str(conf_dir)},
+            )
+        )
         self._spawn("keystone", [self._bin("uwsgi"), "--ini", str(ini)])
 
     def start_glance(self, glance_password: str) -> None:
@@ -239,10 +314,17 @@ class Services:
         Their database migrations run side by side, the slowest part of a start.
         """
         regions = [
-            self._prepare_glance("glance", self.glance_port, glance_password, "glance",
-                                 configs.glance_conf_options(), ()),
-            self._prepare_glance("glance2", self.glance2_port, glance_password, "glance2",
-                                 configs.glance_conf_options(region_two=True), (80, 443, self.glance_port)),
+            self._prepare_glance(
+                "glance", self.glance_port, glance_password, "glance", configs.glance_conf_options(), ()
+            ),
+            self._prepare_glance(
+                "glance2",
+                self.glance2_port,
+                glance_password,
+                "glance2",
+                configs.glance_conf_options(region_two=True),
+                (80, 443, self.glance_port),
+            ),
         ]
         with ThreadPoolExecutor(len(regions)) as pool:
             for failure in pool.map(self._db_sync, regions):
@@ -250,13 +332,22 @@ class Services:
                     raise LabError(failure)
         for name, port, conf_dir in regions:
             ini = conf_dir / "uwsgi.ini"
-            ini.write_text(configs.uwsgi_ini(port, "glance.wsgi.api:application",
-                                             self.venv, {"OS_GLANCE_CONFIG_DIR": str(conf_dir)}))
+            ini.write_text(
+                configs.uwsgi_ini(
+                    port, "glance.wsgi.api:application", self.venv, {"OS_GLANCE_CONFIG_DIR": str(conf_dir)}
+                )
+            )
             self._spawn(name, [self._bin("uwsgi"), "--ini", str(ini)])
 
-    def _prepare_glance(self, name: str, port: int, glance_password: str, database: str,
-                        options: dict[str, tuple[str, ...]],
-                        allowed_ports: tuple[int, ...]) -> tuple[str, int, Path]:
+    def _prepare_glance(
+        self,
+        name: str,
+        port: int,
+        glance_password: str,
+        database: str,
+        options: dict[str, tuple[str, ...]],
+        allowed_ports: tuple[int, ...],
+    ) -> tuple[str, int, Path]:
         conf_dir = self.root / name
         conf_dir.mkdir()
         for sub in ("staging", "tasks", *(f"images-{store}" for store in options["stores"])):
@@ -264,18 +355,27 @@ class Services:
         paste = (self.venv / "etc" / "glance" / "glance-api-paste.ini").read_text()
         paste = paste.replace("/etc/glance/healthcheck_disable", str(conf_dir / "healthcheck_disable"))
         (conf_dir / "glance-api-paste.ini").write_text(paste)
-        (conf_dir / "glance-api.conf").write_text(configs.glance_conf(
-            conf_dir, self.venv, f"http://127.0.0.1:{port}", self.keystone_url, glance_password,
-            f"postgresql+psycopg2://postgres@127.0.0.1:{self.postgres_port}/{database}", **options,
-        ))
+        (conf_dir / "glance-api.conf").write_text(
+            configs.glance_conf(
+                conf_dir,
+                self.venv,
+                f"http://127.0.0.1:{port}",
+                self.keystone_url,
+                glance_password,
+                f"postgresql+psycopg2://postgres@127.0.0.1:{self.postgres_port}/{database}",
+                **options,
+            )
+        )
         (conf_dir / "glance-image-import.conf").write_text(configs.glance_import_conf(allowed_ports))
         return name, port, conf_dir
 
     def _db_sync(self, region: tuple[str, int, Path]) -> str | None:
         name, _, conf_dir = region
         try:
-            self._run([self._bin("glance-manage"), "--config-file", str(conf_dir / "glance-api.conf"),
-                       "db_sync"], f"{name}: glance-manage db_sync")
+            self._run(
+                [self._bin("glance-manage"), "--config-file", str(conf_dir / "glance-api.conf"), "db_sync"],
+                f"{name}: glance-manage db_sync",
+            )
         except LabError as exc:
             return str(exc)
         return None
