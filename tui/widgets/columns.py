@@ -89,3 +89,30 @@ EXTRA_COLUMNS = (
 
 #: Narrowest the name column may get before extra columns stop being added (unless toggled).
 MIN_NAME = 30
+
+
+#: Name width the list keeps by letting minor columns give way (unless `w` asks for more columns).
+NAME_FIT = 28
+
+#: Base columns that give way, in order, when the name would get narrower than `NAME_FIT`.
+MINOR_COLUMNS = ("visibility", "owner")
+
+
+def choose_columns(width: int, *, wide: bool) -> list[tuple[Column, int]]:
+    """The columns that fit ``width`` cells and their widths; the extra ones when room allows
+    (more readily when ``wide``), minor ones given up first so names keep `NAME_FIT` cells."""
+    chosen = list(BASE_COLUMNS)
+    used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
+    for minor in MINOR_COLUMNS if not wide else ():
+        if width - used >= NAME_FIT:
+            break
+        column = next(c for c in chosen if c.key == minor)
+        chosen.remove(column)
+        used -= column.width + 1
+    min_name = 12 if wide else MIN_NAME
+    for extra in EXTRA_COLUMNS:
+        if width - used - extra.width - 1 >= min_name:
+            chosen.append(extra)
+            used += extra.width + 1
+    name_width = max(8, width - used)
+    return [(c, name_width if c.width == 0 else c.width) for c in chosen]

@@ -23,7 +23,7 @@ from textual.timer import Timer
 
 from ..actions import bindings
 from ..model import SORT_KEYS, Image, ImageStatus, cell_width, fit, pad, visible
-from .columns import BASE_COLUMNS, EXTRA_COLUMNS, MIN_NAME, Column
+from .columns import Column, choose_columns
 from .image_rows import ImageRows
 from .pane_titles import list_title
 
@@ -36,12 +36,6 @@ POLL_MAX_SECONDS = 60.0
 #: Statuses that change with nobody here acting. A queued (or staged) image only waits for
 #: data: it is polled only while this session writes into it, so an idle list costs nothing.
 CHANGING_STATUSES = frozenset({ImageStatus.SAVING, ImageStatus.IMPORTING, ImageStatus.PENDING_DELETE})
-
-#: Name width the list keeps by letting minor columns give way (unless `w` asks for more columns).
-NAME_FIT = 28
-
-#: Base columns that give way, in order, when the name would get narrower than `NAME_FIT`.
-MINOR_COLUMNS = ("visibility", "owner")
 
 
 class ImageList(ScrollView, can_focus=True):
@@ -413,25 +407,9 @@ class ImageList(ScrollView, can_focus=True):
 
         Asked for every line drawn, so the answer is kept until the width or ``wide`` changes.
         """
-        if self._columns is not None and self._columns[0] == (width, self.wide):
-            return self._columns[1]
-        chosen = list(BASE_COLUMNS)
-        used = sum(c.width + 1 for c in chosen[1:]) + 2  # leading space, name separator
-        for minor in MINOR_COLUMNS if not self.wide else ():
-            if width - used >= NAME_FIT:
-                break
-            column = next(c for c in chosen if c.key == minor)
-            chosen.remove(column)
-            used -= column.width + 1
-        min_name = 12 if self.wide else MIN_NAME
-        for extra in EXTRA_COLUMNS:
-            if width - used - extra.width - 1 >= min_name:
-                chosen.append(extra)
-                used += extra.width + 1
-        name_width = max(8, width - used)
-        fitted = [(c, name_width if c.width == 0 else c.width) for c in chosen]
-        self._columns = ((width, self.wide), fitted)
-        return fitted
+        if self._columns is None or self._columns[0] != (width, self.wide):
+            self._columns = ((width, self.wide), choose_columns(width, wide=self.wide))
+        return self._columns[1]
 
     def notify_style_update(self) -> None:
         self._styles = {}
