@@ -8,7 +8,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-import tui
+import imagedeck
 
 
 def _first(path: str, key: str) -> str:
@@ -56,7 +56,7 @@ def describe(lab_venv: Path | None) -> list[tuple[str, str]]:
         ("RAM", f"{int(mem_kib) / 1024 / 1024:.1f} GiB" if mem_kib.isdigit() else "unknown"),
         ("OS", f"{_os_name()}, kernel {platform.release()}"),
         ("Python", platform.python_version()),
-        ("imagedeck", tui.__version__),
+        ("imagedeck", imagedeck.__version__),
         ("textual", _dist("textual")),
         ("httpx", _dist("httpx")),
         ("curl", _version(["curl", "--version"])),

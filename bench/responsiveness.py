@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from tui.app import ImageDeckApp
-from tui.config import Settings
-from tui.stores.local import LocalStore
-from tui.transfers import FINISHED_STATES
+from imagedeck.app import ImageDeckApp
+from imagedeck.config import Settings
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import FINISHED_STATES
 
 from .common import BenchError, Section, Target, write_pattern_file
 from .tui_bench import PROJECT, seed_local

@@ -10,9 +10,9 @@ import shlex
 import time
 from pathlib import Path
 
-from tui.stores.clouds import get_cloud
-from tui.stores.glance import GlanceStore
-from tui.transfers import DownloadJob, TransferManager, TransferState, UploadJob
+from imagedeck.stores.clouds import get_cloud
+from imagedeck.stores.glance import GlanceStore
+from imagedeck.transfers import DownloadJob, TransferManager, TransferState, UploadJob
 
 from . import glance_api
 from .common import MIB, BenchError, Imagedeck, Section, Target, mb_s, run_timed

@@ -6,7 +6,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from tui.stores.local import LocalStore
+from imagedeck.stores.local import LocalStore
 
 from .common import MIB, Imagedeck, Section, Target, median
 from .terminal import Tmux

@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui.app import ImageDeckApp  # noqa: E402
-from tui.config import Settings  # noqa: E402
-from tui.demo.seed import seed_demo  # noqa: E402
-from tui.screens.main import MainScreen  # noqa: E402
-from tui.stores.local import LocalStore  # noqa: E402
+from imagedeck.app import ImageDeckApp  # noqa: E402
+from imagedeck.config import Settings  # noqa: E402
+from imagedeck.demo.seed import seed_demo  # noqa: E402
+from imagedeck.screens.main import MainScreen  # noqa: E402
+from imagedeck.stores.local import LocalStore  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (120, 36)
@@ -80,7 +80,7 @@ async def filtered(app: ImageDeckApp, pilot) -> None:
 
 async def upload(app: ImageDeckApp, pilot) -> None:
     """An upload of a small raw file through the transfers engine, shown in its pane."""
-    from tui.dialogs import UploadRequest
+    from imagedeck.dialogs import UploadRequest
 
     source = Path(tempfile.mkdtemp(prefix="imagedeck-shot-")) / "appliance-1.4.raw"
     source.write_bytes(bytes(3 * 1024 * 1024))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tui.cli import main
+from imagedeck.cli import main
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, Settings, config_path, load_settings
+from imagedeck.config import ConfigError, Settings, config_path, load_settings
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ def imported_modules(path: Path) -> set[str]:
 
 def layer_of(module: str) -> str | None:
     parts = module.split(".")
-    return parts[1] if parts[0] == PACKAGE.name and len(parts) > 1 else None
+    return parts[1] if parts[0] in (PACKAGE.name, "imagedeck") and len(parts) > 1 else None
 
 
 @pytest.mark.parametrize("layer", CORE)

@@ -1,4 +1,4 @@
-"""``python -m tui`` runs the same entry point as the ``imagedeck`` command."""
+"""``python -m imagedeck`` runs the same entry point as the ``imagedeck`` command."""
 
 import sys
 

@@ -1,6 +1,6 @@
 """The ``:`` command language: a parsed `Command` and the parsers of each command's arguments.
 
-Which words exist, their syntax and what runs them is declared once in `tui.actions`; this
+Which words exist, their syntax and what runs them is declared once in `imagedeck.actions`; this
 module only turns argument words into checked values.
 """
 

@@ -3,16 +3,15 @@
 Theme files mirror `textual.theme.Theme` (name, primary, secondary, ... dark) plus a
 ``variables:`` mapping that carries imagedeck's own colours (image statuses, share
 states, transfer states). Shipped themes live in ``themes/`` at the top of the source
-tree (installed as data files under ``share/imagedeck/themes``); users add their own
-in the themes directory named by the settings. A broken file never stops the app:
+tree (the package `imagedeck.builtin_themes`); users add their own in the themes directory named
+by the settings. A broken file never stops the app:
 `load_themes` returns a readable reason for it and loads the rest.
 """
 
 from __future__ import annotations
 
-import sys
-import sysconfig
 from collections.abc import Collection, Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -67,18 +66,16 @@ class ThemeFileError(ValueError):
 
 
 def packaged_themes_dir() -> Path | None:
-    """The directory of the themes shipped with imagedeck.
+    """The directory of the themes shipped with imagedeck, the package `imagedeck.builtin_themes`.
 
-    A source checkout keeps them beside the package; an installed copy finds them in
-    the data files the wheel put under ``share/imagedeck/themes``.
+    The same in a source checkout (the top-level themes/ folder), an editable install, a
+    ``--user`` install and a wheel, because it is found through the import system.
     """
-    candidates = [Path(__file__).resolve().parent.parent / "themes"]
-    for scheme_path in {sysconfig.get_path("data"), sys.prefix}:
-        candidates.append(Path(scheme_path) / "share" / "imagedeck" / "themes")
-    for candidate in candidates:
-        if (candidate / f"{DEFAULT_THEME}.yaml").is_file():
-            return candidate
-    return None
+    try:
+        folder = Path(str(resources.files(f"{__package__}.builtin_themes")))
+    except ModuleNotFoundError:
+        return None
+    return folder if (folder / f"{DEFAULT_THEME}.yaml").is_file() else None
 
 
 def _colour(value: Any, where: str) -> str:

@@ -55,7 +55,7 @@ def add_image(
     **fields: Any,
 ) -> str:
     """Create (and upload unless ``data`` is None) an image straight through the store API."""
-    from tui.stores.local import LocalStore
+    from imagedeck.stores.local import LocalStore
 
     async def go() -> str:
         async with LocalStore(store_dir, project, admin=admin) as store:

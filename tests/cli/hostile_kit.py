@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from tui.model import cell_width
+from imagedeck.model import cell_width
 
 #: Pieces another project could put in a name, a property, a tag or a member id: terminal
 #: title, OSC 52 clipboard write, screen clear, hyperlink, cursor moves, bidi overrides and

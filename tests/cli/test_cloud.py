@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from imagedeck.demo.images import write_image
 from tests.cli_kit import Cli
 from tests.lab import Lab
-from tui.demo.images import write_image
 
 pytestmark = pytest.mark.lab
 

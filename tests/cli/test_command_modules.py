@@ -6,8 +6,8 @@ import argparse
 import subprocess
 import sys
 
+from imagedeck.cli import ALL_MODULES, COMMAND_MODULES, build_parser, command_modules
 from tests.cli.test_errors import ROOT
-from tui.cli import ALL_MODULES, COMMAND_MODULES, build_parser, command_modules
 
 
 def _commands(parser: argparse.ArgumentParser) -> list[str]:
@@ -39,8 +39,8 @@ def test_modules_for_a_command_line() -> None:
 
 def test_listing_does_not_import_the_transfer_engine() -> None:
     code = (
-        "import sys; from tui.cli import main; main(['ls', '--help']); "
-        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('tui.transfers'))))"
+        "import sys; from imagedeck.cli import main; main(['ls', '--help']); "
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith('imagedeck.transfers'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -49,9 +49,9 @@ def test_listing_does_not_import_the_transfer_engine() -> None:
 
 def test_version_imports_no_command_module_nor_the_network_stack() -> None:
     code = (
-        "import sys; from tui.cli import main; main(['--version']); "
-        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('tui.transfers', "
-        "'tui.cli.images', 'tui.cli.sharing', 'httpx', 'oslo_utils', 'textual')))))"
+        "import sys; from imagedeck.cli import main; main(['--version']); "
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.startswith(('imagedeck.transfers', "
+        "'imagedeck.cli.images', 'imagedeck.cli.sharing', 'httpx', 'oslo_utils', 'textual')))))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

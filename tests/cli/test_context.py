@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.context import CliContext
-from tui.config import ConfigError, Settings
-from tui.model import Forbidden, Image
+from imagedeck.cli.context import CliContext
+from imagedeck.config import ConfigError, Settings
+from imagedeck.model import Forbidden, Image
 
 
 def context(tmp_path: Path, **kwargs) -> CliContext:

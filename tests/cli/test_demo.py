@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.config import load_settings
+from imagedeck.demo.seed import CATALOG, DEMO_PROJECT, demo_image_id, seed_demo
 from tests.cli_kit import Cli
-from tui.config import load_settings
-from tui.demo.seed import CATALOG, DEMO_PROJECT, demo_image_id, seed_demo
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_demo_images_have_the_ages_of_their_samples(demo, cli: Cli) -> None:
 def test_seeding_leaves_the_catalog_clock_on_the_wall_clock(demo) -> None:
     from datetime import datetime
 
-    from tui.stores.local_catalog import now_stamp
+    from imagedeck.stores.local_catalog import now_stamp
 
     stamp = datetime.strptime(now_stamp(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60

@@ -1,6 +1,6 @@
 """How the command fails: one line on stderr, the right exit status, never a traceback.
 
-Real subprocesses of ``python -m tui`` check what a shell sees; in-process runs with an
+Real subprocesses of ``python -m imagedeck`` check what a shell sees; in-process runs with an
 injected fault check the last-resort handlers.
 """
 
@@ -76,7 +76,7 @@ def test_subprocess_read_only_from_environment_store(tmp_path: Path) -> None:
 
 
 def test_unexpected_error_is_one_line_with_a_debug_hint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.stores.local import LocalStore
+    from imagedeck.stores.local import LocalStore
 
     async def broken(self, image_id):  # fault injection: a bug deep in a store
         raise RuntimeError("disk on fire")
@@ -93,7 +93,7 @@ def test_unexpected_error_is_one_line_with_a_debug_hint(cli: Cli, monkeypatch: p
 
 
 def test_interrupt_exits_130_quietly(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.stores.local import LocalStore
+    from imagedeck.stores.local import LocalStore
 
     async def interrupted(self, image_id):  # fault injection: Ctrl+C mid-request
         raise KeyboardInterrupt

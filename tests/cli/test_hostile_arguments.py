@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from imagedeck.cli import _fail, main
+from imagedeck.cli.context import CliContext
+from imagedeck.cli.images import byte_size, non_negative
+from imagedeck.cli.sharing import share
+from imagedeck.config import Settings
+from imagedeck.model import Image, Invalid, Member, parse_byte_size, visible
 from tests.cli.hostile_kit import SNIPPETS, assert_terminal_safe, hostile_text
 from tests.cli_kit import Cli, Result
-from tui.cli import _fail, main
-from tui.cli.context import CliContext
-from tui.cli.images import byte_size, non_negative
-from tui.cli.sharing import share
-from tui.config import Settings
-from tui.model import Image, Invalid, Member, parse_byte_size, visible
 
 Maker = Any
 
@@ -170,7 +170,7 @@ def test_sinks_make_text_visible_once(text: str) -> None:
     extra=st.lists(st.sampled_from(SNIPPETS), max_size=3).map("".join),
 )
 def test_renderers_keep_one_line_per_row(name: str, member: str, extra: str) -> None:
-    from tui.cli import output
+    from imagedeck.cli import output
 
     images = [
         Image(id="i1", name=name, owner=member + extra, tags=[name, extra]),

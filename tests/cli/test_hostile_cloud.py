@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from imagedeck.demo.images import write_image
 from tests.cli.hostile_kit import assert_terminal_safe, table_rows
 from tests.cli_kit import Cli, Result
 from tests.lab import Lab
-from tui.demo.images import write_image
 
 pytestmark = pytest.mark.lab
 

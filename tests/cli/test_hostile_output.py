@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
+from imagedeck.model import cell_width
 from tests.cli.conftest import add_image
 from tests.cli.hostile_kit import assert_terminal_safe, hostile_text, table_rows, widest
 from tests.cli_kit import Result, run
-from tui.model import cell_width
 
 SETTINGS = settings(
     max_examples=12,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imagedeck.demo.images import image_bytes, write_image
 from tests.cli_kit import Cli
-from tui.demo.images import image_bytes, write_image
 
 GIB = 1 << 30
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.cli import output
-from tui.model import Image, cell_width
+from imagedeck.cli import output
+from imagedeck.model import Image, cell_width
 
 ME = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"

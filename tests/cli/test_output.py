@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tui.cli import output
-from tui.cli.images import byte_size
-from tui.model import Image, Member
+from imagedeck.cli import output
+from imagedeck.cli.images import byte_size
+from imagedeck.model import Image, Member
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-from tui.model import Change, ImageDeckError, ImageQuery, NotFound
-from tui.model.image import Image
-from tui.stores.base import ImageStore
+from imagedeck.model import Change, ImageDeckError, ImageQuery, NotFound
+from imagedeck.model.image import Image
+from imagedeck.stores.base import ImageStore
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
 

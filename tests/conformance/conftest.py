@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conformance_kit import Images, new_uid
-from tui.stores.base import ImageStore
-from tui.stores.local import LocalStore
+from imagedeck.stores.base import ImageStore
+from imagedeck.stores.local import LocalStore
 
 BACKENDS = ["local", "glance"]
 #: The glance backend runs on the real Keystone + Glance: marked ``lab`` so that

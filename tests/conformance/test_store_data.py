@@ -16,8 +16,8 @@ from conformance_kit import (
     sha512,
     stream,
 )
-from tui.model import Conflict, Forbidden, ImageDeckError, Invalid, NotFound
-from tui.stores.base import ImageStore
+from imagedeck.model import Conflict, Forbidden, ImageDeckError, Invalid, NotFound
+from imagedeck.stores.base import ImageStore
 
 #: Big enough for several read/write chunks, small enough to keep the suite fast.
 DATA = os.urandom(3 * 1024 * 1024 + 12345)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.stores.base import ImageStore
+from imagedeck.stores.base import ImageStore
 
 
 async def test_whoami_names_the_project_and_roles(alpha: ImageStore, admin: ImageStore, backend) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance_kit import FORMATS, Images, listed, listed_ids, stream
-from tui.model import Change, Image, ImageQuery, Invalid, SortKey, TimeFilter
-from tui.stores.base import ImageStore
+from imagedeck.model import Change, Image, ImageQuery, Invalid, SortKey, TimeFilter
+from imagedeck.stores.base import ImageStore
 
 
 async def _pages(store: ImageStore, query: ImageQuery, page_size: int) -> list[list[Image]]:

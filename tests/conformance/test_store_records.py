@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from conformance_kit import Images
-from tui.model import Change, Conflict, Forbidden, Invalid, NotFound
-from tui.stores.base import ImageStore
+from imagedeck.model import Change, Conflict, Forbidden, Invalid, NotFound
+from imagedeck.stores.base import ImageStore
 
 GLANCE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance_kit import Images, listed_ids, read_all
-from tui.model import Change, Conflict, Forbidden, Invalid, NotFound
-from tui.stores.base import ImageStore
+from imagedeck.model import Change, Conflict, Forbidden, Invalid, NotFound
+from imagedeck.stores.base import ImageStore
 
 
 async def test_private_images_stay_with_their_owner(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.formats import StreamInspection, inspect_file
-from tui.formats.vmdk import text_descriptor
+from imagedeck.formats import StreamInspection, inspect_file
+from imagedeck.formats.vmdk import text_descriptor
 
 HEAD = b'version=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\n\n'
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from formats_kit import MIB, qemu_info, run
-from tui.demo.images import GENERATORS, image_bytes, write_image
-from tui.formats import inspect_file
+from imagedeck.demo.images import GENERATORS, image_bytes, write_image
+from imagedeck.formats import inspect_file
 
 #: (format, virtual size asked for): small and multi-table sizes for the sparse formats.
 CASES = [

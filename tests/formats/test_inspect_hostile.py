@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import tui.formats.inspect as inspect_module
+import imagedeck.formats.inspect as inspect_module
 from formats_kit import Made
-from tui.formats import inspect_file
-from tui.model.errors import Invalid, NotFound
+from imagedeck.formats import inspect_file
+from imagedeck.model.errors import Invalid, NotFound
 
 Write = Callable[[str, bytes], Path]
 

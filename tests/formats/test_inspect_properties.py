@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from formats_kit import Made
-from tui.formats import FormatReport, inspect_file
+from imagedeck.formats import FormatReport, inspect_file
 
 #: Each example must finish well inside this; a hang or a pathological read fails it.
 PER_EXAMPLE = settings(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from formats_kit import MIB, Made, qemu_info
-from tui.formats import FormatReport, inspect_file
+from imagedeck.formats import FormatReport, inspect_file
 
 Write = Callable[[str, bytes], Path]
 

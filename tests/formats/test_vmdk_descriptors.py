@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from formats_kit import Made, run
-from tui.formats import StreamInspection, inspect_file
+from imagedeck.formats import StreamInspection, inspect_file
 
 Write = Callable[[str, bytes], Path]
 

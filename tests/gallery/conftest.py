@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.stores.local import LocalStore
+from imagedeck.stores.local import LocalStore
 
 
 @pytest.fixture

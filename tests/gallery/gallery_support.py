@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tui.config import Settings
-from tui.model import Image
-from tui.stores import ImageStore
+from imagedeck.config import Settings
+from imagedeck.model import Image
+from imagedeck.stores import ImageStore
 
 
 def settings_for(root: Path, project: str = "alpha") -> Settings:

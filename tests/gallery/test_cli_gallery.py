@@ -9,8 +9,8 @@ import pytest
 
 from cli_kit import Result, isolate, run
 from gallery_support import add_image
-from tui.model import ImageQuery
-from tui.stores.local import LocalStore
+from imagedeck.model import ImageQuery
+from imagedeck.stores.local import LocalStore
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tui.gallery import build_families, family_of
-from tui.gallery.families import strip_version
-from tui.model import Image
+from imagedeck.gallery import build_families, family_of
+from imagedeck.gallery.families import strip_version
+from imagedeck.model import Image
 
 
 def img(

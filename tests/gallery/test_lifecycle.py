@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from gallery_support import add_image
-from tui.gallery import apply_plan, build_families, plan_end_of_life, plan_promote, plan_retire
-from tui.model import Conflict, ImageQuery, Invalid
-from tui.stores.local import LocalStore
+from imagedeck.gallery import apply_plan, build_families, plan_end_of_life, plan_promote, plan_retire
+from imagedeck.model import Conflict, ImageQuery, Invalid
+from imagedeck.stores.local import LocalStore
 
 PLACE = "local:east"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from gallery_support import add_image, settings_for
-from tui.gallery import Presence, build_matrix, close_places, fleet_matrix, open_places, parse_place
-from tui.gallery.matrix import Listing
-from tui.model import Change, Image
-from tui.stores.local import LocalStore
+from imagedeck.gallery import Presence, build_matrix, close_places, fleet_matrix, open_places, parse_place
+from imagedeck.gallery.matrix import Listing
+from imagedeck.model import Change, Image
+from imagedeck.stores.local import LocalStore
 
 
 async def _matrix(tmp_path: Path, *words: str):  # type: ignore[no-untyped-def]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gallery_support import settings_for
-from tui.gallery import Place, close_places, open_places, parse_place
-from tui.model import Invalid
+from imagedeck.gallery import Place, close_places, open_places, parse_place
+from imagedeck.model import Invalid
 
 
 @pytest.mark.parametrize(

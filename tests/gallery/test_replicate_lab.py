@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from gallery_support import add_image, settings_for
-from tests.lab import Lab
-from tui.gallery import (
+from imagedeck.gallery import (
     Method,
     OpenPlace,
     Presence,
@@ -21,8 +20,9 @@ from tui.gallery import (
     parse_place,
     replication_status,
 )
-from tui.model import Image, ImageDeckError
-from tui.transfers import TransferManager
+from imagedeck.model import Image, ImageDeckError
+from imagedeck.transfers import TransferManager
+from tests.lab import Lab
 
 pytestmark = pytest.mark.lab
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gallery_support import add_image, settings_for
-from tui.gallery import (
+from imagedeck.gallery import (
     Method,
     ReplicateJob,
     choose_method,
@@ -14,9 +14,9 @@ from tui.gallery import (
     parse_place,
     replication_status,
 )
-from tui.model import ImageQuery
-from tui.stores.local import LocalStore
-from tui.transfers import TransferManager
+from imagedeck.model import ImageQuery
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import TransferManager
 
 
 async def _run(job: ReplicateJob) -> ReplicateJob:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.stores.glance import GlanceStore
 from tests.lab.plugin import lab_cloud
-from tui.stores.glance import GlanceStore
 
 OpenStore = Callable[..., Awaitable[GlanceStore]]
 

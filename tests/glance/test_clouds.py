@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tui.model import Invalid, NotFound
-from tui.stores.clouds import cloud_names, find_file, get_cloud
+from imagedeck.model import Invalid, NotFound
+from imagedeck.stores.clouds import cloud_names, find_file, get_cloud
 
 CLOUDS = {
     "clouds": {

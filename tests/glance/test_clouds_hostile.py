@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.model import ImageDeckError, Invalid
-from tui.stores.clouds import cloud_names, get_cloud
-from tui.stores.keystone import auth_body
+from imagedeck.model import ImageDeckError, Invalid
+from imagedeck.stores.clouds import cloud_names, get_cloud
+from imagedeck.stores.keystone import auth_body
 
 GOOD = "clouds:\n  prod:\n    auth:\n      auth_url: http://k/v3\n      username: ann\n"
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
+from imagedeck.config import load_settings
+from imagedeck.model import ImageDeckError, Invalid
+from imagedeck.stores.clouds import get_cloud
+from imagedeck.stores.keystone import auth_body, tokens_url
 from tests.lab.services import ensure_venv
-from tui.config import load_settings
-from tui.model import ImageDeckError, Invalid
-from tui.stores.clouds import get_cloud
-from tui.stores.keystone import auth_body, tokens_url
 
 HELPER = Path(__file__).resolve().parents[1] / "lab" / "sdk_cloud.py"
 KS = "auth_url: https://keystone.example/v3"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from glance_faults import FaultyTransport, chunks_of, random_bytes
-from tui.model import Change, Conflict, Forbidden, FormatRejected, ImageQuery
-from tui.stores.glance import GlanceStore
+from imagedeck.model import Change, Conflict, Forbidden, FormatRejected, ImageQuery
+from imagedeck.stores.glance import GlanceStore
 
 pytestmark = pytest.mark.lab
 

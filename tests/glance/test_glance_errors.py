@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tui.model import (
+from imagedeck.model import (
     AuthFailed,
     Conflict,
     Forbidden,
@@ -15,7 +15,7 @@ from tui.model import (
     QuotaExceeded,
     Unavailable,
 )
-from tui.stores.glance_errors import RangeNotSatisfiable, error_for, glance_message
+from imagedeck.stores.glance_errors import RangeNotSatisfiable, error_for, glance_message
 
 
 def answer(status: int, body: bytes, content_type: str = "application/json") -> httpx.Response:

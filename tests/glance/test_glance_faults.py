@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from glance_faults import FaultyTransport, chunks_of, random_bytes, respond
+from imagedeck.model import AuthFailed, Unavailable
+from imagedeck.stores.glance import GlanceStore
 from tests.lab.plugin import lab_cloud
-from tui.model import AuthFailed, Unavailable
-from tui.stores.glance import GlanceStore
 
 pytestmark = pytest.mark.lab
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.model import AuthFailed, Invalid
-from tui.stores.clouds import CloudConfig
-from tui.stores.glance import GlanceStore
-from tui.stores.glance_auth import KeystoneAuth
-from tui.stores.glance_errors import glance_message
-from tui.stores.keystone import KeystoneSession
-from tui.stores.token_cache import EXPIRY_MARGIN, TokenCache
+from imagedeck.model import AuthFailed, Invalid
+from imagedeck.stores.clouds import CloudConfig
+from imagedeck.stores.glance import GlanceStore
+from imagedeck.stores.glance_auth import KeystoneAuth
+from imagedeck.stores.glance_errors import glance_message
+from imagedeck.stores.keystone import KeystoneSession
+from imagedeck.stores.token_cache import EXPIRY_MARGIN, TokenCache
 
 KEYSTONE = "http://keystone.test/v3"
 GLANCE = "http://glance.test"

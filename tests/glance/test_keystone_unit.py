@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.model import Invalid, NotFound
-from tui.stores.clouds import CloudConfig
-from tui.stores.keystone import InsecureConnectionWarning, KeystoneSession, Token, auth_body
-from tui.stores.token_cache import TokenCache
+from imagedeck.model import Invalid, NotFound
+from imagedeck.stores.clouds import CloudConfig
+from imagedeck.stores.keystone import InsecureConnectionWarning, KeystoneSession, Token, auth_body
+from imagedeck.stores.token_cache import TokenCache
 
 
 def cloud(auth_type: str = "password", **auth: str) -> CloudConfig:

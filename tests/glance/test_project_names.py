@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from tui.model import Invalid
-from tui.stores.keystone import project_id_form
+from imagedeck.model import Invalid
+from imagedeck.stores.keystone import project_id_form
 
 
 def test_only_well_formed_ids_are_taken_as_ids() -> None:

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from glance_faults import FaultyTransport, chunks_of, random_bytes
+from imagedeck.model import AuthFailed
+from imagedeck.stores.glance import GlanceStore
 from tests.lab.plugin import lab_cloud
-from tui.model import AuthFailed
-from tui.stores.glance import GlanceStore
 
 pytestmark = pytest.mark.lab
 

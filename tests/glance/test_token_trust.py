@@ -19,12 +19,12 @@ import httpx
 import pytest
 
 from glance_faults import FaultyTransport, respond
+from imagedeck.model import AuthFailed, Invalid, NotFound
+from imagedeck.stores.clouds import CloudConfig
+from imagedeck.stores.glance import GlanceStore
+from imagedeck.stores.keystone import InsecureConnectionWarning
 from tests.lab.listener import Listener, Seen
 from tests.lab.plugin import lab_cloud
-from tui.model import AuthFailed, Invalid, NotFound
-from tui.stores.clouds import CloudConfig
-from tui.stores.glance import GlanceStore
-from tui.stores.keystone import InsecureConnectionWarning
 
 # -- an in-memory cloud ---------------------------------------------------------------
 

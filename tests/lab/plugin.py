@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.stores.clouds import CloudConfig, get_cloud
-from tui.stores.glance import GlanceStore
+from imagedeck.stores.clouds import CloudConfig, get_cloud
+from imagedeck.stores.glance import GlanceStore
 
 from . import Lab
 

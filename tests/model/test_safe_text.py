@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tui.model.safe_text import cell_width, fit, pad, visible
+from imagedeck.model.safe_text import cell_width, fit, pad, visible
 
 #: Sequences a hostile name uses: title set, OSC 52 clipboard write, clear screen, hyperlink,
 #: CSI in its 8-bit form, bidi override, a forged table row, a byte that is not UTF-8.

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.model import Invalid
-from tui.stores.local import LocalStore
+from imagedeck.model import Invalid
+from imagedeck.stores.local import LocalStore
 
 
 def _directory(path: Path) -> None:

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from tui.model import ImageQuery
-from tui.stores.local import LocalStore
+from imagedeck.model import ImageQuery
+from imagedeck.stores.local import LocalStore
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
@@ -23,7 +23,7 @@ WRITTEN_MIB = 8
 UPLOADER = f"""
 import asyncio, sys
 from pathlib import Path
-from tui.stores.local import LocalStore
+from imagedeck.stores.local import LocalStore
 
 async def data():
     for _ in range({WRITTEN_MIB}):
@@ -42,8 +42,8 @@ asyncio.run(main())
 WRITER = """
 import asyncio, sys
 from pathlib import Path
-from tui.model import Change
-from tui.stores.local import LocalStore
+from imagedeck.model import Change
+from imagedeck.stores.local import LocalStore
 
 async def main(path, project, count):
     sys.stdin.readline()  # start together with the other writer

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.model import (
+from imagedeck.model import (
     Change,
     ImageDeckError,
     ImageQuery,
@@ -21,9 +21,9 @@ from tui.model import (
     SortKey,
     Unavailable,
 )
-from tui.stores import local_blobs, local_catalog, local_data
-from tui.stores.local import LocalStore
-from tui.stores.local_rules import Actor
+from imagedeck.stores import local_blobs, local_catalog, local_data
+from imagedeck.stores.local import LocalStore
+from imagedeck.stores.local_rules import Actor
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.model import Forbidden, ImageDeckError, Invalid, NotFound
+from imagedeck.stores.local import LocalStore
 from tests.cli_kit import isolate, run
-from tui.model import Forbidden, ImageDeckError, Invalid, NotFound
-from tui.stores.local import LocalStore
 
 FORMATS = {"disk_format": "raw", "container_format": "bare"}
 ORPHAN_ID = "7f1f3bc4-5a4c-4f1e-9a8e-3c0e5b1d2a6f"

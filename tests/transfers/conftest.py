@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from imagedeck.model import ImageQuery, NotFound
+from imagedeck.stores.glance import GlanceStore
+from imagedeck.stores.local import LocalStore
 from tests.lab import Lab
 from tests.lab.plugin import lab_cloud
 from transfer_support import FORMATS, MIB, Recorder, make_raw
-from tui.model import ImageQuery, NotFound
-from tui.stores.glance import GlanceStore
-from tui.stores.local import LocalStore
 
 
 @pytest.fixture

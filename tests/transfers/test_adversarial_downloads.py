@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import DownloadJob, TransferState, UploadJob, part_path
+from imagedeck.transfers.download import DownloadJob as Job
+from imagedeck.transfers.local_files import safe_file_name
 from transfer_support import MIB, Recorder, make_raw
-from tui.stores.local import LocalStore
-from tui.transfers import DownloadJob, TransferState, UploadJob, part_path
-from tui.transfers.download import DownloadJob as Job
-from tui.transfers.local_files import safe_file_name
 
 
 async def _upload(store: LocalStore, rec: Recorder, tmp_path: Path, name: str, seed: int) -> str:

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transfer_faults import Stalling
-from transfer_support import MIB
-from tui.model import ImageDeckError, ImageStatus, NotFound
-from tui.transfers import (
+from imagedeck.model import ImageDeckError, ImageStatus, NotFound
+from imagedeck.transfers import (
     DownloadJob,
     Transfer,
     TransferManager,
@@ -19,6 +17,8 @@ from tui.transfers import (
     UploadJob,
     part_path,
 )
+from transfer_faults import Stalling
+from transfer_support import MIB
 
 DEADLINE = 10.0
 
@@ -206,5 +206,5 @@ async def test_a_failing_cleanup_is_told_and_logged_with_its_traceback(caplog) -
     job = await manager.wait(manager.submit(BrokenCleanup("here", "there")))
     assert job.state == TransferState.FAILED
     assert "the store refused" in job.message and "cleanup failed: cleanup bug" in job.message
-    logged = [r for r in caplog.records if r.name == "tui.transfers.manager" and r.exc_info]
+    logged = [r for r in caplog.records if r.name == "imagedeck.transfers.manager" and r.exc_info]
     assert len(logged) == 1 and "cleaning up after transfer" in logged[0].getMessage()

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from imagedeck.cli import main
+from imagedeck.cli.transfer_commands import ProgressBar, render_progress
+from imagedeck.transfers import TransferKind, TransferProgress, TransferState
 from tests.cli_kit import Cli, Result, isolate, run
 from transfer_support import MIB, qcow2_backed_by
-from tui.cli import main
-from tui.cli.transfer_commands import ProgressBar, render_progress
-from tui.transfers import TransferKind, TransferProgress, TransferState
 
 
 @pytest.fixture(autouse=True)
@@ -159,8 +159,8 @@ def test_progress_bar_redraws_in_place_and_ends_the_line() -> None:
 def test_copy_to_a_cloud_and_download_from_it(cli, image_file, tmp_path: Path, monkeypatch, lab) -> None:
     import asyncio
 
+    from imagedeck.stores.glance import GlanceStore
     from tests.lab.plugin import lab_cloud
-    from tui.stores.glance import GlanceStore
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     src = image_file("qcow2", mib=3)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from transfer_support import MIB, qcow2_backed_by
-from tui.formats import inspect_file
-from tui.model import Invalid
-from tui.transfers import (
+from imagedeck.formats import inspect_file
+from imagedeck.model import Invalid
+from imagedeck.transfers import (
     ConvertJob,
     ToolMissing,
     TransferKind,
@@ -21,6 +20,7 @@ from tui.transfers import (
     UploadJob,
     part_path,
 )
+from transfer_support import MIB, qcow2_backed_by
 
 
 def same_disk(a: Path, b: Path) -> bool:

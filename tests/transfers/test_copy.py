@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from imagedeck.model import Conflict, NotFound
+from imagedeck.transfers import CopyJob, TransferState, UploadJob, VerificationFailed, carried_fields
 from transfer_faults import CorruptDownloads, Stalling
 from transfer_support import MIB
-from tui.model import Conflict, NotFound
-from tui.transfers import CopyJob, TransferState, UploadJob, VerificationFailed, carried_fields
 
 FIELDS = {
     "name": "ubuntu-mini",
@@ -81,7 +81,7 @@ async def test_only_active_images_are_copied(store, cache, rec) -> None:
 
 
 def test_reserved_properties_are_not_carried() -> None:
-    from tui.model import Image
+    from imagedeck.model import Image
 
     image = Image(
         id="x",
@@ -95,7 +95,7 @@ def test_reserved_properties_are_not_carried() -> None:
 
 
 def test_private_images_stay_private_and_others_take_the_destination_default() -> None:
-    from tui.model import Image
+    from imagedeck.model import Image
 
     def copied(visibility: str) -> str | None:
         image = Image(id="x", name="n", disk_format="raw", container_format="bare", visibility=visibility)

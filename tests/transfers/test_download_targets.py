@@ -11,13 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.cli.transfer_commands import render_progress
+from imagedeck.model import Image, cell_width
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import (
+    DownloadJob,
+    TransferKind,
+    TransferProgress,
+    TransferState,
+    UploadJob,
+    part_path,
+)
+from imagedeck.transfers.local_files import NAME_BYTES, safe_file_name
 from tests.cli_kit import Result, isolate, run
 from transfer_support import MIB, Recorder
-from tui.cli.transfer_commands import render_progress
-from tui.model import Image, cell_width
-from tui.stores.local import LocalStore
-from tui.transfers import DownloadJob, TransferKind, TransferProgress, TransferState, UploadJob, part_path
-from tui.transfers.local_files import NAME_BYTES, safe_file_name
 
 HOSTILE_NAMES = [
     "../../escape",
@@ -56,8 +63,8 @@ def test_safe_names_keep_plain_names_and_fall_back_to_the_id() -> None:
 
 
 def test_the_download_dialog_prefills_a_safe_name(tmp_path: Path) -> None:
+    from imagedeck.dialogs.download import default_file_name
     from tests.tui.dialog_fixtures import sample_image
-    from tui.dialogs.download import default_file_name
 
     name = default_file_name(sample_image(name="../../../home/me/.bashrc\n\x1b[2J", disk_format="qcow2"))
     assert "/" not in name and name.endswith(".qcow2") and name.isprintable()
@@ -67,8 +74,8 @@ def test_the_download_dialog_prefills_a_safe_name(tmp_path: Path) -> None:
 async def test_the_download_dialog_says_replace_only_after_a_second_enter(tmp_path: Path) -> None:
     from textual.widgets import Input
 
+    from imagedeck.dialogs.download import DownloadDialog
     from tests.tui.dialog_fixtures import DialogHost, sample_image
-    from tui.dialogs.download import DownloadDialog
 
     for existing in (False, True):
         target = tmp_path / f"target-{existing}.qcow2"
@@ -276,8 +283,8 @@ def test_hostile_names_of_a_glance_share_stay_in_the_directory(
 ) -> None:
     import asyncio
 
+    from imagedeck.stores.glance import GlanceStore
     from tests.lab.plugin import lab_cloud
-    from tui.stores.glance import GlanceStore
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     tag = f"names-{uuid.uuid4().hex[:8]}"

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads, Md5Only
-from transfer_support import MIB, Recorder
-from tui.model import ImageStatus, NotFound
-from tui.stores.local import LocalStore
-from tui.transfers import (
+from imagedeck.model import ImageStatus, NotFound
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import (
     DownloadJob,
     TransferState,
     UploadJob,
     VerificationFailed,
     part_path,
 )
+from transfer_faults import CorruptDownloads, DroppingDownloads, FailingUploads, Md5Only
+from transfer_support import MIB, Recorder
 
 
 async def uploaded(store: LocalStore, rec: Recorder, path: Path) -> str:
@@ -187,7 +187,7 @@ async def test_full_disk_is_reported_and_leaves_nothing(
     def disk_full(fd: int, pieces: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("tui.transfers.download.write_all", disk_full)
+    monkeypatch.setattr("imagedeck.transfers.download.write_all", disk_full)
     job = await rec.run(DownloadJob(store, image_id, dest))
     assert job.state == TransferState.FAILED
     assert "is full" in job.message and "partial file was deleted" in job.message

@@ -8,10 +8,9 @@ import asyncio
 import pytest
 
 from glance_transfer_faults import FaultyTransport
-from transfer_support import MIB, Recorder, make_raw
-from tui.model import ImageQuery, ImageStatus
-from tui.stores.local import LocalStore
-from tui.transfers import (
+from imagedeck.model import ImageQuery, ImageStatus
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import (
     CopyJob,
     DownloadJob,
     ImportJob,
@@ -20,6 +19,7 @@ from tui.transfers import (
     VerificationFailed,
     part_path,
 )
+from transfer_support import MIB, Recorder, make_raw
 
 pytestmark = pytest.mark.lab
 

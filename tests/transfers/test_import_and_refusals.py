@@ -7,9 +7,9 @@ import hashlib
 
 import pytest
 
+from imagedeck.model import Invalid
+from imagedeck.transfers import FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 from transfer_support import qcow2_backed_by
-from tui.model import Invalid
-from tui.transfers import FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 
 
 async def test_import_without_web_download_fetches_here(store, rec, image_file, web) -> None:

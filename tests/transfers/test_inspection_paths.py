@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.formats import overriding
+from imagedeck.model import FormatRejected, ImageQuery
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import CopyJob, FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 from transfer_support import MIB, qcow2_backed_by
-from tui.formats import overriding
-from tui.model import FormatRejected, ImageQuery
-from tui.stores.local import LocalStore
-from tui.transfers import CopyJob, FormatMismatch, ImportJob, TransferState, UnsafeImage, UploadJob
 
 RAW = {"disk_format": "raw", "container_format": "bare"}
 QCOW2 = {"disk_format": "qcow2", "container_format": "bare"}

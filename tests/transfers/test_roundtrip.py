@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import DownloadJob, TransferKind, TransferState, UploadJob, part_path
 from transfer_support import FORMATS, MIB, Recorder
-from tui.stores.local import LocalStore
-from tui.transfers import DownloadJob, TransferKind, TransferState, UploadJob, part_path
 
 GIB = 1024 * MIB
 

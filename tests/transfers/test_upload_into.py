@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from imagedeck.model import Forbidden, ImageStatus
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import TransferState, UploadJob
 from tests.cli_kit import Result, isolate, run
 from transfer_faults import FailingUploads, _cut
 from transfer_support import MIB
-from tui.model import Forbidden, ImageStatus
-from tui.stores.local import LocalStore
-from tui.transfers import TransferState, UploadJob
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +109,7 @@ async def test_a_failed_upload_into_an_image_never_deletes_it(store, rec, image_
 
 STALLING_CLI = """
 import asyncio, sys
-from tui.stores.local import LocalStore
+from imagedeck.stores.local import LocalStore
 
 async def stalled(self, image_id, data, size=None):
     sys.stderr.write("STALLED\\n")
@@ -117,7 +117,7 @@ async def stalled(self, image_id, data, size=None):
     await asyncio.Event().wait()
 
 LocalStore.upload = stalled
-from tui.cli import main
+from imagedeck.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

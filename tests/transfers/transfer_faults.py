@@ -11,8 +11,8 @@ from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tui.model import FormatRejected, Unavailable
-from tui.stores import Download, ImageStore
+from imagedeck.model import FormatRejected, Unavailable
+from imagedeck.stores import Download, ImageStore
 
 
 class Wrapper:

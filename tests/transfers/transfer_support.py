@@ -9,7 +9,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from tui.transfers import Transfer, TransferManager, TransferProgress
+from imagedeck.transfers import Transfer, TransferManager, TransferProgress
 
 MIB = 1024 * 1024
 #: Formats whose files the fixtures can make, with qemu-img's name for each.

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import ImageDeckApp
-from tui.config import Settings
-from tui.formats import overriding
-from tui.stores import local_catalog
-from tui.stores.local import LocalStore
+from imagedeck.app import ImageDeckApp
+from imagedeck.config import Settings
+from imagedeck.formats import overriding
+from imagedeck.stores import local_catalog
+from imagedeck.stores.local import LocalStore
 from tui_support import DEMO_PROJECT, fixed_clock, record_notes
 
 OTHER_PROJECTS = ("research", "ops")

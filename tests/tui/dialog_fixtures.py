@@ -15,10 +15,10 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from tui.model import Image, Member, Schema
-from tui.themes import THEME_VARIABLE_DEFAULTS, load_themes, theme_dirs
-from tui.transfers import TransferKind, TransferProgress, TransferState
-from tui.widgets.transfers_pane import TransfersPane
+from imagedeck.model import Image, Member, Schema
+from imagedeck.themes import THEME_VARIABLE_DEFAULTS, load_themes, theme_dirs
+from imagedeck.transfers import TransferKind, TransferProgress, TransferState
+from imagedeck.widgets.transfers_pane import TransfersPane
 
 IMAGE_ID = "7d7b6c1e-3a0f-4c52-9a52-0c2f5f0e9a11"
 

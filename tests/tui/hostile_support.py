@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
-from tui.stores.local import LocalStore
+from imagedeck.stores.local import LocalStore
 
 #: The project the app runs as, and the projects that share images with it.
 ME = "beta"

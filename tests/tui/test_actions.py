@@ -6,18 +6,18 @@ from __future__ import annotations
 import pytest
 from textual.binding import Binding
 
-from tui.actions import ACTIONS, BY_ID, HELP_GROUPS, bindings, commands, parse_command
-from tui.app import ImageDeckApp
-from tui.dialogs import base, confirm, convert, copy, edit_image, filters, import_url, members, upload
-from tui.model import SORT_KEYS, ImageDeckError, ImageQuery, Invalid, NotFound, describe_error
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.unreachable import UnreachableScreen
-from tui.widgets.command_line import CommandLine, FilterLine
-from tui.widgets.detail_pane import DetailPane
-from tui.widgets.image_list import ImageList
-from tui.widgets.sharing_pane import SharingPane
-from tui.widgets.transfers_pane import TransfersPane
+from imagedeck.actions import ACTIONS, BY_ID, HELP_GROUPS, bindings, commands, parse_command
+from imagedeck.app import ImageDeckApp
+from imagedeck.dialogs import base, confirm, convert, copy, edit_image, filters, import_url, members, upload
+from imagedeck.model import SORT_KEYS, ImageDeckError, ImageQuery, Invalid, NotFound, describe_error
+from imagedeck.screens.help import HelpScreen
+from imagedeck.screens.main import MainScreen
+from imagedeck.screens.unreachable import UnreachableScreen
+from imagedeck.widgets.command_line import CommandLine, FilterLine
+from imagedeck.widgets.detail_pane import DetailPane
+from imagedeck.widgets.image_list import ImageList
+from imagedeck.widgets.sharing_pane import SharingPane
+from imagedeck.widgets.transfers_pane import TransfersPane
 from tui_support import loaded, notes, palette_offers, select, wait_for
 
 #: The class whose BINDINGS hold each scope, and whose methods run its actions.

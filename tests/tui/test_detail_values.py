@@ -12,12 +12,12 @@ import pytest
 from rich.console import Console
 from textual.geometry import Region
 
+from imagedeck.app import ImageDeckApp
+from imagedeck.model import Image, Member, cell_width
+from imagedeck.stores.local import LocalStore
+from imagedeck.widgets.detail_layout import LABEL_CELLS, DetailBody, layout, shorten, wrap_words
+from imagedeck.widgets.detail_pane import image_fields
 from token_scan import split_tokens
-from tui.app import ImageDeckApp
-from tui.model import Image, Member, cell_width
-from tui.stores.local import LocalStore
-from tui.widgets.detail_layout import LABEL_CELLS, DetailBody, layout, shorten, wrap_words
-from tui.widgets.detail_pane import image_fields
 from tui_support import NOW, image_named, loaded, notes, select, wait_for
 
 WIDTHS = (40, 60, 80, 120)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialog_fixtures import DialogHost
-from tui.dialogs import LOCAL_STORE, CloudPickerDialog, ConfirmDialog, VisibilityDialog
+from imagedeck.dialogs import LOCAL_STORE, CloudPickerDialog, ConfirmDialog, VisibilityDialog
 
 
 async def test_confirm_focuses_cancel_so_enter_is_safe() -> None:

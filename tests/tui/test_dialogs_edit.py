@@ -7,10 +7,10 @@ from pathlib import Path
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from dialog_fixtures import SCHEMA, DialogHost, sample_image
-from tui.dialogs import EditImageDialog
-from tui.dialogs.changes import describe
-from tui.model import Change, ChangeOp, Schema
-from tui.stores.local import LocalStore
+from imagedeck.dialogs import EditImageDialog
+from imagedeck.dialogs.changes import describe
+from imagedeck.model import Change, ChangeOp, Schema
+from imagedeck.stores.local import LocalStore
 
 
 def _preview(app: DialogHost) -> str:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.dialogs.changes import property_changes
-from tui.dialogs.fields import (
+from imagedeck.dialogs.changes import property_changes
+from imagedeck.dialogs.fields import (
     FieldError,
     format_properties,
     parse_choices,
@@ -15,7 +15,7 @@ from tui.dialogs.fields import (
     parse_list,
     parse_properties,
 )
-from tui.model import CORE_FIELDS
+from imagedeck.model import CORE_FIELDS
 
 keys = st.from_regex(r"[a-z][a-z0-9_:.-]{0,20}", fullmatch=True).filter(
     lambda k: k not in CORE_FIELDS and not k.startswith("os_glance")

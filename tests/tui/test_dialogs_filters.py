@@ -6,9 +6,9 @@ import pytest
 from textual.widgets import Input, Select
 
 from dialog_fixtures import DialogHost
-from tui.dialogs import FilterDialog
-from tui.dialogs.fields import FieldError, parse_size
-from tui.model import ImageQuery, SortKey
+from imagedeck.dialogs import FilterDialog
+from imagedeck.dialogs.fields import FieldError, parse_size
+from imagedeck.model import ImageQuery, SortKey
 
 
 async def test_filters_typed_into_the_form_become_a_query() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from dialog_fixtures import MEMBERS, DialogHost, sample_image
-from tui.dialogs import MembersDialog, MembersResult
+from imagedeck.dialogs import MembersDialog, MembersResult
 
 
 def _rows(app: DialogHost) -> list[str]:

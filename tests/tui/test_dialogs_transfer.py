@@ -9,16 +9,16 @@ from pathlib import Path
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from dialog_fixtures import SCHEMA, DialogHost, sample_image
-from tui.dialogs import (
+from imagedeck.dialogs import (
     DownloadDialog,
     ImportRequest,
     ImportUrlDialog,
     UploadDialog,
     UploadRequest,
 )
-from tui.dialogs.import_url import name_from_url
-from tui.dialogs.paths import complete_path
-from tui.model import Schema
+from imagedeck.dialogs.import_url import name_from_url
+from imagedeck.dialogs.paths import complete_path
+from imagedeck.model import Schema
 
 
 def qemu_img(*args: str) -> None:

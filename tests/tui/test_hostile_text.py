@@ -25,11 +25,11 @@ from hostile_support import (
     offending_lines,
     seed_hostile,
 )
-from tui.app import ImageDeckApp
-from tui.config import Settings
-from tui.dialogs import MembersDialog
-from tui.model import ImageQuery, Invalid, visible
-from tui.stores.local import LocalStore
+from imagedeck.app import ImageDeckApp
+from imagedeck.config import Settings
+from imagedeck.dialogs import MembersDialog
+from imagedeck.model import ImageQuery, Invalid, visible
+from imagedeck.stores.local import LocalStore
 from tui_support import fixed_clock, loaded, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,7 +182,7 @@ async def test_the_download_dialog_titles_a_hostile_name_as_text(
 
 
 async def test_a_failed_transfer_shows_the_name_as_text(hostile_settings: Settings, tmp_path: Path) -> None:
-    from tui.stores.targets import local_target
+    from imagedeck.stores.targets import local_target
 
     app = hostile_app(hostile_settings)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:

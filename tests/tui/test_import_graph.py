@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "tui"
 
 
 def module_name(path: Path) -> str:
-    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    parts = ["imagedeck", *path.relative_to(PACKAGE).with_suffix("").parts]  # the folder tui/ is imagedeck
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -99,6 +99,6 @@ def test_the_cycle_finder_sees_a_lazy_cycle() -> None:
 
 def test_the_graph_reads_relative_and_lazy_imports() -> None:
     graph = import_graph()
-    assert "tui.actions" in graph["tui.screens.help"]
-    assert "tui.model.describe" in graph["tui.model"]
-    assert "tui.app" not in graph["tui.deck"]  # only under TYPE_CHECKING
+    assert "imagedeck.actions" in graph["imagedeck.screens.help"]
+    assert "imagedeck.model.describe" in graph["imagedeck.model"]
+    assert "imagedeck.app" not in graph["imagedeck.deck"]  # only under TYPE_CHECKING

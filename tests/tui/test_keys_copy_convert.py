@@ -13,15 +13,15 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.select import InvalidSelectValueError
 
-from tui.app import ImageDeckApp
-from tui.demo.images import qcow2_image
-from tui.dialogs import ConvertDialog, CopyDialog
-from tui.formats import inspect_file
-from tui.model import Image, ImageQuery
-from tui.stores.clouds import cloud_names
-from tui.stores.local import LocalStore
-from tui.transfers import TransferState, carried_fields
-from tui.transfers.convert import INSTALL_HINT
+from imagedeck.app import ImageDeckApp
+from imagedeck.demo.images import qcow2_image
+from imagedeck.dialogs import ConvertDialog, CopyDialog
+from imagedeck.formats import inspect_file
+from imagedeck.model import Image, ImageQuery
+from imagedeck.stores.clouds import cloud_names
+from imagedeck.stores.local import LocalStore
+from imagedeck.transfers import TransferState, carried_fields
+from imagedeck.transfers.convert import INSTALL_HINT
 from tui_support import DEMO_PROJECT, image_named, loaded, notes, palette_offers, select, wait_for
 
 #: What a copy must carry over from its source.
@@ -280,7 +280,7 @@ async def test_convert_dialog_offers_files_only_in_read_only_mode(make_app) -> N
 async def test_help_and_footer_list_the_new_keys(make_app) -> None:
     from textual.widgets import Footer
 
-    from tui.screens.help import HelpScreen
+    from imagedeck.screens.help import HelpScreen
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -306,8 +306,8 @@ def lab_app(settings, store, lab) -> ImageDeckApp:  # type: ignore[no-untyped-de
 
 
 async def delete_from_lab(lab, image_id: str) -> None:  # type: ignore[no-untyped-def]
+    from imagedeck.stores.glance import GlanceStore
     from tests.lab.plugin import lab_cloud
-    from tui.stores.glance import GlanceStore
 
     async with GlanceStore(lab_cloud(lab, "lab-alice"), token_cache=False) as store:
         await store.delete_image(image_id)
@@ -345,8 +345,8 @@ async def test_copy_from_the_local_store_into_a_cloud(settings, lab, monkeypatch
 async def test_C_enter_caches_a_cloud_image_in_the_local_store(
     settings, lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from imagedeck.stores.glance import GlanceStore
     from tests.lab.plugin import lab_cloud
-    from tui.stores.glance import GlanceStore
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(lab.clouds_yaml))
     data = b"imagedeck cache test " * 4096

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.actions import parse_command
-from tui.app import ImageDeckApp
-from tui.model import ImageQuery, Invalid, Unavailable
-from tui.screens.help import HelpScreen
-from tui.screens.unreachable import UnreachableScreen
-from tui.stores.local import LocalStore
+from imagedeck.actions import parse_command
+from imagedeck.app import ImageDeckApp
+from imagedeck.model import ImageQuery, Invalid, Unavailable
+from imagedeck.screens.help import HelpScreen
+from imagedeck.screens.unreachable import UnreachableScreen
+from imagedeck.stores.local import LocalStore
 from tui_support import fixed_clock, loaded, notes, palette_offers, wait_for
 
 
@@ -111,7 +111,7 @@ async def test_q_quits_at_once_without_transfers(make_app) -> None:
 async def test_q_asks_when_transfers_run(settings, tmp_path: Path) -> None:
     import asyncio
 
-    from tui.dialogs import ConfirmDialog, UploadRequest
+    from imagedeck.dialogs import ConfirmDialog, UploadRequest
 
     class StalledStore(LocalStore):
         """Fault injection: the upload stalls, as on a link that stopped moving."""
@@ -245,7 +245,7 @@ def test_parse_command_vocabulary() -> None:
 
 
 async def test_unreachable_store_offers_another_store(tmp_path: Path, settings) -> None:
-    from tui.dialogs import LOCAL_STORE, CloudPickerDialog
+    from imagedeck.dialogs import LOCAL_STORE, CloudPickerDialog
 
     class DownStore(LocalStore):
         """Fault injection: this store never answers."""

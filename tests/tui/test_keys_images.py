@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.dialogs import (
+from imagedeck.dialogs import (
     CloudPickerDialog,
     ConfirmDialog,
     DownloadDialog,
@@ -11,7 +11,7 @@ from tui.dialogs import (
     MembersDialog,
     VisibilityDialog,
 )
-from tui.model import NotFound
+from imagedeck.model import NotFound
 from tui_support import image_named, loaded, notes, select, wait_for
 
 
@@ -117,7 +117,7 @@ async def test_e_edits_through_the_dialog(make_app) -> None:
         await pilot.press("e")
         await wait_for(lambda: isinstance(app.screen, EditImageDialog), pilot)
         dialog = app.screen
-        from tui.model import Change
+        from imagedeck.model import Change
 
         await dialog.apply([Change.replace("min_ram", 128)])
         dialog.dismiss([Change.replace("min_ram", 128)])
@@ -134,7 +134,7 @@ async def test_m_adds_a_member(make_app) -> None:
         assert {m.member_id for m in app.screen.detail.members} == {"research", "ops"}
         await pilot.press("m")
         await wait_for(lambda: isinstance(app.screen, MembersDialog), pilot)
-        from tui.dialogs import MembersResult
+        from imagedeck.dialogs import MembersResult
 
         app.screen.dismiss(MembersResult(add=["qa"], remove=["ops"]))
         image = image_named(app, "demo-app-golden")
@@ -171,7 +171,7 @@ async def test_d_download_f_filters_c_cloud_open_dialogs(make_app) -> None:
         app.screen.dismiss(None)
         await pilot.press("f")
         await wait_for(lambda: isinstance(app.screen, FilterDialog), pilot)
-        from tui.model import ImageQuery
+        from imagedeck.model import ImageQuery
 
         app.screen.dismiss(ImageQuery(disk_format=("raw",)))
         await wait_for(
@@ -199,9 +199,9 @@ async def test_download_runs_as_a_transfer(make_app, tmp_path) -> None:
 
 
 async def test_members_that_fail_to_load_say_so_in_the_detail_pane(settings) -> None:
-    from tui.app import ImageDeckApp
-    from tui.model import Unavailable
-    from tui.stores.local import LocalStore
+    from imagedeck.app import ImageDeckApp
+    from imagedeck.model import Unavailable
+    from imagedeck.stores.local import LocalStore
     from tui_support import fixed_clock
 
     class MembersDown(LocalStore):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.model import ImageQuery
+from imagedeck.model import ImageQuery
 from tui_support import loaded, notes, wait_for
 
 

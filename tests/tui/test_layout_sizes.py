@@ -7,8 +7,8 @@ import pytest
 from textual.color import Color
 from textual.content import Content
 
-from tui.model import ImageQuery
-from tui.transfers import TransferProgress, TransferState
+from imagedeck.model import ImageQuery
+from imagedeck.transfers import TransferProgress, TransferState
 from tui_support import loaded, notes, wait_for
 
 #: (columns, rows) -> image rows the list must keep on screen, whatever else shows.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tui.app import ImageDeckApp
-from tui.dialogs import ImportUrlDialog, UploadDialog
-from tui.formats import overriding
-from tui.model import Forbidden
-from tui.stores.local import LocalStore
+from imagedeck.app import ImageDeckApp
+from imagedeck.dialogs import ImportUrlDialog, UploadDialog
+from imagedeck.formats import overriding
+from imagedeck.model import Forbidden
+from imagedeck.stores.local import LocalStore
 from tui_support import fixed_clock, image_named, loaded, notes, select, wait_for
 
 
@@ -81,7 +81,7 @@ async def test_u_and_i_open_upload_and_import(make_app) -> None:
 
 
 async def test_upload_request_becomes_an_image(make_app, tmp_path) -> None:
-    from tui.dialogs import UploadRequest
+    from imagedeck.dialogs import UploadRequest
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -104,7 +104,7 @@ async def test_upload_request_becomes_an_image(make_app, tmp_path) -> None:
 
 
 async def test_a_failed_import_is_reported(make_app) -> None:
-    from tui.dialogs import ImportRequest
+    from imagedeck.dialogs import ImportRequest
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

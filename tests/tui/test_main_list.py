@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.stores.local import LocalStore
-from tui.widgets.columns import age, short_size
+from imagedeck.stores.local import LocalStore
+from imagedeck.widgets.columns import age, short_size
 from tui_support import DEMO_PROJECT, loaded, notes, select, wait_for
 
 
@@ -111,7 +111,7 @@ async def test_refresh_keeps_cursor_and_shows_changes(make_app) -> None:
         await loaded(app, pilot)
         await select(app, pilot, "centos-stream-9")
         image = app.screen.image_list.current
-        from tui.model import Change
+        from imagedeck.model import Change
 
         await app.store.update_image(image.id, [Change.replace("min_ram", 777)])
         await pilot.press("ctrl+r")
@@ -175,8 +175,8 @@ def test_sizes_and_ages_are_short() -> None:
 
 
 async def test_many_pages_stream_in_and_filter_applies_to_them(make_app, settings) -> None:
-    from tui.screens.main import PAGE_SIZE
-    from tui.stores.local import LocalStore
+    from imagedeck.screens.main import PAGE_SIZE
+    from imagedeck.stores.local import LocalStore
 
     extra = PAGE_SIZE * 2 + 37
     store = LocalStore(settings.store_path, settings.project)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from tui.model import Image
-from tui.transfers import TransferKind
-from tui.transfers.job import Transfer
+from imagedeck.model import Image
+from imagedeck.transfers import TransferKind
+from imagedeck.transfers.job import Transfer
 from tui_support import image_named, loaded, wait_for
 
 FIRST = 0.02

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tui.model import Image
-from tui.widgets import image_rows
-from tui.widgets.image_rows import ImageRows, haystack
+from imagedeck.model import Image
+from imagedeck.widgets import image_rows
+from imagedeck.widgets.image_rows import ImageRows, haystack
 
 
 def image(n: int, name: str | None = None, **fields) -> Image:

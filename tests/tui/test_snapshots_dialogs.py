@@ -25,7 +25,7 @@ from dialog_fixtures import (
     steady_cursors,
     transfer,
 )
-from tui.dialogs import (
+from imagedeck.dialogs import (
     CloudPickerDialog,
     ConfirmDialog,
     ConvertDialog,
@@ -39,8 +39,8 @@ from tui.dialogs import (
     UploadDialog,
     VisibilityDialog,
 )
-from tui.model import ImageQuery
-from tui.widgets.transfers_pane import TransfersPane
+from imagedeck.model import ImageQuery
+from imagedeck.widgets.transfers_pane import TransfersPane
 
 THEMES = ["imagedeck-dark", "imagedeck-light", "imagedeck-high-contrast", "imagedeck-mono"]
 Before = Callable[[Pilot[Any]], Awaitable[None]]

@@ -80,9 +80,9 @@ def test_filtered_list_in_mono(snap_compare, make_app) -> None:
 
 
 def test_unreachable_store(snap_compare, settings) -> None:
-    from tui.app import ImageDeckApp
-    from tui.model import Unavailable
-    from tui.stores.local import LocalStore
+    from imagedeck.app import ImageDeckApp
+    from imagedeck.model import Unavailable
+    from imagedeck.stores.local import LocalStore
     from tui_support import fixed_clock
 
     class DownStore(LocalStore):
@@ -97,7 +97,7 @@ def test_unreachable_store(snap_compare, settings) -> None:
     store.label = "cloud:lab"
 
     async def before(pilot) -> None:
-        from tui.screens.unreachable import UnreachableScreen
+        from imagedeck.screens.unreachable import UnreachableScreen
         from tui_support import wait_for
 
         await wait_for(lambda: isinstance(pilot.app.screen, UnreachableScreen), pilot)

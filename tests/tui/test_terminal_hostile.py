@@ -42,7 +42,7 @@ def test_hostile_names_never_reach_the_terminal_raw(tmp_path: Path) -> None:
     store = tmp_path / "store"
     asyncio.run(seed_hostile(store))
     record = tmp_path / "bytes.out"
-    term = Terminal(f"{sys.executable} -m tui --store {store} --project {ME}", terminal_env(tmp_path))
+    term = Terminal(f"{sys.executable} -m imagedeck --store {store} --project {ME}", terminal_env(tmp_path))
     try:
         subprocess.run(
             ["tmux", "pipe-pane", "-o", "-t", term.name, f"cat >> {record}"], check=True, env=term.env

@@ -1,4 +1,4 @@
-"""A real terminal: run ``python -m tui --demo`` in tmux, type keys, read the screen.
+"""A real terminal: run ``python -m imagedeck --demo`` in tmux, type keys, read the screen.
 
 This is what a person sees: the list, a filter, the help screen, accepting a share and
 quitting. Each step polls ``capture-pane`` until the expected text appears or a
@@ -79,7 +79,7 @@ def terminal(tmp_path: Path):
         TMUX_TMPDIR=str(tmp_path),
     )
     env.pop("NO_COLOR", None)
-    term = Terminal(f"{sys.executable} -m tui --demo", env)
+    term = Terminal(f"{sys.executable} -m imagedeck --demo", env)
     yield term
     term.close()
 

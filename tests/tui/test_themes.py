@@ -8,7 +8,7 @@ import pytest
 from textual.app import App
 from textual.color import Color
 
-from tui.themes import (
+from imagedeck.themes import (
     COLOUR_KEYS,
     DEFAULT_THEME,
     MONO_THEME,

@@ -12,9 +12,9 @@ from dataclasses import replace
 from textual.widgets import Footer, ProgressBar, Static
 
 from dialog_fixtures import PaneHost, transfer
-from tui.dialogs import ConfirmDialog
-from tui.transfers.streams import BATCH_PIECES
-from tui.widgets.transfers_pane import TransfersPane, binary_size, describe, short_place
+from imagedeck.dialogs import ConfirmDialog
+from imagedeck.transfers.streams import BATCH_PIECES
+from imagedeck.widgets.transfers_pane import TransfersPane, binary_size, describe, short_place
 from tui_support import image_named, loaded, select, wait_for
 
 TEMP_STORE = "local:/tmp/imagedeck-demo-rw1aoy6r"

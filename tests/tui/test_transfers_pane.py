@@ -7,8 +7,8 @@ from dataclasses import replace
 from textual.widgets import ProgressBar, Static
 
 from dialog_fixtures import PaneHost, transfer
-from tui.transfers import TransferState
-from tui.widgets.transfers_pane import TransfersPane, format_eta, short_place
+from imagedeck.transfers import TransferState
+from imagedeck.widgets.transfers_pane import TransfersPane, format_eta, short_place
 
 
 def _texts(pane: TransfersPane, job_id: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
-from tui.app import ImageDeckApp
-from tui.model import visible
+from imagedeck.app import ImageDeckApp
+from imagedeck.model import visible
 
 DEMO_PROJECT = "demo"
 
@@ -35,7 +35,7 @@ async def wait_for(predicate: Callable[[], object], pilot, timeout: float = 10.0
 
 async def loaded(app: ImageDeckApp, pilot) -> None:
     """Wait until the list and the shares are loaded."""
-    from tui.screens.main import MainScreen
+    from imagedeck.screens.main import MainScreen
 
     await wait_for(lambda: isinstance(app.screen, MainScreen), pilot)
     screen = app.screen

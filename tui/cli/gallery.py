@@ -1,6 +1,6 @@
 """Fleet and gallery commands: fleet, families, replicate, promote, end-of-life, retire.
 
-Places are named as `tui.gallery.places` reads them (``cloud:NAME[:REGION][@STORE]``,
+Places are named as `imagedeck.gallery.places` reads them (``cloud:NAME[:REGION][@STORE]``,
 ``NAME:REGION``, ``local:PATH`` or a path); with none given, the store chosen by ``--cloud``
 or ``--store`` is the one place. Plans that change several images (retire) are shown and
 left undone unless ``--yes``.

@@ -46,7 +46,7 @@ class Backend:
 class ImageStore(abc.ABC):
     """An image catalog with Glance v2 semantics.
 
-    Every method raises only `tui.model.errors` types. Lifecycle: ``await store.open()``
+    Every method raises only `imagedeck.model.errors` types. Lifecycle: ``await store.open()``
     before use (or ``async with store``), ``await store.close()`` when done.
     """
 

@@ -6,7 +6,7 @@ as it is written, in the same pass: an unsafe image (a qcow2 backing or data fil
 descriptor naming host files, unknown features, ambiguous content) or data that is not
 its declared disk_format is refused before anything is committed, the image goes back
 to ``queued`` and its temporary file is removed. A transfer whose person chose to accept
-such data says so with `tui.formats.overriding`.
+such data says so with `imagedeck.formats.overriding`.
 """
 
 from __future__ import annotations
