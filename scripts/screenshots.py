@@ -84,7 +84,7 @@ async def upload(app: ImageDeckApp, pilot) -> None:
 
     source = Path(tempfile.mkdtemp(prefix="imagedeck-shot-")) / "appliance-1.4.raw"
     source.write_bytes(bytes(3 * 1024 * 1024))
-    app.start_upload(
+    app.jobs.start_upload(
         UploadRequest(
             path=source, fields={"name": "appliance-1.4", "disk_format": "raw", "container_format": "bare"}
         )
