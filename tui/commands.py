@@ -10,8 +10,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .formats.names import OUTPUT_FORMATS
 from .model import SORT_KEYS, ImageQuery, Invalid, SortKey
-from .transfers.convert import OUTPUT_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import transfers
 from .dialogs.results import ImportRequest, UploadRequest
 from .messages import TransferEvent
 from .model import Image, ImageDeckError, describe_error
 from .stores import ImageStore
-from .transfers import ConvertJob, CopyJob, DownloadJob, ImportJob, TransferManager, UploadJob, carried_fields
+from .transfers import Transfer, TransferManager
 from .transfers.events import TransferKind, TransferProgress
-from .transfers.job import Transfer
 from .widgets.transfers_pane import describe
 
 if TYPE_CHECKING:
@@ -82,12 +82,12 @@ class Jobs:
 
     def start_download(self, image: Image, path: Path, replace: bool = False) -> None:
         store = self._app.store
-        self._submit(lambda: DownloadJob(store, image.id, path, replace=replace))
+        self._submit(lambda: transfers.DownloadJob(store, image.id, path, replace=replace))
 
     def start_upload(self, request: UploadRequest) -> None:
         store = self._app.store
         self._submit(
-            lambda: UploadJob(
+            lambda: transfers.UploadJob(
                 store,
                 request.path,
                 request.fields,
@@ -98,7 +98,7 @@ class Jobs:
 
     def start_import(self, request: ImportRequest) -> None:
         store = self._app.store
-        self._submit(lambda: ImportJob(store, request.url, request.fields))
+        self._submit(lambda: transfers.ImportJob(store, request.url, request.fields))
 
     def start_copy(self, image: Image, destination_target: str, name: str | None) -> None:
         """Open the destination in a worker, then queue the copy from the store open now."""
@@ -112,7 +112,7 @@ class Jobs:
                     describe_error(exc), title="Cannot open the destination", severity="error", timeout=8
                 )
                 return
-            self._submit(lambda: CopyJob(source, image.id, destination, name=name))
+            self._submit(lambda: transfers.CopyJob(source, image.id, destination, name=name))
 
         self._app.run_worker(open_then_copy(), group="destination", exit_on_error=False)
 
@@ -136,10 +136,12 @@ class Jobs:
         """Convert into the file ``path`` or, when None, back into this store as image ``name``."""
         store = self._app.store
         if path is not None:
-            self._submit(lambda: ConvertJob((store, image.id), out_format, path))
+            self._submit(lambda: transfers.ConvertJob((store, image.id), out_format, path))
         else:
             self._submit(
-                lambda: ConvertJob((store, image.id), out_format, store, fields=carried_fields(image, name))
+                lambda: transfers.ConvertJob(
+                    (store, image.id), out_format, store, fields=transfers.carried_fields(image, name)
+                )
             )
 
     def cancel(self, job_id: str) -> None:
@@ -178,7 +180,7 @@ class Jobs:
         if self.manager is None:
             return
         for job in self.manager.jobs():
-            if isinstance(job, DownloadJob):
+            if isinstance(job, transfers.DownloadJob):
                 job.keep_partial = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.manager.shutdown(), QUIT_CLEANUP_SECONDS)

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
+from .. import formats
 from ..actions import bindings
-from ..formats import FormatReport, inspect_file, mismatch_warning
 from ..model import ImageDeckError, Schema
 from ..widgets.plain import PlainInput, plain, plain_lines
 from .base import Dialog, labelled
@@ -91,7 +91,7 @@ class UploadDialog(Dialog[UploadRequest]):
         self.schema = schema
         self.start_dir = start_dir
         self.path: Path | None = None
-        self.report: FormatReport | None = None
+        self.report: formats.FormatReport | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as frame:
@@ -142,7 +142,7 @@ class UploadDialog(Dialog[UploadRequest]):
             self.clear_error()
             self.query_one("#verdict", Static).update(plain(f"inspecting {path.name}…"))
             self.run_worker(
-                lambda: (path, inspect_file(path)),
+                lambda: (path, formats.inspect_file(path)),
                 thread=True,
                 exclusive=True,
                 group="inspect",
@@ -167,7 +167,7 @@ class UploadDialog(Dialog[UploadRequest]):
         if event.worker.name != "inspect":
             return
         if event.state == WorkerState.SUCCESS:
-            path, report = cast("tuple[Path, FormatReport]", event.worker.result)
+            path, report = cast("tuple[Path, formats.FormatReport]", event.worker.result)
             self._inspected(path, report)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
@@ -179,7 +179,7 @@ class UploadDialog(Dialog[UploadRequest]):
 
     # -- step two: the verdict and the form --------------------------------------------
 
-    def _inspected(self, path: Path, report: FormatReport) -> None:
+    def _inspected(self, path: Path, report: formats.FormatReport) -> None:
         self.path = path
         self.report = report
         form = self.query_one(MetadataForm)
@@ -206,7 +206,7 @@ class UploadDialog(Dialog[UploadRequest]):
         """The format layer's warning when the chosen disk format is not what the file is."""
         if self.report is None:
             return None
-        return mismatch_warning(
+        return formats.mismatch_warning(
             self.query_one(MetadataForm).disk_format,
             self.report.detected_format,
             raw_to_glance=self.report.inspector_format == "raw",

@@ -77,3 +77,7 @@ def fixed_vhd_size(footer: bytes) -> int | None:
     if disk_type != 2 or checksum != expected:
         return None
     return size
+
+
+#: Formats ``qemu-img convert`` writes that Glance also takes, in the order they are offered.
+OUTPUT_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhdx", "vhd")

@@ -21,9 +21,9 @@ from ..dialogs import (
 )
 from ..dialogs.convert import ConvertRequest, output_path
 from ..dialogs.copy import CopyRequest
+from ..formats.names import OUTPUT_FORMATS
 from ..model import Change, Image, Visibility
 from ..stores.targets import cloud_target, local_target
-from ..transfers.convert import OUTPUT_FORMATS
 from .permissions import Permissions
 
 

@@ -1,18 +1,53 @@
 """Transfers: upload, download, import, copy and convert jobs that stream, hash, verify,
 resume and report progress as events. No UI code here: the app and the CLI subscribe.
+
+Names load on first use: the app starts without the network stack or the inspector, and
+loads a job's module when a job of that kind is first made.
 """
 
-from .convert import ConvertJob
-from .copy import CopyJob, carried_fields
-from .download import DownloadJob
-from .errors import FormatMismatch, ToolMissing, UnsafeImage, VerificationFailed
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .events import FINISHED_STATES, TransferKind, TransferProgress, TransferState
-from .import_url import ImportJob
 from .job import Transfer
-from .local_files import part_path
 from .manager import TransferManager
-from .streams import CHUNK_SIZE
-from .upload import UploadJob
+
+if TYPE_CHECKING:
+    from .convert import ConvertJob
+    from .copy import CopyJob, carried_fields
+    from .download import DownloadJob
+    from .errors import FormatMismatch, ToolMissing, UnsafeImage, VerificationFailed
+    from .import_url import ImportJob
+    from .local_files import part_path
+    from .streams import CHUNK_SIZE
+    from .upload import UploadJob
+
+_LAZY = {
+    "ConvertJob": "convert",
+    "CopyJob": "copy",
+    "carried_fields": "copy",
+    "DownloadJob": "download",
+    "FormatMismatch": "errors",
+    "ToolMissing": "errors",
+    "UnsafeImage": "errors",
+    "VerificationFailed": "errors",
+    "ImportJob": "import_url",
+    "part_path": "local_files",
+    "CHUNK_SIZE": "streams",
+    "UploadJob": "upload",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CHUNK_SIZE",

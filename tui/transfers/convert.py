@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..formats.names import OUTPUT_FORMATS
 from ..model import Invalid
 from ..stores import ImageStore
 from .download import DownloadJob, _publish_file, _unlink
@@ -28,7 +29,6 @@ PROGRESS = re.compile(rb"\((\d+(?:\.\d+)?)/100%\)")
 INSTALL_HINT = "install qemu-img (Debian/Ubuntu package qemu-utils: sudo apt install qemu-utils)"
 
 #: Glance disk formats a conversion can produce.
-OUTPUT_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhdx", "vhd")
 #: qemu-img's names for formats Glance names differently (an iso is read as raw).
 QEMU_NAMES = {"vhd": "vpc", "iso": "raw"}
 
