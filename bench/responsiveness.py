@@ -57,7 +57,7 @@ async def _run(
         listed = screen.image_list.images
         with_data = [image for image in listed if image.size]
         for index, source in enumerate(sources[:2] if transfers else []):
-            app.start_upload(
+            app.jobs.start_upload(
                 SimpleNamespace(
                     path=source,
                     allow_unsafe=False,
@@ -66,7 +66,7 @@ async def _run(
                 )
             )
         for index, image in enumerate(with_data[:2] if transfers else []):
-            app.start_download(image, work / f"responsive-{index}.raw")
+            app.jobs.start_download(image, work / f"responsive-{index}.raw")
         lateness: list[float] = []
         stop = asyncio.Event()
         probe = asyncio.create_task(_probe(lateness, stop))
