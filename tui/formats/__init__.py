@@ -10,9 +10,9 @@ sets `overriding`, never loads the inspector.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..model.lazy import lazy_names
 from .overrides import Overrides, current_overrides, overriding
 
 if TYPE_CHECKING:
@@ -33,14 +33,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = [
     "Failure",

@@ -7,9 +7,9 @@ loads a job's module when a job of that kind is first made.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..model.lazy import lazy_names
 from .events import FINISHED_STATES, TransferKind, TransferProgress, TransferState
 from .job import Transfer
 from .manager import TransferManager
@@ -40,14 +40,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = [
     "CHUNK_SIZE",
