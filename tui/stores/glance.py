@@ -14,7 +14,6 @@ from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mappin
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -25,7 +24,6 @@ from ..model import (
     ImageDeckError,
     ImageQuery,
     Invalid,
-    Member,
     NotFound,
     Schema,
     Unavailable,
@@ -34,8 +32,8 @@ from .base import DEFAULT_PAGE_SIZE, Download
 from .clouds import CloudConfig, get_cloud
 from .glance_auth import KeystoneAuth
 from .glance_errors import RangeNotSatisfiable, error_for, transport_error
-from .glance_imports import GlanceImports
-from .keystone import KeystoneSession, Token, project_id_form
+from .glance_sharing import GlanceSharing, segment
+from .keystone import KeystoneSession, Token
 from .token_cache import TokenCache
 
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
@@ -48,11 +46,7 @@ SETTLE_S = 5.0
 SETTLE_STEADY_S = 0.5
 
 
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")
-
-
-class GlanceStore(GlanceImports):
+class GlanceStore(GlanceSharing):
     """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
 
     def __init__(
@@ -236,37 +230,6 @@ class GlanceStore(GlanceImports):
         value = (body.get("import-methods") or {}).get("value") if isinstance(body, dict) else None
         return tuple(value or ())
 
-    async def resolve_project(self, name_or_id: str) -> str:
-        """The id of the project named ``name_or_id``, or that id itself when it is one.
-
-        A well-formed id (32 hex digits, or a UUID with dashes) is taken as an id and
-        written the way Keystone writes ids. Anything else must be a name Keystone resolves
-        to exactly one project; ordinary users usually may not look names up, and sharing
-        with an id nobody has would silently share with no one, so that is an Invalid.
-        """
-        project_id = project_id_form(name_or_id)
-        if project_id is not None:
-            return project_id
-        _, auth, _ = self._ready()
-        try:
-            body = await self._json(
-                "GET", "/projects", "look up a project", base=auth.keystone_base, params={"name": name_or_id}
-            )
-        except ImageDeckError as exc:
-            raise Invalid(
-                f"{self.label}: project {name_or_id!r} could not be looked up ({exc.kind}: "
-                "this account may not read other projects); give the project id "
-                "instead"
-            ) from None
-        found = body.get("projects") if isinstance(body, dict) else None
-        found = found if isinstance(found, list) else []
-        if len(found) == 1 and isinstance(found[0], dict) and isinstance(found[0].get("id"), str):
-            return str(found[0]["id"])
-        what = "several projects" if len(found) > 1 else "no project this account can see"
-        raise Invalid(
-            f"{self.label}: project name {name_or_id!r} matches {what}; give the project id instead"
-        )
-
     # -- images --------------------------------------------------------------------
 
     async def list_images(
@@ -295,7 +258,7 @@ class GlanceStore(GlanceImports):
                 following.exception()  # it failed before the consumer stopped: nobody wants it
 
     async def get_image(self, image_id: str) -> Image:
-        return await self._image_json("GET", f"/v2/images/{_seg(image_id)}", f"show image {image_id}")
+        return await self._image_json("GET", f"/v2/images/{segment(image_id)}", f"show image {image_id}")
 
     async def create_image(self, fields: Mapping[str, Any]) -> Image:
         return await self._image_json("POST", "/v2/images", "create an image", json=dict(fields))
@@ -305,14 +268,14 @@ class GlanceStore(GlanceImports):
             return await self.get_image(image_id)
         return await self._image_json(
             "PATCH",
-            f"/v2/images/{_seg(image_id)}",
+            f"/v2/images/{segment(image_id)}",
             f"update image {image_id}",
             json=[c.to_patch() for c in changes],
             headers={"Content-Type": PATCH_TYPE},
         )
 
     async def delete_image(self, image_id: str) -> None:
-        await self._send("DELETE", f"/v2/images/{_seg(image_id)}", f"delete image {image_id}")
+        await self._send("DELETE", f"/v2/images/{segment(image_id)}", f"delete image {image_id}")
 
     async def upload(self, image_id: str, data: AsyncIterable[bytes], size: int | None = None) -> Image:
         try:
@@ -359,7 +322,7 @@ class GlanceStore(GlanceImports):
             headers["Content-Length"] = str(size)
         body = data if size is None else _exactly(data, size, action)
         await self._send(
-            "PUT", f"/v2/images/{_seg(image_id)}/{target}", action, content=body, headers=headers
+            "PUT", f"/v2/images/{segment(image_id)}/{target}", action, content=body, headers=headers
         )
 
     def download(self, image_id: str, offset: int = 0) -> AbstractAsyncContextManager[Download]:
@@ -371,7 +334,7 @@ class GlanceStore(GlanceImports):
             raise Invalid(f"download offset must be a whole number of bytes, not {offset!r}")
         image = await self.get_image(image_id)
         action = f"download image {image.label}"
-        path = f"/v2/images/{_seg(image_id)}/file"
+        path = f"/v2/images/{segment(image_id)}/file"
         resp = await self._open_range(path, action, offset)
         if resp.status_code == 204:  # Glance's answer for an image without data
             await resp.aclose()
@@ -417,54 +380,26 @@ class GlanceStore(GlanceImports):
 
     async def add_tag(self, image_id: str, tag: str) -> None:
         await self._send(
-            "PUT", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}", f"tag image {image_id}", idempotent=True
+            "PUT",
+            f"/v2/images/{segment(image_id)}/tags/{segment(tag)}",
+            f"tag image {image_id}",
+            idempotent=True,
         )
 
     async def remove_tag(self, image_id: str, tag: str) -> None:
-        await self._send("DELETE", f"/v2/images/{_seg(image_id)}/tags/{_seg(tag)}", f"untag image {image_id}")
+        await self._send(
+            "DELETE", f"/v2/images/{segment(image_id)}/tags/{segment(tag)}", f"untag image {image_id}"
+        )
 
     async def deactivate(self, image_id: str) -> None:
         await self._send(
-            "POST", f"/v2/images/{_seg(image_id)}/actions/deactivate", f"deactivate image {image_id}"
+            "POST", f"/v2/images/{segment(image_id)}/actions/deactivate", f"deactivate image {image_id}"
         )
 
     async def reactivate(self, image_id: str) -> None:
         await self._send(
-            "POST", f"/v2/images/{_seg(image_id)}/actions/reactivate", f"reactivate image {image_id}"
+            "POST", f"/v2/images/{segment(image_id)}/actions/reactivate", f"reactivate image {image_id}"
         )
-
-    # -- members -------------------------------------------------------------------
-
-    async def list_members(self, image_id: str) -> list[Member]:
-        body = await self._json(
-            "GET", f"/v2/images/{_seg(image_id)}/members", f"list members of image {image_id}"
-        )
-        return [Member.from_glance(m) for m in body.get("members") or []]
-
-    async def add_member(self, image_id: str, member_id: str) -> Member:
-        body = await self._json(
-            "POST",
-            f"/v2/images/{_seg(image_id)}/members",
-            f"share image {image_id} with {member_id}",
-            json={"member": member_id},
-        )
-        return Member.from_glance(body)
-
-    async def remove_member(self, image_id: str, member_id: str) -> None:
-        await self._send(
-            "DELETE",
-            f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
-            f"stop sharing image {image_id} with {member_id}",
-        )
-
-    async def set_member_status(self, image_id: str, member_id: str, status: str) -> Member:
-        body = await self._json(
-            "PUT",
-            f"/v2/images/{_seg(image_id)}/members/{_seg(member_id)}",
-            f"set share status of image {image_id} to {status}",
-            json={"status": status},
-        )
-        return Member.from_glance(body)
 
     # -- interoperable import ------------------------------------------------------
 
@@ -473,12 +408,15 @@ class GlanceStore(GlanceImports):
         if uri is not None:
             body["method"]["uri"] = uri
         await self._send(
-            "POST", f"/v2/images/{_seg(image_id)}/import", f"import image {image_id} by {method}", json=body
+            "POST",
+            f"/v2/images/{segment(image_id)}/import",
+            f"import image {image_id} by {method}",
+            json=body,
         )
 
     async def list_tasks(self, image_id: str) -> list[dict[str, Any]]:
         body = await self._json(
-            "GET", f"/v2/images/{_seg(image_id)}/tasks", f"list tasks of image {image_id}"
+            "GET", f"/v2/images/{segment(image_id)}/tasks", f"list tasks of image {image_id}"
         )
         return list(body.get("tasks") or [])
 
