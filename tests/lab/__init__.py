@@ -1,13 +1,15 @@
 """A real Keystone + Glance on 127.0.0.1 for tests and benchmarks.
 
     with Lab.start() as lab:
-        lab.clouds_yaml          # clouds lab-admin, lab-alice, lab-bob, lab-alice-appcred (RegionOne)
-                                 # and lab-admin-r2, lab-alice-r2, lab-bob-r2 (RegionTwo)
+        lab.clouds_yaml          # clouds lab-admin, lab-alice, lab-bob, lab-carol, lab-alice-appcred
+                                 # (RegionOne) and lab-admin-r2, lab-alice-r2, lab-bob-r2 (RegionTwo)
         lab.project_ids["alpha"]
 
-RegionOne's Glance has two file stores, ``fast`` (the default) and ``cheap``, and enables
-copy-image; RegionTwo's Glance, behind the same Keystone with its own database and store,
-enables glance-download from RegionOne.
+RegionOne's Glance has two file stores, ``fast`` (the default) and ``cheap``, enables
+copy-image and the admin's image cache, and enforces quotas through Keystone unified limits:
+generous defaults for every project, and ``GAMMA_LIMITS`` for carol's project gamma, low
+enough to hit. RegionTwo's Glance, behind the same Keystone with its own database and store,
+enables glance-download from RegionOne and has no quotas.
 
 From a shell: ``python -m tests.lab up`` starts one and prints its clouds.yaml path.
 """
@@ -23,12 +25,32 @@ from pathlib import Path
 import httpx
 import yaml
 
+from . import configs
 from .services import START_TIMEOUT_S, LabError, Services, ensure_venv
 
 __all__ = ["Lab", "LabError"]
 
 REGIONS = ("RegionOne", "RegionTwo")
-PASSWORDS = {"alice": "alice-secret", "bob": "bob-secret", "glance": "glance-secret"}
+PASSWORDS = {
+    "alice": "alice-secret",
+    "bob": "bob-secret",
+    "carol": "carol-secret",
+    "glance": "glance-secret",
+}
+#: RegionOne's registered (default) limits, per Glance resource (sizes in MiB): far above what tests use.
+DEFAULT_LIMITS = {
+    "image_size_total": 1_000_000,
+    "image_stage_total": 1_000_000,
+    "image_count_total": 100_000,
+    "image_count_uploading": 1_000,
+}
+#: Project gamma's limits: two images, 4 MiB in all.
+GAMMA_LIMITS = {
+    "image_size_total": 4,
+    "image_stage_total": 4,
+    "image_count_total": 2,
+    "image_count_uploading": 2,
+}
 
 
 @dataclass
@@ -140,7 +162,7 @@ def _bootstrap(http: httpx.Client, lab: Lab, admin_token: str) -> None:
         found = http.get(f"{url}/roles", params={"name": name}, headers=headers).json()["roles"]
         return found[0]["id"] if found else post("roles", "role", {"name": name})["id"]
 
-    for project in ("service", "alpha", "beta"):
+    for project in ("service", "alpha", "beta", "gamma"):
         lab.project_ids[project] = post("projects", "project", {"name": project, "domain_id": "default"})[
             "id"
         ]
@@ -150,6 +172,7 @@ def _bootstrap(http: httpx.Client, lab: Lab, admin_token: str) -> None:
     grants = {
         "alice": ("alpha", [member]),
         "bob": ("beta", [member]),
+        "carol": ("gamma", [member]),
         "glance": ("service", [service, admin]),
     }
     for user, (project, roles) in grants.items():
@@ -163,13 +186,58 @@ def _bootstrap(http: httpx.Client, lab: Lab, admin_token: str) -> None:
     # caches each token's catalog, and glance-download finds the source region in it.
     post("regions", "region", {"id": "RegionTwo"})
     image = post("services", "service", {"name": "glance", "type": "image"})["id"]
+    public: dict[str, str] = {}
     for region, glance_url in zip(REGIONS, (lab.glance_url, lab.glance2_url), strict=True):
         for interface in ("public", "internal", "admin"):
-            post(
+            endpoint = post(
                 "endpoints",
                 "endpoint",
                 {"service_id": image, "interface": interface, "url": glance_url, "region_id": region},
             )
+            public.setdefault(region, endpoint["id"])
+    _limits(http, lab, image, role_id("reader"))
+    lab.services.extra_glance_conf["glance"] = configs.glance_limits_conf(
+        url, PASSWORDS["glance"], public[REGIONS[0]], REGIONS[0]
+    )
+
+
+def _limits(http: httpx.Client, lab: Lab, service_id: str, reader: str) -> None:
+    """RegionOne's quotas: Glance reads them as a system reader; writing them needs a system token."""
+    url = lab.keystone_url
+    system = {"X-Auth-Token": _system_token(http, url, lab.services.admin_password)}
+    http.put(f"{url}/system/users/{lab.user_ids['glance']}/roles/{reader}", headers=system).raise_for_status()
+    region = REGIONS[0]
+    registered = [
+        {"service_id": service_id, "region_id": region, "resource_name": name, "default_limit": value}
+        for name, value in DEFAULT_LIMITS.items()
+    ]
+    http.post(
+        f"{url}/registered_limits", json={"registered_limits": registered}, headers=system
+    ).raise_for_status()
+    gamma = [
+        {
+            "service_id": service_id,
+            "region_id": region,
+            "project_id": lab.project_ids["gamma"],
+            "resource_name": name,
+            "resource_limit": value,
+        }
+        for name, value in GAMMA_LIMITS.items()
+    ]
+    http.post(f"{url}/limits", json={"limits": gamma}, headers=system).raise_for_status()
+
+
+def _system_token(http: httpx.Client, url: str, password: str) -> str:
+    identity = {"user": {"name": "admin", "domain": {"id": "default"}, "password": password}}
+    body = {
+        "auth": {
+            "identity": {"methods": ["password"], "password": identity},
+            "scope": {"system": {"all": True}},
+        }
+    }
+    response = http.post(f"{url}/auth/tokens", json=body)
+    response.raise_for_status()
+    return response.headers["X-Subject-Token"]
 
 
 def _app_credential(http: httpx.Client, lab: Lab) -> dict[str, str]:
@@ -208,11 +276,13 @@ def _clouds(lab: Lab, appcred: dict[str, str]) -> dict:
     admin = password_cloud("admin", lab.services.admin_password, "admin")
     alice = password_cloud("alice", PASSWORDS["alice"], "alpha")
     bob = password_cloud("bob", PASSWORDS["bob"], "beta")
+    carol = password_cloud("carol", PASSWORDS["carol"], "gamma")
     return {
         "clouds": {
             "lab-admin": admin,
             "lab-alice": alice,
             "lab-bob": bob,
+            "lab-carol": carol,
             "lab-admin-r2": region_two(admin),
             "lab-alice-r2": region_two(alice),
             "lab-bob-r2": region_two(bob),

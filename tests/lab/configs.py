@@ -85,6 +85,8 @@ enabled_import_methods = [{methods}]
 worker_self_reference_url = {glance_url}
 public_endpoint = {glance_url}
 log_file = {conf_dir}/glance-app.log
+# the admin's image cache API (/v2/cache); downloads fill it through the paste flavor below
+image_cache_dir = {conf_dir}/cache
 
 {_stores(conf_dir, stores)}
 [os_glance_staging_store]
@@ -107,8 +109,12 @@ user_domain_id = default
 project_domain_id = default
 service_token_roles_required = true
 
+[oslo_concurrency]
+# without it the cache's clean and prune answer 500
+lock_path = {conf_dir}/locks
+
 [paste_deploy]
-flavor = keystone
+flavor = keystone+cachemanagement
 config_file = {conf_dir}/glance-api-paste.ini
 
 [image_format]
@@ -116,6 +122,24 @@ require_image_format_match = true
 
 [wsgi]
 python_interpreter = {venv}/bin/python
+"""
+
+
+def glance_limits_conf(keystone_url: str, password: str, endpoint_id: str, region: str) -> str:
+    """Quotas through Keystone unified limits, appended to a Glance's conf (a repeated section merges)."""
+    return f"""
+[DEFAULT]
+use_keystone_limits = True
+
+[oslo_limit]
+auth_url = {keystone_url.removesuffix("/v3")}
+auth_type = password
+user_domain_id = default
+username = glance
+password = {password}
+system_scope = all
+endpoint_id = {endpoint_id}
+region_name = {region}
 """
 
 

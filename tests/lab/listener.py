@@ -82,3 +82,54 @@ class Listener:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+class StallingSource:
+    """An HTTP source for web-download that promises ``size`` bytes and sends only ``sent``.
+
+    ``close_short=False``: after those bytes it sends nothing more and holds the connection
+    open until the source is closed (a stall; Glance has no download timeout).
+    ``close_short=True``: it closes the connection at once, short of its Content-Length.
+    """
+
+    def __init__(self, size: int, sent: int, *, close_short: bool = False) -> None:
+        self.size, self.sent, self.close_short = size, sent, close_short
+        self.released = threading.Event()
+        self.served = threading.Event()
+        source = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(source.size))
+                self.end_headers()
+                self.wfile.write(b"\0" * source.sent)
+                self.wfile.flush()
+                source.served.set()
+                if not source.close_short:
+                    source.released.wait()
+                self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/disk.raw"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.released.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
