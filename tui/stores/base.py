@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog import PropertyCatalog, builtin_catalog
 from ..model import Change, Identity, Image, ImageQuery, Invalid, Member, Schema
 
 #: Page size used when a caller does not choose one (Glance's maximum is 1000).
@@ -198,6 +199,14 @@ class ImageStore(abc.ABC):
     ) -> None:
         """Start pulling another region's image into the queued ``image_id`` (``glance-download``)."""
         raise Invalid(f"{self.label} cannot import from another region")
+
+    async def property_catalog(self) -> PropertyCatalog:
+        """The image properties this store knows (names, meanings, allowed values).
+
+        Stores that can say more (Glance's metadefs, a catalog imported into a local store)
+        override this; the answer is read once per store instance.
+        """
+        return builtin_catalog()
 
     # -- helpers built on the contract ---------------------------------------------
 

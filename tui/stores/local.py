@@ -38,8 +38,9 @@ from ..model import (
 from . import local_catalog as catalog
 from . import local_data as data_ops
 from . import local_members as members
-from .base import DEFAULT_PAGE_SIZE, Download, ImageStore
+from .base import DEFAULT_PAGE_SIZE, Download
 from .local_blobs import BlobDir, read_chunks, stream_into
+from .local_catalog_file import LocalCatalogFile
 from .local_inspect import guard
 from .local_layout import (
     BLOBS_NAME,
@@ -67,7 +68,7 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 1000
 
 
-class LocalStore(ImageStore):
+class LocalStore(LocalCatalogFile):
     """An image store in a directory, acting as ``project`` (admin when ``admin``).
 
     ``read_only`` opens an existing store without changing anything on disk; every write
