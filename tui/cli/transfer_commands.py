@@ -32,6 +32,7 @@ from ..transfers import (
     TransferState,
     UploadJob,
 )
+from ..transfers.events import TransferKind
 from ..transfers.local_files import check_target, safe_file_name
 from .context import CliContext, add_command
 from .images import CONTAINER_FORMATS, DISK_FORMATS, VISIBILITIES, key_value, non_negative
@@ -173,6 +174,10 @@ async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
         image = await ctx.resolve_image(store, args.into)
         into = image.id
         fields = {"name": image.name or image.id}
+    if args.detach:
+        what = {"path": str(path.absolute()), "fields": fields, "into": into}
+        what |= {"allow_unsafe": args.allow_unsafe, "force_format": args.force_format}
+        return await _detach(ctx, TransferKind.UPLOAD, what)
     job = UploadJob(
         store,
         path,
@@ -184,6 +189,12 @@ async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
         retry_hint=lambda image_id: f"retry with: {retry_command(ctx, path, image_id, args)}",
     )
     return _report(ctx, await run_job(ctx, job))
+
+
+async def _detach(ctx: CliContext, kind: TransferKind, what: dict[str, Any], to: str | None = None) -> int:
+    from .service_commands import detach
+
+    return await detach(ctx, kind, what, to)
 
 
 def retry_command(ctx: CliContext, path: Path, image_id: str, args: argparse.Namespace) -> str:
@@ -223,6 +234,9 @@ async def download(args: argparse.Namespace, ctx: CliContext) -> int:
     image = await ctx.resolve_image(store, args.image)
     dest = download_target(args.output, image)
     check_target(dest, replace=args.force, hint=" (--force replaces a regular file)")
+    if args.detach:
+        what = {"image_id": image.id, "dest": str(dest.absolute()), "replace": args.force}
+        return await _detach(ctx, TransferKind.DOWNLOAD, what)
     job = DownloadJob(store, image.id, dest, keep_partial=args.keep_partial, replace=args.force)
     return _report(ctx, await run_job(ctx, job))
 
@@ -244,6 +258,10 @@ async def copy(args: argparse.Namespace, ctx: CliContext) -> int:
     store = await ctx.open_store()
     image = await ctx.resolve_image(store, args.image)
     target = await ctx.open_store_for(args.to)
+    if args.detach:
+        what = {"image_id": image.id, "name": args.name}
+        what |= {"allow_unsafe": args.allow_unsafe, "force_format": args.force_format}
+        return await _detach(ctx, TransferKind.COPY, what, to=args.to)
     job = CopyJob(
         store,
         image.id,
@@ -308,6 +326,14 @@ def _inspection_overrides(p: argparse.ArgumentParser, verb: str) -> None:
     )
 
 
+def _detach_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--detach",
+        action="store_true",
+        help="hand the transfer to the background service, print its id and return at once",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_command(
         subparsers,
@@ -324,6 +350,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="IMAGE",
         help="upload into this queued image of your project (one an interrupted upload left)",
     )
+    _detach_option(p)
 
     p = add_command(
         subparsers,
@@ -348,6 +375,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="keep FILE.part when interrupted, so the next download resumes it",
     )
+    _detach_option(p)
 
     p = add_command(
         subparsers,
@@ -383,6 +411,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--name", help="name of the copy (default: the same)")
     _inspection_overrides(p, "copy")
+    _detach_option(p)
 
     p = add_command(
         subparsers, "convert", convert, help="convert a disk image file or store image with qemu-img"

@@ -67,11 +67,17 @@ class TransferManager:
 
     # -- control -------------------------------------------------------------------
 
-    def submit(self, job: Transfer) -> str:
-        """Queue ``job``; it starts when a slot is free. Returns its id."""
+    def submit(self, job: Transfer, job_id: str | None = None) -> str:
+        """Queue ``job``; it starts when a slot is free. Returns its id.
+
+        ``job_id`` keeps an id given elsewhere (a journal's, so a job resumed after a restart
+        keeps the id its watchers know); it must not name another job of this manager.
+        """
         if job.id:
             raise ValueError(f"{job!r} was already submitted")
-        job.id = f"t{next(self._ids)}"
+        if job_id is not None and job_id in self._jobs:
+            raise ValueError(f"transfer {job_id} exists already")
+        job.id = job_id or f"t{next(self._ids)}"
         job._publish = self._publish
         job._clock = self._clock
         self._jobs[job.id] = job
