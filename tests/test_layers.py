@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tui"
-CORE = ["model", "formats", "catalog", "stores", "transfers", "gallery", "service"]
+CORE = ["model", "formats", "catalog", "stores", "history", "transfers", "gallery", "service"]
 
 
 def imported_modules(path: Path) -> set[str]:
