@@ -86,6 +86,8 @@ class Settings:
     max_transfers: int = 3
     #: Where users put their own theme YAML files.
     themes_dir: Path = field(default_factory=lambda: user_config_dir() / "themes")
+    #: Keys ``imagedeck lint`` requires of every image: comma-separated, ``scs`` for the SCS preset.
+    lint_required: str = ""
     #: The config file that was read, if any (shown in error messages and help).
     config_file: Path | None = None
 
@@ -218,6 +220,12 @@ def _convert(name: str, value: Any, source: str) -> Any:
                 raise ConfigError(f"keymap entry {binding!r} in {source} must be keys like 'a' or 'a,enter'")
             keymap[str(binding)] = keys
         return keymap
+    if name == "lint_required":
+        if isinstance(value, list) and all(isinstance(word, str) for word in value):
+            value = ",".join(value)
+        if not isinstance(value, str):
+            raise bad("keys separated by commas, or scs")
+        return value
     if name == "cloud":
         if value is None:
             return None

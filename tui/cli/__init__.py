@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("members", "share", "unshare", "accept", "reject", "pending", "shares"), "sharing"),
     **dict.fromkeys(("upload", "download", "import", "copy", "convert"), "transfer_commands"),
     **dict.fromkeys(("fleet", "families", "replicate", "promote", "end-of-life", "retire"), "gallery"),
+    **dict.fromkeys(("lint", "catalog"), "lint"),
     "transfers": "service_commands",
 }
 ALL_MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))

@@ -29,6 +29,7 @@ from ..model import (
 )
 from . import output
 from .context import CliContext, add_command
+from .lint import check_properties
 
 # -- argument types (a ValueError or ArgumentTypeError becomes a usage error, exit 2) --
 
@@ -223,6 +224,7 @@ async def set_image(args: argparse.Namespace, ctx: CliContext) -> int:
     changes = changes_for(image, args)
     if not changes:
         raise Invalid("nothing to change: give at least one option, see 'imagedeck set --help'")
+    await check_properties(ctx, store, image, args.property or [], allow_unknown=args.allow_unknown)
     updated = await store.update_image(image.id, changes)
     ctx.emit(updated)
     return 0
@@ -349,6 +351,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--min-disk", type=non_negative, metavar="GIB")
     p.add_argument("--min-ram", type=non_negative, metavar="MIB")
     p.add_argument("--property", action="append", type=key_value, metavar="K=V")
+    p.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="set a property the property catalog does not know (see 'imagedeck catalog')",
+    )
     p.add_argument("--unset-property", action="append", metavar="K")
     p.add_argument("--tag", action="append", metavar="TAG")
     p.add_argument("--untag", action="append", metavar="TAG")
