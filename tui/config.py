@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-import yaml
-
 from .model import Invalid
 
 APP_NAME = "imagedeck"
@@ -48,10 +45,14 @@ class ConfigError(Invalid):
 
 
 def user_config_dir() -> Path:
+    import platformdirs  # loaded once a setting is needed, never for --version
+
     return Path(platformdirs.user_config_dir(APP_NAME))
 
 
 def user_data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
@@ -86,8 +87,14 @@ class Settings:
     max_transfers: int = 3
     #: Where users put their own theme YAML files.
     themes_dir: Path = field(default_factory=lambda: user_config_dir() / "themes")
+    #: Places the fleet view shows when ``:fleet`` names none (cloud:NAME[:REGION][@STORE] or a path).
+    fleet: list[str] = field(default_factory=list)
     #: Keys ``imagedeck lint`` requires of every image: comma-separated, ``scs`` for the SCS preset.
     lint_required: str = ""
+    #: Run transfers in the per-user background service, so they outlive the app. A user's
+    #: settings (`load_settings`) default to true; settings built in code (tests, benchmarks)
+    #: keep transfers in their own process unless they ask.
+    transfer_service: bool = False
     #: The config file that was read, if any (shown in error messages and help).
     config_file: Path | None = None
 
@@ -119,6 +126,8 @@ def read_config_file(path: Path, *, required: bool = False) -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {_reason(exc)}") from None
+    import yaml  # only a config file that exists is parsed; without one, no YAML parser loads
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -150,7 +159,7 @@ def load_settings(
     environ = os.environ if environ is None else environ
     file_path = path if path is not None else config_path(environ)
     explicit = path is not None or bool(environ.get(CONFIG_ENV))
-    values = read_config_file(file_path, required=explicit)
+    values = {"transfer_service": True, **read_config_file(file_path, required=explicit)}
 
     for variable, name in ENV_SETTINGS.items():
         if environ.get(variable):
@@ -193,7 +202,7 @@ def _convert(name: str, value: Any, source: str) -> Any:
         if not isinstance(value, str) or not value:
             raise bad("a path")
         return Path(value).expanduser()
-    if name in ("admin", "read_only", "token_cache"):
+    if name in ("admin", "read_only", "token_cache", "transfer_service"):
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in _BOOLEANS:
@@ -220,6 +229,10 @@ def _convert(name: str, value: Any, source: str) -> Any:
                 raise ConfigError(f"keymap entry {binding!r} in {source} must be keys like 'a' or 'a,enter'")
             keymap[str(binding)] = keys
         return keymap
+    if name == "fleet":
+        if not isinstance(value, list) or not all(isinstance(word, str) and word for word in value):
+            raise bad("a list of places such as cloud:prod:RegionOne or ~/images")
+        return list(value)
     if name == "lint_required":
         if isinstance(value, list) and all(isinstance(word, str) for word in value):
             value = ",".join(value)

@@ -3,25 +3,26 @@
 Every failure a person can act on ends as one line on stderr
 (``imagedeck: <kind>: <message>``) and exit status 1; usage errors exit 2; Ctrl+C
 exits 130 quietly. Set ``IMAGEDECK_DEBUG=1`` to see a traceback for an internal error.
+
+Start-up cost is paid per command: ``--version`` and usage errors load only argparse;
+settings, the asyncio loop and the command modules load once a command is about to run.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import __version__
-from ..config import Settings, config_path, load_settings
-from ..model import ImageDeckError, describe_error, visible
-from .context import CliContext
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from .context import CliContext
 
 PROG = "imagedeck"
 DEBUG_ENV = "IMAGEDECK_DEBUG"
@@ -35,13 +36,17 @@ COMMAND_MODULES = {
     **dict.fromkeys(("upload", "download", "import", "copy", "convert"), "transfer_commands"),
     **dict.fromkeys(("fleet", "families", "replicate", "promote", "end-of-life", "retire"), "gallery"),
     **dict.fromkeys(("lint", "catalog"), "lint"),
+    **dict.fromkeys(("log", "undo"), "history"),
     "transfers": "service_commands",
+    **dict.fromkeys(("usage", "tasks", "cache"), "operator"),
 }
 ALL_MODULES = tuple(dict.fromkeys(COMMAND_MODULES.values()))
 
 
 def epilog() -> str:
     """Help text after the commands: where settings come from, what exit codes mean."""
+    from ..config import config_path
+
     return f"""\
 IMAGE is an image id or a name that matches exactly one image.
 
@@ -59,7 +64,22 @@ class Parser(argparse.ArgumentParser):
     """argparse, with its error line made visible: it quotes the words it did not understand."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(visible(message))
+        super().error(_visible(message))
+
+
+class MainParser(Parser):
+    """The top-level parser: its epilog names the config file, so it is made only for ``--help``."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            self.epilog = epilog()
+        return super().format_help()
+
+
+def _visible(text: str) -> str:
+    from ..model.safe_text import visible
+
+    return visible(text)
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -109,12 +129,11 @@ def _lists_commands(argv: Sequence[str]) -> bool:
 def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParser:
     """The command line parser with the subcommands of ``modules`` (default: all of them)."""
     common = global_options()
-    parser = Parser(
+    parser = MainParser(
         prog=PROG,
         parents=[common],
         description="Browse and manage virtual-machine images in OpenStack Glance or a local store. "
         "With no command, opens the terminal UI.",
-        epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -123,7 +142,7 @@ def build_parser(modules: Sequence[str] = ALL_MODULES) -> argparse.ArgumentParse
         action="store_true",
         help="use a throwaway store seeded with sample images, projects and shares",
     )
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     subparsers.global_options = common  # type: ignore[attr-defined]
     for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
@@ -178,7 +197,7 @@ def not_utf8(args: argparse.Namespace) -> str | None:
                 text.encode("utf-8")
             except UnicodeEncodeError:
                 option = POSITIONAL_NAMES.get(dest, "--" + dest.replace("_", "-"))
-                return f"{option} is not valid UTF-8: '{visible(text)}'"
+                return f"{option} is not valid UTF-8: '{_visible(text)}'"
     return None
 
 
@@ -203,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(parser, "--store and --cloud choose different stores; give one")
     if args.demo and (getattr(args, "cloud", None) or getattr(args, "store", None)):
         return _usage(parser, "--demo uses its own throwaway store; leave out --store and --cloud")
+    from ..model import ImageDeckError, describe_error
+
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -221,6 +242,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+    import shutil
+    import tempfile
+
+    from ..config import load_settings
+    from .context import CliContext
+
     handler = getattr(args, "handler", None)
     demo_dir: Path | None = None
     try:
@@ -248,10 +276,14 @@ async def _run_command(handler: Any, args: argparse.Namespace, ctx: CliContext) 
 
 
 def _demo_settings(args: argparse.Namespace, directory: Path) -> Settings:
+    import asyncio
+
+    from ..config import load_settings
     from ..demo.seed import seed_demo
 
     demo = asyncio.run(seed_demo(directory))
-    return demo.settings(load_settings({})).replace(**cli_overrides(args))
+    # the throwaway store is gone after the demo: its transfers must not outlive it
+    return demo.settings(load_settings({})).replace(transfer_service=False, **cli_overrides(args))
 
 
 def _run_tui(settings: Settings) -> int:
@@ -270,7 +302,7 @@ def _usage(parser: argparse.ArgumentParser, message: str) -> int:
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {visible(message)}\n")
+    sys.stderr.write(f"{PROG}: {_visible(message)}\n")
     sys.stderr.flush()
 
 
