@@ -14,6 +14,7 @@ every read, write and hash to a worker thread themselves.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import errno
 import fcntl
@@ -22,7 +23,8 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import AsyncGenerator, AsyncIterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,12 @@ from ..model import ImageDeckError, Invalid, QuotaExceeded, Unavailable
 #: Bytes read, written or hashed per step: a few MiB, so each worker thread call is long
 #: next to the cost of handing it over, yet small enough to keep memory flat.
 CHUNK_SIZE = 4 * 1024 * 1024
+#: Bytes written between two syncs on the writer's thread: the disk writes while the next
+#: bytes are hashed, so the final sync at commit waits only for the last few MiB.
+SYNC_EVERY = 32 * 1024 * 1024
+#: ``CHUNK_SIZE`` steps an upload may have in flight: the hashers go on while the writer
+#: waits for a sync, and memory stays within this many steps.
+DEPTH = 6
 TMP_PREFIX = ".tmp-"
 HASH_ALGO = "sha512"
 #: Permissions of every file the store creates: its owner's only.
@@ -69,6 +77,7 @@ class BlobWriter:
     md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
     sha512: Any = field(default_factory=hashlib.sha512)
     committed: bool = False
+    unsynced: int = 0
     #: Set once the catalog has recorded the data: from then on it must stay.
     recorded: bool = False
 
@@ -76,17 +85,18 @@ class BlobWriter:
         """Append ``data`` to the file; `stream_into` hashes it beside, on other threads."""
         try:
             self._file.write(data)
+            self.unsynced += len(data)
+            if self.unsynced >= SYNC_EVERY:
+                self._file.flush()
+                os.fdatasync(self._file.fileno())
+                self.unsynced = 0
         except OSError as exc:
             raise io_error(exc, f"cannot write the data of image {self.image_id}") from None
         self.size += len(data)
 
-    def store(self, data: bytes) -> asyncio.Future[Any]:
-        """Write and hash ``data`` on three worker threads at once (a future for all three)."""
-        return asyncio.gather(
-            asyncio.to_thread(self.write, data),
-            asyncio.to_thread(self.md5.update, data),
-            asyncio.to_thread(self.sha512.update, data),
-        )
+    def lanes(self) -> tuple[Callable[[bytes], object], ...]:
+        """What happens to every step of the data, each on a thread of its own."""
+        return self.write, self.md5.update, self.sha512.update
 
     def commit(self) -> Path:
         """Make the data durable under its final name (fsync, rename, fsync the directory)."""
@@ -215,12 +225,33 @@ def is_held(path: Path) -> bool:
     return False
 
 
+class _Lanes:
+    """One thread per lane (write, md5, sha512): each takes its steps in order, the lanes
+    side by side, so a lane that waits (the writer on a sync) holds up the others only
+    once ``DEPTH`` steps are in flight."""
+
+    def __init__(self, fns: tuple[Callable[[bytes], object], ...]) -> None:
+        self._work = [(ThreadPoolExecutor(1, thread_name_prefix="blob"), fn) for fn in fns]
+
+    def submit(self, data: bytes) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        return asyncio.gather(*(loop.run_in_executor(pool, fn, data) for pool, fn in self._work))
+
+    async def close(self) -> None:
+        """Drop steps not started, wait for those in hand (the file must not close under a write)."""
+        for pool, _ in self._work:
+            pool.shutdown(wait=False, cancel_futures=True)
+        for pool, _ in self._work:
+            await asyncio.shield(asyncio.to_thread(pool.shutdown, True))
+
+
 async def stream_into(writer: BlobWriter, data: AsyncIterable[bytes], size: int | None) -> None:
-    """Copy the caller's chunks into ``writer`` in ``CHUNK_SIZE`` steps, one step stored on
-    worker threads while the next one arrives."""
+    """Copy the caller's chunks into ``writer`` in ``CHUNK_SIZE`` steps, each written and hashed
+    on worker threads while the next ones arrive (at most ``DEPTH`` steps in flight)."""
     pending: list[bytes] = []
     buffered = received = 0
-    storing: asyncio.Future[Any] | None = None
+    lanes = _Lanes(writer.lanes())
+    steps: collections.deque[asyncio.Future[Any]] = collections.deque()
     try:
         async for chunk in data:
             if not isinstance(chunk, (bytes, bytearray, memoryview)):
@@ -231,22 +262,34 @@ async def stream_into(writer: BlobWriter, data: AsyncIterable[bytes], size: int 
             if size is not None and received > size:
                 raise Invalid(f"more data than the declared size of {size} bytes")
             if buffered >= CHUNK_SIZE:
-                if storing is not None:
-                    await storing
-                storing = writer.store(b"".join(pending))
-                pending.clear()
-                buffered = 0
-        if storing is not None:
-            await storing
-        storing = writer.store(b"".join(pending)) if pending else None
-        if storing is not None:
-            await storing
+                if len(steps) >= DEPTH:
+                    await steps.popleft()
+                steps.append(lanes.submit(_joined(pending)))
+                pending, buffered = [], 0
+        if pending:
+            steps.append(lanes.submit(_joined(pending)))
+        while steps:
+            await steps.popleft()
     finally:
-        if storing is not None and not storing.done():
-            with contextlib.suppress(BaseException):
-                await asyncio.shield(storing)  # the file must not close under a write
+        for step in steps:
+            _drop(step)
+        await lanes.close()
     if size is not None and writer.size != size:
         raise Invalid(f"the data ended after {writer.size} of the declared {size} bytes")
+
+
+def _drop(step: asyncio.Future[Any]) -> None:
+    """Give up a step after a failure elsewhere; its own error, if any, is not reported twice."""
+    if step.done():
+        if not step.cancelled():
+            step.exception()
+    else:
+        step.cancel()
+
+
+def _joined(pieces: list[bytes]) -> bytes:
+    """One buffer of ``pieces``, copied only when there are several."""
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 async def read_chunks(file: Any, image_id: str) -> AsyncGenerator[bytes, None]:
