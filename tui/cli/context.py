@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from ..config import Settings
+from ..history import recording
 from ..model import (
     Forbidden,
     Image,
@@ -86,7 +87,7 @@ class CliContext:
     async def open_store(self) -> ImageStore:
         """The store the settings select, opened once and reused by the whole run."""
         if self._store is None:
-            store = open_store(self.settings)
+            store = recording(open_store(self.settings), warn=self.warn)
             await store.open()
             self._store = store
             self._warn_about(store)
@@ -98,7 +99,7 @@ class CliContext:
         The word is read by `open_target`: ``local:PATH`` or a path, ``cloud:NAME`` or a name.
         """
         if target not in self._others:
-            store = await open_target(self.settings, target)
+            store = recording(await open_target(self.settings, target), warn=self.warn)
             self._others[target] = store
             self._warn_about(store)
         return self._others[target]
