@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import ProgressBar, Static
 
 from dialog_fixtures import PaneHost, transfer
-from imagedeck.transfers import TransferState
-from imagedeck.widgets.transfers_pane import TransfersPane, format_eta, short_place
+from imagedeck.transfers import TransferProgress, TransferState
+from imagedeck.widgets.transfers_pane import TransferRow, TransfersPane, format_eta, short_place
+from tui_support import wait_for
 
 
 def _texts(pane: TransfersPane, job_id: str) -> dict[str, str]:
@@ -139,3 +141,34 @@ def test_formatting_helpers() -> None:
     assert short_place("https://h/x/jammy.img") == "jammy.img"
     assert short_place("cloud:alpha") == "cloud:alpha"
     assert short_place(None) == "?"
+
+
+async def test_a_flood_of_progress_draws_a_row_at_most_ten_times_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [100.0]
+    drawn: list[int] = []
+    real_show = TransferRow.show
+
+    def counting_show(row: TransferRow, progress: TransferProgress) -> None:
+        drawn.append(progress.done)
+        real_show(row, progress)
+
+    monkeypatch.setattr(TransferRow, "show", counting_show)
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        pane.clock = lambda: now[0]
+        pane.update(transfer("job-1", done=0))
+        await wait_for(lambda: drawn == [0], pilot)
+        for done in range(1, 201):  # two hundred events within one tick of the clock
+            pane.update(transfer("job-1", done=done))
+        await wait_for(lambda: len(drawn) == 2, pilot)  # the newest, once the tick is over
+        assert drawn == [0, 200]
+        assert _texts(pane, "job-1")["figures"].startswith("200 B / 1.0 GiB")
+        now[0] += 0.1  # a tick later an event is drawn as it comes
+        pane.update(transfer("job-1", done=300))
+        assert drawn == [0, 200, 300]
+        pane.update(transfer("job-1", done=400, state="done", rate=None, eta=None))
+        assert drawn == [0, 200, 300, 400]  # a new state is drawn at once, tick or not
+        assert _texts(pane, "job-1")["state"] == "done"

@@ -1,14 +1,19 @@
 """One row per transfer job: what moves where, a progress bar, bytes, rate, ETA, state.
 
-The pane holds no clock and computes nothing from time: every figure (rate, ETA)
-comes in the transfers engine's progress event, so what it shows is exactly what the
-engine reported and snapshots stay deterministic. Cancel and retry are requests the
-pane posts upward; the app routes them to the transfer manager.
+The pane computes nothing from time: every figure (rate, ETA) comes in the transfers
+engine's progress event, so what it shows is exactly what the engine reported and
+snapshots stay deterministic. Its clock only decides when a row is drawn again: at most
+`RENDERS_PER_SECOND` times a second per job, whoever sends the events (this process's
+engine or a service), the newest event winning; a change of state is drawn at once.
+Cancel and retry are requests the pane posts upward; the app routes them to the transfer
+manager.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +28,9 @@ from .plain import plain
 #: States a job can still be cancelled in, and states it can be retried from.
 CANCELLABLE = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.VERIFYING})
 RETRYABLE = frozenset({TransferState.FAILED, TransferState.CANCELLED})
+#: Draws of one job's row a second at most: a person reads no faster, and each draw takes
+#: the event loop time a key could use.
+RENDERS_PER_SECOND = 10
 
 
 #: A store's label (``local:PATH`` or ``cloud:NAME``) before ``: `` and what it holds there.
@@ -247,10 +255,15 @@ class TransfersPane(VerticalScroll, can_focus=True):
             self.job_id = job_id
 
     selected: reactive[int] = reactive(0, init=False)
+    #: Seconds on a steady clock (a test gives its own).
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: dict[str, TransferRow] = {}
+        #: When each job's row was last drawn, and the newest event not drawn yet.
+        self._drawn: dict[str, float] = {}
+        self._held: dict[str, TransferProgress] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("no transfers", id="transfers-empty")
@@ -272,11 +285,12 @@ class TransfersPane(VerticalScroll, can_focus=True):
         """Add the job's row, or refresh it from the newer event."""
         row = self._rows.get(progress.job_id)
         if row is not None:
-            changed = row.progress.state != progress.state
-            row.show(progress)
-            if changed and progress.job_id == self.selected_job:
-                self.refresh_bindings()  # cancel or retry may apply now, or no longer
+            if row.progress.state == progress.state and self._hold(progress):
+                return
+            self._held.pop(progress.job_id, None)
+            self._draw(row, progress)
             return
+        self._drawn[progress.job_id] = self.clock()
         row = TransferRow(progress, id=f"transfer-{len(self._rows)}")
         self._rows[progress.job_id] = row
         self.query_one("#transfers-empty").display = False
@@ -285,6 +299,29 @@ class TransfersPane(VerticalScroll, can_focus=True):
             self.selected = len(self._rows) - 1
         self._mark_selected()
         self.call_after_refresh(row.scroll_visible, animate=False)
+
+    def _hold(self, progress: TransferProgress) -> bool:
+        """Keep ``progress`` for later if the row was drawn less than a tick ago."""
+        job_id = progress.job_id
+        wait = self._drawn[job_id] + 1 / RENDERS_PER_SECOND - self.clock()
+        if wait <= 0:
+            return False
+        if job_id not in self._held:
+            self.set_timer(wait, lambda: self._draw_held(job_id))
+        self._held[job_id] = progress
+        return True
+
+    def _draw_held(self, job_id: str) -> None:
+        progress = self._held.pop(job_id, None)
+        if progress is not None:
+            self._draw(self._rows[job_id], progress)
+
+    def _draw(self, row: TransferRow, progress: TransferProgress) -> None:
+        changed = row.progress.state != progress.state
+        self._drawn[progress.job_id] = self.clock()
+        row.show(progress)
+        if changed and progress.job_id == self.selected_job:
+            self.refresh_bindings()  # cancel or retry may apply now, or no longer
 
     def watch_selected(self) -> None:
         self._mark_selected()
