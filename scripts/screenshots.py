@@ -96,6 +96,48 @@ async def upload(app: ImageDeckApp, pilot) -> None:
     await ready(app, pilot)
 
 
+async def seed_mirror(path: Path) -> Path:
+    """A second store: some demo images (one renamed, one with other metadata) and one of its own."""
+    from imagedeck.demo.images import image_bytes
+    from imagedeck.demo.seed import CATALOG
+
+    async def chunk(data: bytes):  # type: ignore[no-untyped-def]
+        yield data
+
+    changes = {"cirros-0.6.2": {"name": "cirros"}, "debian-12-genericcloud": {"os_version": "12.7"}}
+    chosen = [s for s in CATALOG if s.owner == "demo" and not s.queued and not s.deactivated][:4]
+    chosen += [s for s in CATALOG if s.name in changes and s not in chosen]
+    async with LocalStore(path, "demo", admin=True) as mirror:
+        for sample in chosen:
+            fields = {"name": sample.name, "disk_format": sample.disk_format, "container_format": "bare"}
+            image = await mirror.create_image({**fields, **sample.properties, **changes.get(sample.name, {})})
+            data = image_bytes(sample.disk_format, sample.virtual_size)
+            await mirror.upload(image.id, chunk(data), len(data))
+        image = await mirror.create_image(
+            {"name": "mirror-only-tools", "disk_format": "raw", "container_format": "bare"}
+        )
+        await mirror.upload(image.id, chunk(bytes(4096)), 4096)
+    return path
+
+
+async def fleet(app: ImageDeckApp, pilot) -> None:
+    """The fleet view of the demo store, a mirror of part of it, and a place that cannot be read."""
+    from imagedeck.gallery import Place
+    from imagedeck.screens.fleet import FleetScreen
+
+    demo = Place("local", str(app.settings.store_path))
+    mirror = await seed_mirror(app.settings.store_path.parent / "mirror")
+    broken = app.settings.store_path.parent / "not-a-store"
+    broken.write_text("a file where a store should be")
+    screen = FleetScreen([demo, Place("local", str(mirror)), Place("local", str(broken))])
+    await app.push_screen(screen)
+    for _ in range(500):
+        if not screen.reading:
+            break
+        await pilot.pause(0.02)
+    await pilot.press("l")
+
+
 async def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="imagedeck-demo-") as directory:
@@ -111,6 +153,7 @@ async def main() -> int:
         for theme in THEMES:
             shots.append(await shoot(settings, f"theme-{theme.removeprefix('imagedeck-')}", theme=theme))
         shots.append(await shoot(settings, "upload", upload))
+        shots.append(await shoot(settings, "fleet", fleet))
     for shot in shots:
         print(shot.relative_to(ROOT))
     return 0

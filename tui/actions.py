@@ -103,6 +103,17 @@ _FILTER_HELP = (
     "hidden; `:filter` alone clears"
 )
 
+_FLEET_HELP = "presence matrix: each content per place (cloud:NAME[:REGION][@STORE], NAME:REGION, a path)"
+_FAMILIES_HELP = (
+    "families with their versions per place (default: the fleet's places, else the store open now)"
+)
+
+
+def place_words(name: str, words: list[str], query: ImageQuery) -> Command:
+    """Places are checked when the view opens them, each failure said once."""
+    return Command(name, tuple(words))
+
+
 ACTIONS: tuple[Action, ...] = (
     # -- the main screen: panes, loading, and what is done to images --
     _a("main.next_pane", "main", "tab", "next_pane", "Next pane", show=False),
@@ -261,6 +272,34 @@ ACTIONS: tuple[Action, ...] = (
         palette=("Toggle transfers", "Show or hide the transfers pane"),
     ),
     _a(
+        "main.fleet",
+        "main",
+        "",
+        "fleet",
+        "Fleet",
+        palette=("Fleet view", "Which image is where across places (the config's fleet list)"),
+        command=CommandSyntax(
+            "fleet", ("fleet",), "fleet [PLACE …]", _FLEET_HELP, 9, place_words, "command_fleet"
+        ),
+    ),
+    _a(
+        "main.families",
+        "main",
+        "",
+        "families",
+        "Families",
+        palette=("Family view", "Versions, latest and lifecycle of the images here"),
+        command=CommandSyntax(
+            "families",
+            ("families",),
+            "families [PLACE …]",
+            _FAMILIES_HELP,
+            10,
+            place_words,
+            "command_families",
+        ),
+    ),
+    _a(
         "main.theme",
         "main",
         "",
@@ -357,6 +396,64 @@ ACTIONS: tuple[Action, ...] = (
     _a("unreachable.retry", "unreachable", "r,enter", "choose('retry')", "Retry"),
     _a("unreachable.cloud", "unreachable", "c", "choose('cloud')", "Pick another cloud"),
     _a("unreachable.quit", "unreachable", "q,escape", "choose('quit')", "Quit"),
+    # -- the fleet view, its presence matrix, and the family view --
+    _a("fleet.open", "fleet", "enter", "open", "Detail", tooltip="the image at the place under the cursor"),
+    _a(
+        "fleet.replicate",
+        "fleet",
+        "r",
+        "replicate",
+        "Replicate",
+        tooltip="copy the row's image to this place",
+        writes="replicate images",
+    ),
+    _a(
+        "fleet.delete",
+        "fleet",
+        "d,delete",
+        "delete",
+        "Delete",
+        tooltip="the image at this place (asks)",
+        writes="delete",
+    ),
+    _a(
+        "fleet.copy_id",
+        "fleet",
+        "y",
+        "copy_id",
+        "Copy id",
+        show=False,
+        tooltip="the image's id at this place",
+    ),
+    _a("fleet.filter", "fleet", "slash", "filter", "Filter", key_display="/", tooltip="name or hash"),
+    _a("fleet.sort", "fleet", "s", "cycle_sort", "Sort", tooltip="name, size, places, drift"),
+    _a("fleet.reverse", "fleet", "S", "reverse_sort", "Reverse", show=False),
+    _a("fleet.families", "fleet", "F", "families", "Families", tooltip="of the images these places hold"),
+    _a("fleet.refresh", "fleet", "ctrl+r", "reload", "Refresh", show=False),
+    _a("fleet.back", "fleet", "escape", "back", "Back", tooltip="clears the filter first"),
+    _a("matrix.down", "matrix", "j,down", "cursor(1)", "Down", show=False),
+    _a("matrix.up", "matrix", "k,up", "cursor(-1)", "Up", show=False),
+    _a("matrix.right", "matrix", "l,right", "side(1)", "Next place", show=False),
+    _a("matrix.left", "matrix", "h,left", "side(-1)", "Previous place", show=False),
+    _a("matrix.top", "matrix", "g,home", "top", "Top", show=False),
+    _a("matrix.bottom", "matrix", "G,end", "bottom", "Bottom", show=False),
+    _a("matrix.page_down", "matrix", "pagedown", "page(1)", "Page down", show=False),
+    _a("matrix.page_up", "matrix", "pageup", "page(-1)", "Page up", show=False),
+    _a("families.down", "families", "j", "cursor(1)", "Down", show=False),
+    _a("families.up", "families", "k", "cursor(-1)", "Up", show=False),
+    _a("families.open", "families", "enter", "open", "Detail", show=False),
+    _a("families.promote", "families", "p", "promote", "Promote", writes="promote", tooltip="plan first"),
+    _a(
+        "families.end_of_life",
+        "families",
+        "e",
+        "end_of_life",
+        "End of life",
+        writes="set an end of life",
+        tooltip="provided_until, YYYY-MM-DD",
+    ),
+    _a("families.retire", "families", "x", "retire", "Retire", writes="retire", tooltip="keep the newest N"),
+    _a("families.back", "families", "escape", "back", "Back"),
     # -- dialogs --
     _a("dialog.cancel", "dialog", "escape", "cancel", "Cancel"),
     _a("confirm.yes", "confirm", "y", "answer(True)", "Yes"),
@@ -383,6 +480,9 @@ HELP_GROUPS = (
     ("Detail pane", "detail"),
     ("Sharing pane", "sharing"),
     ("Transfers pane", "transfers"),
+    ("Fleet view", "fleet"),
+    ("Presence matrix", "matrix"),
+    ("Family view", "families"),
 )
 
 #: Keys handled by an input itself rather than by a binding, explained on the help screen.

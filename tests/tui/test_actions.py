@@ -10,12 +10,15 @@ from imagedeck.actions import ACTIONS, BY_ID, HELP_GROUPS, bindings, commands, p
 from imagedeck.app import ImageDeckApp
 from imagedeck.dialogs import base, confirm, convert, copy, edit_image, filters, import_url, members, upload
 from imagedeck.model import SORT_KEYS, ImageDeckError, ImageQuery, Invalid, NotFound, describe_error
+from imagedeck.screens.families import FamiliesScreen
+from imagedeck.screens.fleet import FleetScreen
 from imagedeck.screens.help import HelpScreen
 from imagedeck.screens.main import MainScreen
 from imagedeck.screens.unreachable import UnreachableScreen
 from imagedeck.widgets.command_line import CommandLine, FilterLine
 from imagedeck.widgets.detail_pane import DetailPane
 from imagedeck.widgets.image_list import ImageList
+from imagedeck.widgets.presence_matrix import PresenceMatrix
 from imagedeck.widgets.sharing_pane import SharingPane
 from imagedeck.widgets.transfers_pane import TransfersPane
 from tui_support import loaded, notes, palette_offers, select, wait_for
@@ -42,6 +45,9 @@ OWNERS: dict[str, type] = {
     "edit": edit_image.EditImageDialog,
     "copy": copy.CopyDialog,
     "convert": convert.ConvertDialog,
+    "fleet": FleetScreen,
+    "matrix": PresenceMatrix,
+    "families": FamiliesScreen,
 }
 
 
@@ -83,6 +89,8 @@ def test_commands_parse_through_the_table_and_name_their_syntax() -> None:
         "refresh",
         "help",
         "q",
+        "fleet",
+        "families",
     ]
     for entry in commands():
         assert entry.command is not None

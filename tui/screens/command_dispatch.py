@@ -83,6 +83,30 @@ class CommandDispatch(ImageActions):
 
         self.app.push_screen(FilterDialog(self.image_query), chosen)
 
+    # -- the fleet and families ----------------------------------------------------
+
+    def action_fleet(self) -> None:
+        self.command_fleet(Command("fleet"))
+
+    def command_fleet(self, command: Command) -> None:
+        from .fleet import FleetScreen, fleet_places
+
+        try:
+            self.app.push_screen(FleetScreen(fleet_places(command.args, self.deck.settings)))
+        except ImageDeckError as exc:
+            self.notify(describe_error(exc), title="Fleet", severity="error")
+
+    def action_families(self) -> None:
+        self.command_families(Command("families"))
+
+    def command_families(self, command: Command) -> None:
+        from .families import families_screen
+
+        try:
+            self.app.push_screen(families_screen(command.args, self.deck.settings, self.deck.store))
+        except ImageDeckError as exc:
+            self.notify(describe_error(exc), title="Families", severity="error")
+
     # -- clouds --------------------------------------------------------------------
 
     def action_switch_cloud(self) -> None:
