@@ -388,7 +388,13 @@ ACTIONS: tuple[Action, ...] = (
     _a("transfers.previous", "transfers", "k,up", "move(-1)", "Previous", show=False),
     # -- line inputs --
     _a("command.close", "command_line", "escape", "close", "Close"),
+    _a("command.complete", "command_line", "tab", "complete", "Complete", tooltip="again: the next match"),
+    _a("command.complete_back", "command_line", "shift+tab", "complete(-1)", "Previous match", show=False),
+    _a("command.older", "command_line", "up", "older", "Older command", show=False),
+    _a("command.newer", "command_line", "down", "newer", "Newer command", show=False),
     _a("filter.clear", "filter_line", "escape", "clear", "Clear filter"),
+    _a("filter.older", "filter_line", "up", "older", "Older filter", show=False),
+    _a("filter.newer", "filter_line", "down", "newer", "Newer filter", show=False),
     # -- screens over the main one --
     _a("help.close", "help", "escape,q,question_mark", "close", "Close"),
     _a("help.down", "help", "j,down", "scroll_down", "Down", show=False),

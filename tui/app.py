@@ -27,7 +27,7 @@ from .screens.main import MainScreen
 from .screens.unreachable import UnreachableScreen
 from .stores import ImageStore, open_store
 from .stores.clouds import cloud_names as clouds_yaml_names
-from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs
+from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs, theme_names
 from .transfers import TransferManager
 
 
@@ -98,7 +98,7 @@ class ImageDeckApp(App[int]):
 
     def switch_theme(self, name: str) -> None:
         if name not in self.available_themes:
-            known = ", ".join(sorted(n for n in self.available_themes if n.startswith("imagedeck")))
+            known = ", ".join(theme_names(self.available_themes))
             self.notify(f"No theme named {name!r}; try one of: {known}", severity="error")
             return
         self.theme = name

@@ -11,7 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .formats.names import OUTPUT_FORMATS
-from .model import SORT_KEYS, ImageQuery, Invalid, SortKey
+from .model import (
+    SORT_KEYS,
+    ContainerFormat,
+    DiskFormat,
+    ImageQuery,
+    ImageStatus,
+    Invalid,
+    MemberStatus,
+    SortKey,
+    Visibility,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +36,7 @@ class Command:
 #: ``(command name, argument words, the current query) -> Command``; raises `Invalid` with a hint.
 ArgumentParser = Callable[[str, list[str], ImageQuery], Command]
 
-_FILTER_KEYS = {
+FILTER_KEYS = {
     "status": "status",
     "visibility": "visibility",
     "format": "disk_format",
@@ -40,6 +50,20 @@ _FILTER_KEYS = {
     "hidden": "os_hidden",
 }
 
+#: The values a filter field takes, for completing ``:filter key=``; other fields are free text.
+FILTER_VALUES: dict[str, tuple[str, ...]] = {
+    "status": tuple(ImageStatus),
+    "visibility": tuple(Visibility),
+    "disk_format": tuple(DiskFormat),
+    "container_format": tuple(ContainerFormat),
+    "member_status": tuple(MemberStatus),
+    "protected": ("true", "false"),
+    "os_hidden": ("true", "false"),
+}
+
+#: Directions ``:sort KEY`` takes after its key.
+SORT_DIRECTIONS = ("asc", "desc")
+
 
 def parse_filter(words: list[str], base: ImageQuery) -> ImageQuery:
     """``key=value`` words on top of ``base``'s sort; comma lists mean "any of"."""
@@ -48,9 +72,9 @@ def parse_filter(words: list[str], base: ImageQuery) -> ImageQuery:
         key, sep, value = word.partition("=")
         if not sep or not value:
             raise Invalid(f"filter {word!r} must look like key=value, e.g. status=active")
-        field = _FILTER_KEYS.get(key.lower())
+        field = FILTER_KEYS.get(key.lower())
         if field is None:
-            raise Invalid(f"unknown filter {key!r}; use one of: {', '.join(_FILTER_KEYS)}")
+            raise Invalid(f"unknown filter {key!r}; use one of: {', '.join(FILTER_KEYS)}")
         if field in ("status", "disk_format", "container_format", "tags"):
             changes[field] = tuple(v for v in value.split(",") if v)
         elif field in ("protected", "os_hidden"):

@@ -184,6 +184,12 @@ def theme_dirs(user_dir: Path | None) -> list[Path]:
     return dirs
 
 
+def theme_names(available: Collection[str]) -> list[str]:
+    """The themes offered by name, sorted: what ``:theme`` completes to and the palette's theme
+    list shows, both read from the app's registered themes."""
+    return sorted(available)
+
+
 def pick_theme(
     settings_theme: str | None,
     environ: Mapping[str, str],
