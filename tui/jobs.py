@@ -1,6 +1,9 @@
-"""Transfer jobs of the app: built here from what a dialog returned, queued on one manager.
+"""Transfer jobs of the app: built here from what a dialog returned, and run by the
+per-user transfer service (setting ``transfer_service``, the default), where they outlive
+the app and are shown with every other job of the service, or on a manager of this process.
 
-The manager is made on first use, so a session that never transfers starts nothing.
+The manager is made on first use, so a session that never transfers starts nothing; the
+service is only watched at start when it already runs, and started by a first transfer.
 Copy destinations are opened once per session, in a worker (a cloud may be slow or
 refuse us), and kept for the next copy there; the app closes them on exit.
 """
@@ -23,7 +26,10 @@ from .transfers.events import TransferKind, TransferProgress
 from .widgets.transfers_pane import describe
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .app import ImageDeckApp
+    from .service.client import ServiceTransfers
 
 #: Seconds quitting waits for cancelled jobs to tidy up (delete a half image, close a file).
 QUIT_CLEANUP_SECONDS = 10.0
@@ -35,8 +41,30 @@ class Jobs:
     def __init__(self, app: ImageDeckApp) -> None:
         self._app = app
         self.manager: TransferManager | None = None
+        #: The transfer service's jobs, once watched (only with ``transfer_service``).
+        self.service: ServiceTransfers | None = None
         #: Stores opened as copy destinations, by the word that names them.
         self.destinations: dict[str, ImageStore] = {}
+        if app.settings.transfer_service:
+            app.call_later(self._watch_running_service)
+
+    @property
+    def in_service(self) -> bool:
+        return bool(self._app.settings.transfer_service)
+
+    def _service(self) -> ServiceTransfers:
+        if self.service is None:
+            from .service.client import ServiceClient, ServiceTransfers
+
+            self.service = ServiceTransfers(ServiceClient(), on_event=self._on_event)
+        return self.service
+
+    def _watch_running_service(self) -> None:
+        """Show the jobs a service already runs (another terminal's too); start none for it."""
+        from .service.paths import ServicePaths
+
+        if ServicePaths.from_env().socket.exists():
+            self._service().follow(start=False)
 
     def _manager(self) -> TransferManager:
         if self.manager is None:
@@ -49,9 +77,15 @@ class Jobs:
         """Called by the manager on the app's loop: hand the event to the screens as a message."""
         self._app.post_message(TransferEvent(progress))
 
+    def snapshots(self) -> list[TransferProgress]:
+        """Every job the dock can show: this process's and the service's."""
+        mine = [job.snapshot() for job in self.manager.jobs()] if self.manager is not None else []
+        return mine + (self.service.jobs() if self.service is not None else [])
+
     @property
     def running(self) -> int:
-        return self.manager.active_count if self.manager is not None else 0
+        """Jobs queued or running, here or in the service."""
+        return sum(1 for job in self.snapshots() if job.state.active)
 
     @property
     def started(self) -> bool:
@@ -63,12 +97,10 @@ class Jobs:
 
         Such a job names its destination ``LABEL: IMAGE_ID`` once the image exists.
         """
-        if self.manager is None:
-            return set()
         prefix = f"{self._app.store.label}: "
         return {
             job.destination.removeprefix(prefix)
-            for job in self.manager.jobs()
+            for job in self.snapshots()
             if job.state.active and job.destination.startswith(prefix)
         }
 
@@ -80,11 +112,38 @@ class Jobs:
             return
         self._app.show_transfers()
 
+    def _send(self, kind: TransferKind, what: dict[str, Any], to: str | None = None) -> None:
+        """Hand a job to the service in a worker; a refusal becomes one notification."""
+        from .service.spec import JobSpec, Place
+        from .stores.targets import target_settings
+
+        settings = self._app.settings
+
+        async def submit() -> None:
+            try:
+                extra = {"to": Place.of(target_settings(settings, to))} if to is not None else {}
+                await self._service().submit(JobSpec(kind, Place.of(settings), {**what, **extra}))
+            except (ImageDeckError, OSError) as exc:
+                self._app.notify(describe_error(exc), title="Transfer not started", severity="error")
+                return
+            self._app.show_transfers()
+
+        self._app.run_worker(submit(), group="transfers", exit_on_error=False)
+
     def start_download(self, image: Image, path: Path, replace: bool = False) -> None:
+        if self.in_service:
+            what = {"image_id": image.id, "dest": str(path.absolute()), "replace": replace}
+            self._send(TransferKind.DOWNLOAD, what)
+            return
         store = self._app.store
         self._submit(lambda: transfers.DownloadJob(store, image.id, path, replace=replace))
 
     def start_upload(self, request: UploadRequest) -> None:
+        if self.in_service:
+            what: dict[str, Any] = {"path": str(request.path.absolute()), "fields": dict(request.fields)}
+            what |= {"allow_unsafe": request.allow_unsafe, "force_format": request.force_format}
+            self._send(TransferKind.UPLOAD, what)
+            return
         store = self._app.store
         self._submit(
             lambda: transfers.UploadJob(
@@ -97,11 +156,17 @@ class Jobs:
         )
 
     def start_import(self, request: ImportRequest) -> None:
+        if self.in_service:
+            self._send(TransferKind.IMPORT, {"url": request.url, "fields": dict(request.fields)})
+            return
         store = self._app.store
         self._submit(lambda: transfers.ImportJob(store, request.url, request.fields))
 
     def start_copy(self, image: Image, destination_target: str, name: str | None) -> None:
         """Open the destination in a worker, then queue the copy from the store open now."""
+        if self.in_service:
+            self._send(TransferKind.COPY, {"image_id": image.id, "name": name}, to=destination_target)
+            return
         source = self._app.store
 
         async def open_then_copy() -> None:
@@ -134,6 +199,14 @@ class Jobs:
         self, image: Image, out_format: str, path: Path | None, name: str | None = None
     ) -> None:
         """Convert into the file ``path`` or, when None, back into this store as image ``name``."""
+        if self.in_service:
+            what: dict[str, Any] = {"image_id": image.id, "out_format": out_format}
+            if path is not None:
+                what["dest"] = str(path.absolute())
+            else:
+                what["fields"] = transfers.carried_fields(image, name)
+            self._send(TransferKind.CONVERT, what)
+            return
         store = self._app.store
         if path is not None:
             self._submit(lambda: transfers.ConvertJob((store, image.id), out_format, path))
@@ -144,19 +217,48 @@ class Jobs:
                 )
             )
 
+    def _in_service(self, job_id: str) -> bool:
+        return self.service is not None and job_id in {job.job_id for job in self.service.jobs()}
+
     def cancel(self, job_id: str) -> None:
-        if self.manager is not None and self.manager.cancel(job_id):
+        if self._in_service(job_id):
+            self._ask_service(job_id, cancel=True)
+        elif self.manager is not None and self.manager.cancel(job_id):
             job = self.manager.get(job_id)
             self._app.notify(f"Cancelling the {describe(job.snapshot())}", timeout=3)
 
     def retry(self, job_id: str) -> None:
+        if self._in_service(job_id):
+            self._ask_service(job_id, cancel=False)
+            return
         try:
             self._manager().retry(job_id)
         except ImageDeckError as exc:
             self._app.notify(describe_error(exc), severity="error")
 
+    def _ask_service(self, job_id: str, *, cancel: bool) -> None:
+        service = self._service()
+
+        async def ask() -> None:
+            try:
+                if cancel:
+                    if await service.cancel(job_id):
+                        self._app.notify(f"Cancelling the {describe(service.get(job_id))}", timeout=3)
+                else:
+                    await service.retry(job_id)
+            except (ImageDeckError, OSError) as exc:
+                self._app.notify(describe_error(exc), severity="error")
+
+        self._app.run_worker(ask(), group="transfers", exit_on_error=False)
+
     def quit_note(self) -> str:
         """What quitting does to the jobs still queued or running, kind by kind."""
+        if self.service is not None and self.service.active_count:
+            count = self.service.active_count
+            return (
+                f"{count} transfer(s) continue in the background after you quit; "
+                "imagedeck transfers follows them."
+            )
         active = [job for job in self.manager.jobs() if job.state.active] if self.manager else []
         kinds = {job.kind for job in active}
         notes = [f"{len(active)} transfer(s) still running will be stopped."]
@@ -176,7 +278,10 @@ class Jobs:
         wait a little for their cleanup, before the stores they use close.
 
         A download keeps its ``.part``, so the next download to the same file resumes.
+        The service's jobs go on: only the watch of them ends.
         """
+        if self.service is not None:
+            await self.service.close()
         if self.manager is None:
             return
         for job in self.manager.jobs():

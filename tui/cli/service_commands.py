@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from ..model import ImageDeckError, fit, visible
 from ..service.client import ServiceClient
+from ..service.journal import Journal
 from ..service.protocol import snapshot_json
 from ..service.spec import JobSpec, Place
 from ..stores.targets import target_settings
@@ -33,7 +34,7 @@ async def transfers(args: argparse.Namespace, ctx: CliContext) -> int:
             f"transfers {action} needs the id of a transfer (imagedeck transfers lists them)"
         )
     if action == "list":
-        jobs = await client.jobs(start=False) if _running(client) else []
+        jobs = await client.jobs(start=False) if _running(client) else _journaled(client)
         ctx.emit([snapshot_json(job) for job in jobs], text=job_table(jobs))
         return 0
     if action == "watch":
@@ -54,6 +55,13 @@ async def transfers(args: argparse.Namespace, ctx: CliContext) -> int:
 def _running(client: ServiceClient) -> bool:
     """Whether a service may be listening: listing never starts one just to say it is empty."""
     return client.paths.socket.exists()
+
+
+def _journaled(client: ServiceClient) -> list[TransferProgress]:
+    """The jobs a stopped service left in its journal, as it last saw them."""
+    if not client.paths.journal.exists():
+        return []
+    return [row.progress for row in Journal.read(client.paths.journal)]
 
 
 def job_table(jobs: list[TransferProgress]) -> str:

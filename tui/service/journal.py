@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 )
 """
 
+_SELECT = (
+    "SELECT id, kind, state, spec, source, destination, total, done, message, created, updated, "
+    "image_id, resumed_from FROM jobs ORDER BY seq"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class JobRow:
@@ -67,6 +72,21 @@ class Journal:
 
     def close(self) -> None:
         self._db.close()
+
+    @staticmethod
+    def read(path: Path) -> list[JobRow]:
+        """The rows of a journal no service has open now, read without changing anything."""
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return []
+        try:
+            cursor = db.execute(_SELECT)
+            return [_row(*values) for values in cursor.fetchall()]
+        except sqlite3.Error:
+            return []
+        finally:
+            db.close()
 
     def add(self, spec: JobSpec, source: str = "", destination: str = "") -> str:
         """Record a new job, queued; returns its id."""
@@ -116,10 +136,7 @@ class Journal:
         self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
     def rows(self) -> list[JobRow]:
-        cursor = self._db.execute(
-            "SELECT id, kind, state, spec, source, destination, total, done, message, created, updated, "
-            "image_id, resumed_from FROM jobs ORDER BY seq"
-        )
+        cursor = self._db.execute(_SELECT)
         return [_row(*values) for values in cursor.fetchall()]
 
     def get(self, job_id: str) -> JobRow | None:
