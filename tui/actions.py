@@ -309,6 +309,27 @@ ACTIONS: tuple[Action, ...] = (
             "theme", ("theme",), "theme NAME", "switch theme", 5, one_word("theme NAME"), "command_theme"
         ),
     ),
+    _a(
+        "main.action_log",
+        "main",
+        "at",
+        "action_log",
+        "Action log",
+        show=False,
+        key_display="@",
+        palette=("Action log", "This session's changes, with their API requests and openstack commands"),
+    ),
+    _a(
+        "main.undo",
+        "main",
+        "z",
+        "undo",
+        "Undo last change",
+        show=False,
+        tooltip="shows what it restores first; in the sharing pane z sets a share back to pending",
+        writes="undo changes",
+        palette=("Undo last change", "Undo the last change made here, after a preview"),
+    ),
     # -- global --
     _a(
         "app.quit",
@@ -402,6 +423,12 @@ ACTIONS: tuple[Action, ...] = (
     _a("unreachable.retry", "unreachable", "r,enter", "choose('retry')", "Retry"),
     _a("unreachable.cloud", "unreachable", "c", "choose('cloud')", "Pick another cloud"),
     _a("unreachable.quit", "unreachable", "q,escape", "choose('quit')", "Quit"),
+    # -- the action log --
+    _a("log.close", "action_log", "escape,q,at", "close", "Close", key_display="esc"),
+    _a("log.down", "action_log", "j,down", "cursor(1)", "Down", show=False),
+    _a("log.up", "action_log", "k,up", "cursor(-1)", "Up", show=False),
+    _a("log.copy", "action_log", "y", "copy_command", "Copy command", tooltip="the openstack command"),
+    _a("log.undo", "action_log", "z", "undo_entry", "Undo", tooltip="this entry", writes="undo changes"),
     # -- the fleet view, its presence matrix, and the family view --
     _a("fleet.open", "fleet", "enter", "open", "Detail", tooltip="the image at the place under the cursor"),
     _a(
@@ -486,6 +513,7 @@ HELP_GROUPS = (
     ("Detail pane", "detail"),
     ("Sharing pane", "sharing"),
     ("Transfers pane", "transfers"),
+    ("Action log", "action_log"),
     ("Fleet view", "fleet"),
     ("Presence matrix", "matrix"),
     ("Family view", "families"),

@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from .actions import bindings
 from .config import Settings
 from .dialogs import LOCAL_STORE, CloudPickerDialog, ConfirmDialog
+from .history import recording
 from .jobs import Jobs
 from .messages import TransferEvent
 from .model import ImageDeckError, visible
@@ -51,7 +52,7 @@ class ImageDeckApp(App[int]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.store = store
+        self.store = recording(store, warn=self._log_unwritable)
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._environ = dict(os.environ if environ is None else environ)
         self.theme_errors: list[str] = []
@@ -161,7 +162,7 @@ class ImageDeckApp(App[int]):
         still running (or one the person may retry) keeps it open until the app exits.
         """
         settings = self.settings.replace(cloud=cloud)
-        store = open_store(settings)
+        store = recording(open_store(settings), warn=self._log_unwritable)
         old = self.store
         self.settings, self.store = settings, store
         if self.jobs.started:
@@ -172,6 +173,9 @@ class ImageDeckApp(App[int]):
             await old.close()
 
         self.run_worker(close_old(), group="close", exit_on_error=False)
+
+    def _log_unwritable(self, message: str) -> None:
+        self.notify(message, title="Action log", severity="warning", timeout=8)
 
     # -- transfers -----------------------------------------------------------------
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from imagedeck.history import ActionLog
-from imagedeck.stores.local import LocalStore
 from tests.cli_kit import Cli, Result, isolate, run
+from tests.history.history_kit import add_image
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    isolate(tmp_path, monkeypatch)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    isolate(tmp_path, monkeypatch)  # XDG_STATE_HOME in tmp_path too
 
 
 @pytest.fixture
@@ -45,22 +43,7 @@ def cli(capsys: pytest.CaptureFixture[str], store_dir: Path) -> Cli:
     return imagedeck
 
 
-async def _chunks(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
 @pytest.fixture
 def make_image(store_dir: Path) -> Callable[..., str]:
     """``make_image("alpha", "name", **fields)``: an active image made straight through the store."""
-
-    def make(project: str, name: str, **fields: Any) -> str:
-        async def go() -> str:
-            async with LocalStore(store_dir, project) as store:
-                body = {"name": name, "disk_format": "raw", "container_format": "bare", **fields}
-                image = await store.create_image(body)
-                await store.upload(image.id, _chunks(b"\x01" * 4096), 4096)
-                return image.id
-
-        return asyncio.run(go())
-
-    return make
+    return lambda *args, **fields: asyncio.run(add_image(store_dir, *args, **fields))

@@ -13,15 +13,17 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import PropertyCatalog
 from ..model import Change, Identity, Image, ImageDeckError, ImageQuery, Member, Schema
 from ..stores.base import DEFAULT_PAGE_SIZE, Backend, Download, ImageStore
-from ..stores.operator import ImageCache, ImageTask, QuotaUse
 from . import commands as cmd
 from .entry import Entry, FieldChange, Place, Request
 from .log import ActionLog, terminal_session
+
+if TYPE_CHECKING:  # types only: the operator views load with the stores that serve them
+    from ..stores.operator import ImageCache, ImageTask, QuotaUse
 
 
 class RecordingStore(ImageStore):

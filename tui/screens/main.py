@@ -26,6 +26,7 @@ from ..widgets.sharing_pane import SharingPane
 from ..widgets.status_header import StatusHeader
 from ..widgets.transfers_pane import TransfersPane
 from .command_dispatch import CommandDispatch
+from .history_actions import HistoryActions
 from .main_state import PAGE_SIZE
 from .sharing_actions import SharingActions
 from .transfer_actions import TransferActions
@@ -40,7 +41,7 @@ NARROW = 110
 __all__ = ["DETAIL_DELAY", "NARROW", "PAGE_SIZE", "MainScreen"]
 
 
-class MainScreen(CommandDispatch, SharingActions, TransferActions):
+class MainScreen(CommandDispatch, HistoryActions, SharingActions, TransferActions):
     """Image list with detail and shares beside (wide) or below (narrow) it."""
 
     BINDINGS = bindings("main")
