@@ -25,6 +25,7 @@ from ..widgets.pane_titles import query_words, side_titles
 from ..widgets.sharing_pane import SharingPane
 from ..widgets.status_header import StatusHeader
 from ..widgets.transfers_pane import TransfersPane
+from .bulk_actions import BulkActions
 from .command_dispatch import CommandDispatch
 from .history_actions import HistoryActions
 from .main_state import PAGE_SIZE
@@ -41,7 +42,7 @@ NARROW = 110
 __all__ = ["DETAIL_DELAY", "NARROW", "PAGE_SIZE", "MainScreen"]
 
 
-class MainScreen(CommandDispatch, HistoryActions, SharingActions, TransferActions):
+class MainScreen(BulkActions, CommandDispatch, HistoryActions, SharingActions, TransferActions):
     """Image list with detail and shares beside (wide) or below (narrow) it."""
 
     BINDINGS = bindings("main")

@@ -7,43 +7,40 @@ and only draws the visible lines, through Textual's Line API (`ScrollView.render
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from ..actions import bindings
-from ..model import SORT_KEYS, Image, ImageStatus, cell_width, fit, pad, visible
+from ..model import SORT_KEYS, Image
 from .columns import Column, choose_columns
 from .image_rows import ImageRows
+from .list_lines import row_strip, status_styles
+from .list_marks import MARK_GLYPH, MarkKeys, Marks
+from .list_polling import PollingList
 from .pane_titles import list_title
 
-#: Seconds before an image that is changing on screen is fetched again; doubled after
-#: every poll, up to `POLL_MAX_SECONDS`, and back to the first after a change, so a long
-#: import costs a few requests a minute and a quick one is seen finishing at once.
-POLL_FIRST_SECONDS = 2.0
-POLL_MAX_SECONDS = 60.0
 
-#: Statuses that change with nobody here acting. A queued (or staged) image only waits for
-#: data: it is polled only while this session writes into it, so an idle list costs nothing.
-CHANGING_STATUSES = frozenset({ImageStatus.SAVING, ImageStatus.IMPORTING, ImageStatus.PENDING_DELETE})
-
-
-class ImageList(ScrollView, can_focus=True):
+class ImageList(MarkKeys, PollingList, can_focus=True):
     """Every loaded image, one line each; only the lines on screen are ever rendered."""
 
     BINDINGS = bindings("list")
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"image-list--header", "image-list--cursor", "image-list--dim"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "image-list--header",
+        "image-list--cursor",
+        "image-list--dim",
+        "image-list--marked",
+    }
 
     DEFAULT_CSS = """
     ImageList {
@@ -65,6 +62,10 @@ class ImageList(ScrollView, can_focus=True):
     }
     ImageList > .image-list--dim {
         color: $text-muted;
+    }
+    ImageList > .image-list--marked {
+        background: $accent 30%;
+        text-style: bold;
     }
     """
 
@@ -96,13 +97,6 @@ class ImageList(ScrollView, can_focus=True):
             self.key = key
             self.direction = direction
 
-    class PollDue(Message):
-        """Images changing on screen should be fetched again."""
-
-        def __init__(self, ids: list[str]) -> None:
-            super().__init__()
-            self.ids = ids
-
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -111,13 +105,7 @@ class ImageList(ScrollView, can_focus=True):
         self._loading_more = False
         self._query_note = ""
         self._title = ""
-        self._poll_timer: Timer | None = None
-        #: Ids of images this session is writing into (its uploads and imports), set by the screen.
-        self.filling: Callable[[], Collection[str]] = frozenset
-        self.poll_first = POLL_FIRST_SECONDS
-        self.poll_max = POLL_MAX_SECONDS
-        #: Seconds until the next poll while one is due.
-        self.poll_delay = self.poll_first
+        self.marks = Marks()
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
         self._last_highlight: str | None = None
@@ -158,6 +146,8 @@ class ImageList(ScrollView, can_focus=True):
             sort=(self.sort_key, self.sort_direction),
             loading=self.loading_more,
         )
+        if marked := self.rows.count_loaded(self.marks.ids):
+            title += f" · {marked:,} marked" + (" · range, V ends" if self.marks.ranging else "")
         if title != self._title:
             self._title = title
             self.border_title = Content(title)
@@ -188,6 +178,11 @@ class ImageList(ScrollView, can_focus=True):
     def current(self) -> Image | None:
         return self.rows.at(self.cursor)
 
+    @property
+    def marked(self) -> list[Image]:
+        """The marked images that are loaded, in display order, shown or filtered out."""
+        return self.rows.loaded(self.marks.ids)
+
     def _keep(self) -> str | None:
         """The id under the cursor, to put the cursor back on after the rows change."""
         image = self.current
@@ -210,9 +205,15 @@ class ImageList(ScrollView, can_focus=True):
             self._stop_poll()  # something changed: look again soon
             self._changed(highlight=True)
 
+    def set_marks(self, image_ids: Iterable[str]) -> None:
+        """Only these images marked (after a bulk action: the ones it skipped or failed on)."""
+        self.marks.replace(image_ids)
+        self._changed()
+
     def remove_image(self, image_id: str) -> None:
         keep = self._keep()
         self.rows.remove(image_id)
+        self.marks.discard(image_id)
         self._place_cursor(keep)
 
     def set_filter(self, text: str) -> None:
@@ -273,10 +274,14 @@ class ImageList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        """A move within the page redraws two lines; a move that scrolls redraws them all."""
+        """A move within the page redraws two lines; a move that scrolls redraws them all.
+
+        While a range is marked the move extends it, and every line may change.
+        """
         top = round(self.scroll_offset.y)
         self._scroll_to_cursor()
-        self._changed(rows=(old, new) if round(self.scroll_offset.y) == top else None)
+        ranging = self._extend_range()
+        self._changed(rows=(old, new) if round(self.scroll_offset.y) == top and not ranging else None)
 
     def watch_wide(self) -> None:
         self.refresh()
@@ -353,52 +358,27 @@ class ImageList(ScrollView, can_focus=True):
         self.cursor = row
         return True
 
+    # -- mouse ---------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row; a double click opens it, like enter."""
+        region = self.scrollable_content_region
+        line = event.screen_y - region.y
+        if not region.contains(event.screen_x, event.screen_y) or line < 1:  # 0: the header line
+            return
+        row = round(self.scroll_offset.y) + line - 1
+        if self.rows.at(row) is None:
+            return
+        self.cursor = row
+        if event.chain >= 2:
+            self.action_open()
+
     # -- polling -------------------------------------------------------------------
 
     def visible_images(self) -> list[Image]:
         top = round(self.scroll_offset.y)
         rows = self.page_rows
         return self.rows.shown(top, top + rows)
-
-    def changing(self, image: Image) -> bool:
-        """Whether ``image`` may change by itself, or is being filled by this session."""
-        if image.status in CHANGING_STATUSES:
-            return True
-        waiting = image.status in (ImageStatus.QUEUED, ImageStatus.UPLOADING)
-        return waiting and image.id in self.filling()
-
-    def _poll_ids(self) -> list[str]:
-        return [i.id for i in self.visible_images() if self.changing(i)]
-
-    def update_poll(self) -> None:
-        """Keep a poll timer only while changing images are on screen."""
-        due = bool(self._poll_ids())
-        if due and self._poll_timer is None and self.is_mounted:
-            self._poll_timer = self.set_timer(self.poll_delay, self._poll)
-        elif not due:
-            self._stop_poll()
-
-    def _stop_poll(self) -> None:
-        """No poll pending; the next one, if any, comes after the first delay again."""
-        if self._poll_timer is not None:
-            self._poll_timer.stop()
-            self._poll_timer = None
-        self.poll_delay = self.poll_first
-
-    @property
-    def polling(self) -> bool:
-        return self._poll_timer is not None
-
-    def _poll(self) -> None:
-        """Ask for the changing images, then wait twice as long unless an answer changes a row."""
-        self._poll_timer = None
-        ids = self._poll_ids()
-        if not ids:
-            self.poll_delay = self.poll_first
-            return
-        self.post_message(self.PollDue(ids))
-        self.poll_delay = min(self.poll_delay * 2, self.poll_max)
-        self._poll_timer = self.set_timer(self.poll_delay, self._poll)
 
     # -- rendering -----------------------------------------------------------------
 
@@ -424,20 +404,7 @@ class ImageList(ScrollView, can_focus=True):
 
     def _status_style(self, status: str) -> Style:
         if not self._styles:
-            variables = self.app.theme_variables
-            for name in (
-                "active",
-                "queued",
-                "saving",
-                "uploading",
-                "importing",
-                "pending-delete",
-                "deactivated",
-                "killed",
-                "deleted",
-            ):
-                colour = variables.get(f"status-{name}")
-                self._styles[name.replace("-", "_")] = Style(color=colour) if colour else Style()
+            self._styles = status_styles(self.app.theme_variables)
         return self._styles.get(status, Style())
 
     def render_line(self, y: int) -> Strip:
@@ -445,7 +412,7 @@ class ImageList(ScrollView, can_focus=True):
         columns = self.columns(width)
         if y == 0:
             style = self.get_component_rich_style("image-list--header")
-            return self._strip([(c.title, style, c) for c, _ in columns], columns, width, style)
+            return row_strip([(c.title, style, c) for c, _ in columns], columns, width, style)
         row = round(self.scroll_offset.y) + y - 1
         base = self._base_style()
         image = self.rows.at(row)
@@ -460,28 +427,16 @@ class ImageList(ScrollView, can_focus=True):
                 return Strip([Segment(" " + text, dim)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         cursor = row == self.cursor
-        line_style = self.get_component_rich_style("image-list--cursor") if cursor else base
+        marked = image.id in self.marks
+        line_style = base
+        if cursor:
+            line_style = self.get_component_rich_style("image-list--cursor")
+        elif marked:
+            line_style = base + self.get_component_rich_style("image-list--marked")
         cells = []
         for column, _ in columns:
             style = line_style
             if column.key == "status" and not cursor:
-                style = base + self._status_style(image.status)
+                style = line_style + self._status_style(image.status)
             cells.append((column.cell(image, self), style, column))
-        return self._strip(cells, columns, width, line_style)
-
-    @staticmethod
-    def _strip(
-        cells: list[tuple[str, Style, Column]], columns: list[tuple[Column, int]], width: int, fill: Style
-    ) -> Strip:
-        segments = [Segment(" ", fill)]
-        for (text, style, column), (_, size) in zip(cells, columns, strict=True):
-            # Names, owners and tags come from other projects: escaped, then cut in terminal cells.
-            shown = visible(text)
-            if column.right:
-                shown = fit(shown, size)
-                shown = " " * (size - cell_width(shown)) + shown
-            else:
-                shown = pad(shown, size)
-            segments.append(Segment(shown, style))
-            segments.append(Segment(" ", fill))
-        return Strip(segments).adjust_cell_length(width, fill)
+        return row_strip(cells, columns, width, line_style, MARK_GLYPH if marked else " ")

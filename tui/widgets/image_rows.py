@@ -77,6 +77,20 @@ class ImageRows:
         row = bisect_left(self._shown, where)
         return row if row < len(self._shown) and self._shown[row] == where else None
 
+    def ids(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """The ids on filtered rows ``start`` to ``stop``."""
+        return [self.images[i].id for i in self._shown[start:stop]]
+
+    def loaded(self, image_ids: Iterable[str]) -> list[Image]:
+        """The loaded images among ``image_ids``, in display order (marked ones, for instance)."""
+        positions = sorted(where for i in image_ids if (where := self._index.get(i)) is not None)
+        return [self.images[where] for where in positions]
+
+    def count_loaded(self, image_ids: Iterable[str]) -> int:
+        """How many of ``image_ids`` are loaded, without building the list."""
+        index = self._index
+        return sum(1 for i in image_ids if i in index)
+
     # -- changes -------------------------------------------------------------------
 
     def replace(self, images: Iterable[Image]) -> None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -86,6 +87,8 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         self.loaded = False
         self.message = ""
         self._cursor_line: int | None = None
+        #: The row drawn on each line of the body, for clicks.
+        self._line_rows: dict[int, int] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Answers write: a read-only session neither shows nor runs them."""
@@ -145,6 +148,7 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
 
     def _render_body(self) -> Text:
         self._cursor_line = None
+        self._line_rows = {}
         if not self.loaded:
             return Text(visible(self.message) or "loading shares…", style="italic")
         now = self._clock()
@@ -169,6 +173,7 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
                 here = n == self.cursor
                 if here:
                     self._cursor_line = line
+                self._line_rows.update({line: n, line + 1: n} if two_lines else {line: n})
                 style = self._cursor_style() if here else ""
                 # names, owners and formats are the sharing project's words: escaped, cut in cells
                 name = f"{'>' if here else ' '}{mark} {pad(visible(image.label), name_width)}"
@@ -208,6 +213,18 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
 
     def on_blur(self) -> None:
         self._redraw()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the share; a double click opens it, like enter."""
+        # screen coordinates: a click on the body arrives with offsets relative to the body
+        region = self.content_region
+        inside = region.contains(event.screen_x, event.screen_y)
+        row = self._line_rows.get(round(self.scroll_y) + event.screen_y - region.y) if inside else None
+        if row is None:
+            return
+        self.cursor = row
+        if event.chain >= 2:
+            self.action_open()
 
     def action_cursor(self, step: int) -> None:
         self.cursor += step
