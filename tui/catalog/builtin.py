@@ -200,6 +200,14 @@ _DEFINITIONS = (
         "Delete the key with the image.",
         enum="on_image_deletion do_not_delete",
     ),
+    _p(
+        "vmware_adaptertype",
+        _OS,
+        "Disk adapter of a VMware image.",
+        enum="lsiLogic lsiLogicsas busLogic ide paraVirtual",
+    ),
+    _p("vmware_disktype", _OS, "Disk layout of a VMware image.", enum="sparse preallocated streamOptimized"),
+    _p("vmware_ostype", _OS, "VMware guest OS identifier, e.g. otherLinux64Guest."),
     _p("image_family", _OS, "Family of images this one is a version of."),
     # -- SCS image-metadata lifecycle and origin
     _p("image_build_date", _SCS, "When the image was built (YYYY-MM-DD [hh:mm[:ss]], UTC).", pattern=_DATE),

@@ -15,6 +15,7 @@ from ..widgets.plain import PlainInput, plain, plain_lines
 from .base import Dialog, labelled, pair
 from .changes import describe, field_changes, property_changes
 from .fields import FieldError, format_properties, parse_count, parse_properties, parse_tags
+from .property_help import PropertyCheck, PropertyHelp, put_property
 
 #: Applies changes to the store; raising an ImageDeckError keeps the dialog open.
 ApplyChanges = Callable[[list[Change]], Awaitable[object]]
@@ -85,6 +86,7 @@ class EditImageDialog(Dialog[list[Change]]):
         self.image = image
         self.schema = schema
         self.apply = apply
+        self.property_check = PropertyCheck()
 
     def _format_select(self, widget_id: str, allowed: tuple[str, ...], current: str | None) -> Select:
         values = list(allowed)
@@ -144,6 +146,7 @@ class EditImageDialog(Dialog[list[Change]]):
                 yield Label("Properties: key=value per line; delete a line to remove it", classes="hint")
                 shown = {visible(key): visible(value) for key, value in image.properties.items()}
                 yield TextArea(format_properties(shown), id="properties", compact=True)
+                yield PropertyHelp(self.property_check)
             yield Static("no changes", id="preview")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
@@ -172,10 +175,29 @@ class EditImageDialog(Dialog[list[Change]]):
         wanted["os_hidden"] = self.query_one("#os_hidden", Checkbox).value
         tags = {visible(tag): tag for tag in self.image.tags}
         wanted["tags"] = [tags.get(tag, tag) for tag in parse_tags(self.query_one("#tags", Input).value)]
-        properties = _kept_properties(
+        return field_changes(self.image, wanted) + property_changes(self.image.properties, self._properties())
+
+    def _properties(self) -> dict[str, str]:
+        return _kept_properties(
             parse_properties(self.query_one("#properties", TextArea).text), self.image.properties
         )
-        return field_changes(self.image, wanted) + property_changes(self.image.properties, properties)
+
+    def _check_properties(self) -> None:
+        """Refuse a value the catalog rules out; ask twice before saving a key it does not know."""
+        current = self.image.properties
+        self.property_check.check({k: v for k, v in self._properties().items() if current.get(k) != v})
+
+    @on(PropertyHelp.Add)
+    def _add_property(self, event: PropertyHelp.Add) -> None:
+        """Put ``key=value`` in the properties box, in place of the key's line if it has one."""
+        put_property(self.query_one("#properties", TextArea), event.key, event.value)
+
+    @on(TextArea.SelectionChanged, "#properties")
+    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+        row = event.selection.end[0]
+        lines = event.text_area.text.splitlines()
+        if row < len(lines):
+            self.query_one(PropertyHelp).explain(lines[row].partition("=")[0])
 
     def _refresh_preview(self) -> None:
         preview = self.query_one("#preview", Static)
@@ -204,6 +226,7 @@ class EditImageDialog(Dialog[list[Change]]):
     def action_apply(self) -> None:
         try:
             changes = self.changes()
+            self._check_properties()
         except FieldError as exc:
             self.show_error(str(exc))
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
@@ -12,13 +13,15 @@ from ..model import ContainerFormat, Schema, Visibility
 from ..widgets.plain import PlainInput
 from .base import labelled, pair
 from .fields import FieldError, parse_count, parse_properties, parse_tags
+from .property_help import PropertyCheck, PropertyHelp, put_property
 
 
 class MetadataForm(Vertical):
     """Name, formats, visibility, minimums, protection, tags and properties.
 
     `fields` returns Glance create-body fields (only what was set), or raises
-    FieldError naming the field to fix.
+    FieldError naming the field to fix; a property the catalog does not know is
+    accepted on the second try.
     """
 
     DEFAULT_CSS = """
@@ -33,6 +36,7 @@ class MetadataForm(Vertical):
     def __init__(self, schema: Schema, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.schema = schema
+        self.property_check = PropertyCheck()
 
     def compose(self) -> ComposeResult:
         schema = self.schema
@@ -77,6 +81,7 @@ class MetadataForm(Vertical):
         yield labelled("Tags", PlainInput(id="tags", placeholder="comma-separated", compact=True))
         yield Label("Properties: key=value per line", classes="hint")
         yield TextArea(id="properties", compact=True)
+        yield PropertyHelp(self.property_check)
 
     def prefill(self, name: str, disk_format: str | None, min_disk: int | None) -> None:
         """Put inspection results in the form (a format the schema lacks is left to choose)."""
@@ -109,5 +114,11 @@ class MetadataForm(Vertical):
         tags = parse_tags(self.query_one("#tags", Input).value)
         if tags:
             result["tags"] = tags
-        result.update(parse_properties(self.query_one("#properties", TextArea).text))
+        properties = parse_properties(self.query_one("#properties", TextArea).text)
+        self.property_check.check(properties)
+        result.update(properties)
         return result
+
+    @on(PropertyHelp.Add)
+    def _add_property(self, event: PropertyHelp.Add) -> None:
+        put_property(self.query_one("#properties", TextArea), event.key, event.value)

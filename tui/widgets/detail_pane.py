@@ -6,13 +6,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..actions import bindings
+from ..catalog import PropertyCatalog, lint
 from ..deck import DeckNode
-from ..model import TRANSITIONAL_STATUSES, Image, Member, cell_width, visible
+from ..model import TRANSITIONAL_STATUSES, Image, ImageDeckError, Member, cell_width, visible
+from ..stores.base import ImageStore
 from .columns import age, short_size
 from .detail_layout import DetailBody, Field, Kind, field_lines
 
@@ -32,8 +34,17 @@ def _stamp(stamp: str | None, now: datetime) -> tuple[str, str]:
     return f"{stamp or '-'} ({age(stamp, now)} ago)", stamp or ""
 
 
-def image_fields(image: Image, members: list[Member] | None, note: str, now: datetime) -> tuple[Field, ...]:
-    """What the pane shows of ``image``, in order; ``members`` is None when not loaded."""
+def image_fields(
+    image: Image,
+    members: list[Member] | None,
+    note: str,
+    now: datetime,
+    catalog: PropertyCatalog | None = None,
+) -> tuple[Field, ...]:
+    """What the pane shows of ``image``, in order; ``members`` is None when not loaded.
+
+    With a ``catalog``, a property lint finds fault with is followed by a ``!`` note saying why.
+    """
     status = image.status + (" (changing…)" if image.status in TRANSITIONAL_STATUSES else "")
     created, created_copy = _stamp(image.created_at, now)
     updated, updated_copy = _stamp(image.updated_at, now)
@@ -60,7 +71,10 @@ def image_fields(image: Image, members: list[Member] | None, note: str, now: dat
         Field(image.os_hash_algo or "Hash", image.os_hash_value or "", Kind.HASH),
         Field("Properties", "", Kind.SECTION),
     ]
-    fields += [Field(key, image.properties[key]) for key in sorted(image.properties)]
+    findings = lint_notes(image, catalog)
+    for key in sorted(image.properties):
+        fields.append(Field(key, image.properties[key]))
+        fields += [Field("", f"! {message}", Kind.NOTE) for message in findings.get(key, ())]
     if not image.properties:
         fields.append(Field("", "none", Kind.NOTE))
     if members is not None or note:
@@ -71,6 +85,14 @@ def image_fields(image: Image, members: list[Member] | None, note: str, now: dat
         if members == []:
             fields.append(Field("", "not shared with any project", Kind.NOTE))
     return tuple(fields)
+
+
+def lint_notes(image: Image, catalog: PropertyCatalog | None) -> dict[str, list[str]]:
+    """Lint's messages about ``image``'s properties, by key."""
+    notes: dict[str, list[str]] = {}
+    for finding in lint(image, catalog) if catalog is not None else ():
+        notes.setdefault(finding.key, []).append(finding.message)
+    return notes
 
 
 class DetailPane(DeckNode, VerticalScroll, can_focus=True):
@@ -98,6 +120,9 @@ class DetailPane(DeckNode, VerticalScroll, can_focus=True):
         self.fields: tuple[Field, ...] = ()
         #: Index into `fields` of the field under the cursor (always a selectable one, or 0).
         self.cursor = 0
+        #: The store's property catalog, and the store it was read from (read again after a switch).
+        self.catalog: PropertyCatalog | None = None
+        self._catalog_of: object = None
 
     def compose(self):
         yield Static(Text("no image selected", style="italic"), id="detail-body")
@@ -129,7 +154,24 @@ class DetailPane(DeckNode, VerticalScroll, can_focus=True):
     def _fields(self) -> tuple[Field, ...]:
         if self.image is None:
             return ()
-        return image_fields(self.image, self.members, self.members_note, self._clock())
+        store = getattr(self.app, "store", None)
+        if store is not None and store is not self._catalog_of:
+            self._catalog_of, self.catalog = store, None
+            self._load_catalog(store)
+        return image_fields(self.image, self.members, self.members_note, self._clock(), self.catalog)
+
+    @work(exclusive=True, group="catalog", exit_on_error=False)
+    async def _load_catalog(self, store: ImageStore) -> None:
+        """Read the store's catalog once (the store keeps it), then mark the shown image."""
+        try:
+            catalog = await store.property_catalog()
+        except ImageDeckError:
+            return  # no marks without a catalog; the edit dialog says why
+        if store is self._catalog_of:
+            self.catalog = catalog
+            if self.image is not None:
+                self.fields = self._fields()
+                self._draw()
 
     def _cursor_kept(self, new_image: bool) -> int:
         """The first field of a new image; for the same image, the cursor's field or the one
