@@ -14,7 +14,6 @@ from ..catalog import ERROR, Finding, PropertyCatalog, key_findings, lint, requi
 from ..catalog.properties import listed
 from ..model import CORE_FIELDS, Image, ImageQuery, Invalid
 from ..stores.base import ImageStore
-from ..stores.local_catalog_file import LocalCatalogFile
 from ..stores.targets import cloud_target
 from . import output
 from .context import CliContext, add_command
@@ -165,14 +164,15 @@ async def _import(args: argparse.Namespace, ctx: CliContext) -> int:
     if ctx.settings.cloud:
         raise Invalid("catalog import writes into a local store; leave out --cloud (use --store PATH)")
     local = await ctx.open_store()
-    if not isinstance(local, LocalCatalogFile):
+    save = getattr(local, "save_property_catalog", None)  # the local store's, however it is wrapped
+    if save is None:
         raise Invalid(f"{local.label} cannot keep a property catalog")
     cloud = await ctx.open_store_for(cloud_target(args.from_cloud))
     catalog = await cloud.property_catalog()
     if catalog.source != "metadefs":
         raise Invalid(f"{catalog.note}; nothing was imported")
     saved = catalog.renamed("imported", f"imported from {catalog.note}")
-    path = await local.save_property_catalog(saved)
+    path = await save(saved)
     ctx.emit(
         {"path": str(path), "properties": len(saved)},
         f"saved {len(saved)} property definitions from {cloud.label} to {path}",
