@@ -456,7 +456,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("filter.older", "filter_line", "up", "older", "Older filter", show=False),
     _a("filter.newer", "filter_line", "down", "newer", "Newer filter", show=False),
     # -- screens over the main one --
-    _a("help.close", "help", "escape,q,question_mark", "close", "Close"),
+    _a("help.close", "help", "escape,q,question_mark", "close", "Close", tooltip="esc clears a search first"),
+    _a("help.search", "help", "slash", "search", "Search", show=False),
     _a("help.down", "help", "j,down", "scroll_down", "Down", show=False),
     _a("help.up", "help", "k,up", "scroll_up", "Up", show=False),
     _a("unreachable.retry", "unreachable", "r,enter", "choose('retry')", "Retry"),

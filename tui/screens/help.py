@@ -1,23 +1,45 @@
-"""`?`: every key, grouped by the pane that owns it, as the keymap has set them."""
+"""`?`: every key, grouped by the pane or dialog that owns it, in columns, with a search line."""
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
-from ..actions import HELP_GROUPS, HELP_NOTES, Action, bindings, commands, in_scope
+from ..actions import Action, bindings
 from ..deck import DeckNode
-from ..model import visible
+from ..model import fit, pad
+from ..widgets.plain import PlainInput, plain
+from .help_layout import Column, Row, filtered, help_groups, key_width, layout
+
+
+def column_content(column: Column, width: int) -> Content:
+    """One column: each group's title (none for rows going on from the column before), then
+    its rows, keys and text each cut to their share of ``width``. Keys come from the config file's
+    keymap: plain text, never markup."""
+    lines: list[Content] = []
+    keys = key_width((row for _, rows, _ in column for row in rows), width)
+    room = max(1, width - keys - 1)
+    for title, rows, continued in column:
+        if not continued:
+            lines.append(plain(fit(title, width), "bold underline"))
+        for row in rows:
+            shown_keys = pad(fit(row.shown_keys, keys), keys)
+            lines.append(Content.assemble(plain(shown_keys, "bold"), " ", plain(fit(row.shown_text, room))))
+    return Content("\n").join(lines)
 
 
 class HelpScreen(DeckNode, ModalScreen[None]):
-    """Lists every action with a key, from the action registry; esc, q or ? closes it."""
+    """Lists every action with a key, from the action registry, in as many columns as fit.
+
+    Typing filters keys, descriptions and group titles as you type; esc clears the search,
+    then closes. Up and down (j and k once the columns have focus) scroll what does not fit.
+    """
 
     BINDINGS = bindings("help")
 
@@ -26,71 +48,117 @@ class HelpScreen(DeckNode, ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > #help {
-        width: 90;
-        max-width: 100%;
-        height: 90%;
+        width: 100%;
+        height: 100%;
         border: round $primary;
+        border-title-color: $text;
         background: $surface;
         padding: 0 1;
     }
+    HelpScreen #help-search {
+        height: 1;
+        border: none;
+        padding: 0;
+        margin: 0;
+    }
+    HelpScreen #help-body {
+        height: 1fr;
+    }
+    HelpScreen #help-columns {
+        height: auto;
+    }
+    HelpScreen .help-column {
+        width: 1fr;
+        height: auto;
+    }
+    HelpScreen #help-none {
+        color: $text-muted;
+        display: none;
+    }
+    HelpScreen #help-none.-shown {
+        display: block;
+    }
     """
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "Keys — esc closes"
-            scroll.can_focus = True
-            yield Static(self._table(), id="help-table")
-
-    def _keys(self, entry: Action) -> str:
-        """The keys as the keymap has set them, each as the footer shows it."""
-        keys = entry.key_list(self.deck.settings.keymap)
-        if entry.key_display and len(keys) == 1:
-            return entry.key_display
-        return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
 
     def __init__(self) -> None:
         super().__init__()
-        #: (keys, what they do) as shown, for tests and for reading without a screen
+        #: (keys, what they do) of every row, as the keymap has set them; for tests and reading
         self.rows: list[tuple[str, str]] = []
+        #: How many columns the rows fell into the last time they were laid out.
+        self.column_count = 0
 
-    def _collect(self) -> list[tuple[str, str, bool]]:
-        """(keys, description, is_heading) for every group, in display order."""
-        rows: list[tuple[str, str, bool]] = []
-        for title, scope in HELP_GROUPS:
-            rows.append((title, "", True))
-            rows.extend((self._keys(entry), entry.long, False) for entry in in_scope(scope))
-        for title, notes in HELP_NOTES.items():
-            rows.append((title, "", True))
-            rows.extend((key, text, False) for key, text in notes)
-        rows.append(("Commands (:)", "", True))
-        rows.extend((":" + e.command.usage, e.command.help, False) for e in commands() if e.command)
-        return rows
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help") as frame:
+            frame.border_title = "Keys — type to search, esc clears then closes"
+            yield PlainInput(placeholder="search keys and what they do", id="help-search", compact=True)
+            with VerticalScroll(id="help-body") as body:
+                body.can_focus = True
+                yield Static("no key matches the search", id="help-none")
+                yield Horizontal(id="help-columns")
 
-    def _table(self) -> Group:
-        """Each heading, then a ``keys  what`` row per binding; long descriptions wrap in their column."""
-        collected = self._collect()
-        self.rows = [(keys, text) for keys, text, heading in collected if not heading]
-        width = max(len(keys) for keys, _ in self.rows)
-        parts: list[Text | Table] = []
-        for keys, text, heading in collected:
-            if heading:
-                parts.append(Text(("\n" if parts else "") + keys, style="bold underline"))
-                table = Table.grid(padding=(0, 2))
-                table.add_column(style="bold", no_wrap=True, width=width)
-                table.add_column(ratio=1)
-                parts.append(table)
-            else:  # keys come from the config file's keymap: text, never Rich markup
-                table.add_row(Text(visible(keys)), Text(visible(text)))
-        return Group(*parts)
+    def _keys(self, entry: Action) -> list[str]:
+        """The keys as the keymap has set them, each as the footer shows it."""
+        keys = entry.key_list(self.deck.settings.keymap)
+        if entry.key_display and len(keys) == 1:
+            return [entry.key_display]
+        return [self.app.get_key_display(Binding(key, "")) for key in keys]
 
     def on_mount(self) -> None:
-        self.query_one("#help").focus()
+        self.groups = help_groups(self._keys)
+        self.rows = [(row.keys, row.text) for _, rows in self.groups for row in rows]
+        self.query_one("#help-search").focus()
+        self.call_after_refresh(self.refresh_columns)
+
+    @property
+    def search(self) -> Input:
+        return self.query_one("#help-search", Input)
+
+    @on(Resize)
+    def _resized(self) -> None:
+        self.call_after_refresh(self.refresh_columns)
+
+    @on(Input.Changed, "#help-search")
+    def _searched(self) -> None:
+        self.refresh_columns()
+
+    def shown_rows(self) -> list[Row]:
+        """The rows the search lets through, in display order."""
+        return [row for _, rows in filtered(self.groups, self.search.value) for row in rows]
+
+    def refresh_columns(self) -> None:
+        """Lay the matching rows out again for the body's size."""
+        body = self.query_one("#help-body")
+        width, height = body.scrollable_content_region.size
+        if width <= 0 or height <= 0:  # not laid out yet
+            self.call_after_refresh(self.refresh_columns)
+            return
+        groups = filtered(self.groups, self.search.value)
+        columns = layout(groups, width, height) if groups else []
+        self.column_count = len(columns)
+        self.query_one("#help-none").set_class(not groups, "-shown")
+        holder = self.query_one("#help-columns", Horizontal)
+        with self.app.batch_update():
+            holder.remove_children()
+            if columns:
+                each = width // len(columns)
+                holder.mount_all(
+                    Static(column_content(column, each - 1), classes="help-column") for column in columns
+                )
+        body.scroll_home(animate=False)
 
     def action_close(self) -> None:
+        """Esc clears the search first; with nothing searched it closes."""
+        if self.search.value:
+            self.search.value = ""
+            self.search.focus()
+            return
         self.dismiss(None)
 
     def action_scroll_down(self) -> None:
-        self.query_one("#help").scroll_down()
+        self.query_one("#help-body").scroll_down()
 
     def action_scroll_up(self) -> None:
-        self.query_one("#help").scroll_up()
+        self.query_one("#help-body").scroll_up()
+
+    def action_search(self) -> None:
+        self.search.focus()
