@@ -341,6 +341,41 @@ ACTIONS: tuple[Action, ...] = (
         writes="undo changes",
         palette=("Undo last change", "Undo the last change made here, after a preview"),
     ),
+    _a(
+        "main.hidden",
+        "main",
+        "H",
+        "toggle_hidden",
+        "Hidden",
+        show=False,
+        tooltip="list the hidden (os_hidden) images instead, and back; the header counts them",
+        palette=("Show hidden images", "List the hidden (os_hidden) images instead, or back (H)"),
+    ),
+    _a(
+        "main.tasks",
+        "main",
+        "T",
+        "image_tasks",
+        "Tasks",
+        show=False,
+        on_image=True,
+        tooltip="the selected image's import tasks, their status and messages",
+        palette=("Image tasks", "Import tasks of the selected image (T)"),
+        command=CommandSyntax("tasks", ("tasks",), "tasks", "the selected image's import tasks", 11),
+    ),
+    _a(
+        "main.image_cache",
+        "main",
+        "K",
+        "image_cache",
+        "Image cache",
+        show=False,
+        tooltip="the cloud's image cache (admins, where the cloud has one)",
+        palette=("Image cache", "Cached and queued images of the cloud's image cache (K, admins)"),
+        command=CommandSyntax(
+            "cache", ("cache",), "cache", "the cloud's image cache (admins)", 12, run="command_image_cache"
+        ),
+    ),
     # -- global --
     _a(
         "app.quit",
@@ -362,6 +397,23 @@ ACTIONS: tuple[Action, ...] = (
         command=CommandSyntax("help", ("help", "h", "?"), "help", "show every key", 7),
     ),
     _a("app.palette", "app", "ctrl+p", "command_palette", "Palette", show=False),
+    # -- the tasks of an image and the image cache --
+    _a("tasks.close", "tasks", "escape,q", "close", "Close"),
+    _a("tasks.reload", "tasks", "ctrl+r", "reload", "Reload"),
+    _a("cache.close", "image_cache", "escape,q", "close", "Close"),
+    _a("cache.reload", "image_cache", "ctrl+r", "reload", "Reload"),
+    _a(
+        "cache.queue",
+        "image_cache",
+        "a",
+        "queue",
+        "Queue selected",
+        tooltip="queue the image selected in the list to be cached",
+    ),
+    _a("cache.remove", "image_cache", "x,delete", "remove", "Remove", tooltip="the image under the cursor"),
+    _a("cache.clear", "image_cache", "C", "clear", "Clear", tooltip="every cached and queued image"),
+    _a("cache.prune", "image_cache", "P", "prune", "Prune", tooltip="down to the cache's configured size"),
+    _a("cache.clean", "image_cache", "L", "clean", "Clean", show=False, tooltip="stalled and invalid files"),
     # -- the image list --
     _a("list.down", "list", "j,down", "cursor(1)", "Down", show=False),
     _a("list.up", "list", "k,up", "cursor(-1)", "Up", show=False),
@@ -557,6 +609,8 @@ HELP_GROUPS = (
     ("Fleet view", "fleet"),
     ("Presence matrix", "matrix"),
     ("Family view", "families"),
+    ("Image tasks", "tasks"),
+    ("Image cache", "image_cache"),
 )
 
 #: Keys handled by an input itself rather than by a binding, explained on the help screen.

@@ -90,6 +90,7 @@ class StallingSource:
     ``close_short=False``: after those bytes it sends nothing more and holds the connection
     open until the source is closed (a stall; Glance has no download timeout).
     ``close_short=True``: it closes the connection at once, short of its Content-Length.
+    A Range request that ends within the bytes it sends is answered whole (206).
     """
 
     def __init__(self, size: int, sent: int, *, close_short: bool = False) -> None:
@@ -102,6 +103,14 @@ class StallingSource:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
+                first, last = _byte_range(self.headers.get("Range", ""))
+                if last is not None and last < source.sent:  # a probe of the first bytes
+                    self.send_response(206)
+                    self.send_header("Content-Range", f"bytes {first}-{last}/{source.size}")
+                    self.send_header("Content-Length", str(last - first + 1))
+                    self.end_headers()
+                    self.wfile.write(b"\0" * (last - first + 1))
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(source.size))
@@ -133,3 +142,11 @@ class StallingSource:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+def _byte_range(header: str) -> tuple[int, int | None]:
+    """``bytes=A-B`` as (A, B); (0, None) for anything else."""
+    start, _, end = header.removeprefix("bytes=").partition("-")
+    if header.startswith("bytes=") and start.isdigit() and end.isdigit():
+        return int(start), int(end)
+    return 0, None

@@ -13,7 +13,9 @@ from imagedeck.model import SORT_KEYS, ImageDeckError, ImageQuery, Invalid, NotF
 from imagedeck.screens.families import FamiliesScreen
 from imagedeck.screens.fleet import FleetScreen
 from imagedeck.screens.help import HelpScreen
+from imagedeck.screens.image_cache import ImageCacheScreen
 from imagedeck.screens.main import MainScreen
+from imagedeck.screens.tasks import TasksScreen
 from imagedeck.screens.unreachable import UnreachableScreen
 from imagedeck.widgets.command_line import CommandLine, FilterLine
 from imagedeck.widgets.detail_pane import DetailPane
@@ -48,6 +50,8 @@ OWNERS: dict[str, type] = {
     "fleet": FleetScreen,
     "matrix": PresenceMatrix,
     "families": FamiliesScreen,
+    "tasks": TasksScreen,
+    "image_cache": ImageCacheScreen,
 }
 
 

@@ -29,6 +29,7 @@ from .bulk_actions import BulkActions
 from .command_dispatch import CommandDispatch
 from .history_actions import HistoryActions
 from .main_state import PAGE_SIZE
+from .operator_actions import OperatorActions
 from .sharing_actions import SharingActions
 from .transfer_actions import TransferActions
 
@@ -42,7 +43,9 @@ NARROW = 110
 __all__ = ["DETAIL_DELAY", "NARROW", "PAGE_SIZE", "MainScreen"]
 
 
-class MainScreen(BulkActions, CommandDispatch, HistoryActions, SharingActions, TransferActions):
+class MainScreen(
+    OperatorActions, BulkActions, CommandDispatch, HistoryActions, SharingActions, TransferActions
+):
     """Image list with detail and shares beside (wide) or below (narrow) it."""
 
     BINDINGS = bindings("main")

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..catalog import PropertyCatalog, builtin_catalog
 from ..model import Change, Identity, Image, ImageQuery, Invalid, Member, Schema
+from .operator import ImageCache, ImageTask, QuotaUse
 
 #: Page size used when a caller does not choose one (Glance's maximum is 1000).
 DEFAULT_PAGE_SIZE = 200
@@ -169,6 +170,21 @@ class ImageStore(abc.ABC):
     async def list_tasks(self, image_id: str) -> list[dict[str, Any]]:
         """Import tasks of an image, where the store records them."""
         return []
+
+    async def image_tasks(self, image_id: str) -> list[ImageTask]:
+        """`list_tasks` read into typed records (id, status, message, created and updated)."""
+        tasks = await self.list_tasks(image_id)
+        return [ImageTask.from_glance(task) for task in tasks if isinstance(task, dict)]
+
+    # -- operator views (optional) -------------------------------------------------
+
+    async def usage(self) -> tuple[QuotaUse, ...]:
+        """This project's quota usage; empty where the store enforces no limits."""
+        return ()
+
+    def image_cache(self) -> ImageCache | None:
+        """The service's image cache calls, or None where the store has no cache at all."""
+        return None
 
     # -- several stores and regions (optional) -------------------------------------
 

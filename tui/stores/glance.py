@@ -33,6 +33,7 @@ from .clouds import CloudConfig, get_cloud
 from .glance_auth import KeystoneAuth
 from .glance_errors import RangeNotSatisfiable, error_for, transport_error
 from .glance_metadefs import GlanceMetadefs
+from .glance_operator import GlanceOperator
 from .glance_sharing import GlanceSharing, segment
 from .keystone import KeystoneSession, Token
 from .token_cache import TokenCache
@@ -47,7 +48,7 @@ SETTLE_S = 5.0
 SETTLE_STEADY_S = 0.5
 
 
-class GlanceStore(GlanceMetadefs, GlanceSharing):
+class GlanceStore(GlanceMetadefs, GlanceOperator, GlanceSharing):
     """Glance v2 for one cloud. ``transport`` replaces the network (fault-injection tests)."""
 
     def __init__(

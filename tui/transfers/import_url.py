@@ -7,11 +7,13 @@ cloud, the URL's first bytes are read from here first where the URL is reachable
 Range request), and the imported image is checked afterwards: its first bytes read back
 from the cloud, and its size against the length the server announced, since Glance
 makes an import active even when the server cut it short without a Content-Length.
+While the cloud fetches, `stall.ImportWatch` judges each look at the image and its tasks:
+a source that stops sending is reported after ``stall_after`` seconds without change,
+since Glance itself never gives up on it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 from collections.abc import AsyncGenerator, Mapping
@@ -21,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..formats import overriding
-from ..model import Image, ImageStatus, Invalid, Unavailable, visible
+from ..model import Image, Invalid, Unavailable, visible
 from ..stores import ImageStore
 from .errors import VerificationFailed
 from .events import TransferKind
 from .inspection import job_guard
 from .job import Transfer
+from .quota_check import check_quota
+from .stall import STALL_AFTER_S, ImportWatch, Outcome, Verdict, watch_import
 from .streams import Hasher, coalesce
 from .upload import discard_image, upload_hashed, verify_upload
 
@@ -70,6 +74,7 @@ class ImportJob(Transfer):
         timeout: float = IMPORT_TIMEOUT,
         allow_unsafe: bool = False,
         force_format: bool = False,
+        stall_after: float = STALL_AFTER_S,
     ) -> None:
         super().__init__(url, f"{store.label}: {fields.get('name') or url.rsplit('/', 1)[-1]}")
         if not url.startswith(("http://", "https://")):
@@ -81,6 +86,7 @@ class ImportJob(Transfer):
         self.timeout = timeout
         self.allow_unsafe = allow_unsafe
         self.force_format = force_format
+        self.stall_after = stall_after
         self.image_id: str | None = None
 
     async def run(self) -> None:
@@ -90,6 +96,7 @@ class ImportJob(Transfer):
             raise Invalid("choose the disk format of the image to import")
         if WEB_DOWNLOAD in schema.import_methods:
             probe = await self._probe(fields["disk_format"])
+            await check_quota(self.store, f"importing {self.url}", probe.total)
             await self._create(fields)
             await self._web_download(probe, fields["disk_format"])
         else:
@@ -136,37 +143,32 @@ class ImportJob(Transfer):
         image_id = self.image_id
         await self.store.import_image(image_id, WEB_DOWNLOAD, uri=self.url)
         self.say("the cloud is fetching the URL (web-download)")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
-        while True:
-            await asyncio.sleep(self.poll_interval)
-            image = await self.store.get_image(image_id)
-            if image.status == ImageStatus.ACTIVE:
-                break
-            failed = image.properties.get("os_glance_failed_import")
-            if (
-                image.status == ImageStatus.KILLED
-                or failed
-                or (image.status == ImageStatus.QUEUED and (await self._failed_task()))
-            ):
-                raise Unavailable(f"the cloud could not import {self.url}: {await self._reason(image)}")
-            self.say(f"the cloud is fetching the URL (image {image.status})")
-            if loop.time() >= deadline:
-                raise Unavailable(f"the import of {self.url} did not finish within {self.timeout:.0f} s")
+        watch = ImportWatch(WEB_DOWNLOAD, stall_after=self.stall_after, expected_size=probe.total)
+        verdict = await watch_import(
+            self.store,
+            image_id,
+            watch,
+            poll_interval=self.poll_interval,
+            give_up_after=self.timeout,
+            report=self._report,
+        )
+        if verdict.outcome is Outcome.WRONG_RESULT:
+            raise VerificationFailed(f"{self.url}: {verdict.message}")
+        if verdict.outcome is not Outcome.FINISHED:
+            raise Unavailable(f"the cloud could not import {self.url}: {verdict.sentence()}")
+        image = await self.store.get_image(image_id)
         if image.size is not None:
             self.begin(image.size, done=image.size)
         checked = await self._check_result(image, probe, declared)
         self.result = image
         self.message = f"imported as {image.id}; {probe.summary}; {checked}"
 
+    def _report(self, verdict: Verdict) -> None:
+        self.say(f"the cloud is fetching the URL ({verdict.message})")
+
     async def _check_result(self, image: Image, probe: Probe, declared: str) -> str:
         """Check the imported data: its size against the server's length, its first bytes read back."""
         self.say(f"checking the imported image {image.id}")
-        if probe.total is not None and image.size != probe.total:
-            raise VerificationFailed(
-                f"the cloud's image holds {image.size} bytes but {self.url} announced {probe.total}: "
-                "the import is incomplete"
-            )
         guard = self._guard(declared)
         async with self.store.download(image.id) as data, contextlib.aclosing(data.chunks) as chunks:
             _, ended = await guard.head(chunks, PROBE_BYTES)
@@ -175,24 +177,11 @@ class ImportJob(Transfer):
         found = verdict.describe() if verdict else f"first {PROBE_BYTES >> 20} MiB inspected"
         return f"result checked: {found}, {size}"
 
-    async def _failed_task(self) -> dict[str, Any] | None:
-        assert self.image_id is not None
-        tasks = await self.store.list_tasks(self.image_id)
-        failures = [t for t in tasks if t.get("status") == "failure"]
-        return failures[-1] if failures else None
-
-    async def _reason(self, image: Any) -> str:
-        task = await self._failed_task()
-        if task and task.get("message"):
-            return str(task["message"])
-        if image.status == ImageStatus.KILLED:
-            return "the image was killed"
-        return "the import task failed (no reason recorded)"
-
     # -- fetched here ------------------------------------------------------------------
 
     async def _fetch_and_upload(self, fields: Mapping[str, Any]) -> None:
         self.say(f"{self.store.label} has no web-download import: fetching the URL here and uploading it")
+        await check_quota(self.store, f"importing {self.url}", None)
         hasher = Hasher()
         guard = self._guard(fields["disk_format"])
         image = await self._create(fields)

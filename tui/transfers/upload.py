@@ -33,6 +33,7 @@ from ..stores import ImageStore
 from .errors import FormatMismatch, UnsafeImage, VerificationFailed
 from .events import TransferKind, TransferState
 from .job import Transfer
+from .quota_check import check_quota
 from .streams import Hasher, hashed, prefetch, read_file
 from .verify import check_recorded, file_md5, has_hashes, records_sha512
 
@@ -112,6 +113,8 @@ class UploadJob(Transfer):
             raise Invalid(f"cannot read {self.path}: {exc.strerror or exc}") from None
         if self.into is not None:
             await self._check_into(self.into)
+        fresh = 0 if self.into is not None or self.image_id is not None else 1
+        await check_quota(self.store, f"uploading {self.path.name}", size, new_images=fresh)
         self.report = await asyncio.to_thread(
             inspect,
             self.path,

@@ -1,7 +1,9 @@
 """One line at the top: which store or cloud, which project, which user, and the mode.
 
 Shares waiting for an answer show as a badge at the right end, kept whole at any width
-(the rest of the line gives way), since the sharing pane may be out of sight.
+(the rest of the line gives way), since the sharing pane may be out of sight. Before it,
+where the cloud sets quota limits, a gauge of the project's images and their total size
+(warning-coloured past 80 % of a limit), and how many hidden images the list leaves out.
 """
 
 from __future__ import annotations
@@ -10,6 +12,34 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..model import Identity, fit, visible
+from ..stores.operator import QuotaUse, quota
+
+
+def gauge(uses: tuple[QuotaUse, ...], warn_style: str = "bold yellow") -> Text:
+    """``images 7/10 · 3.1/5 GiB``: the count and size quotas; empty without limits."""
+    parts: list[tuple[str, str]] = []
+    count = quota(uses, "image_count_total")
+    if count is not None:
+        parts.append((f"images {count.used:,}/{count.limit:,}", warn_style if count.warn else ""))
+    size = quota(uses, "image_size_total")
+    if size is not None:
+        parts.append((_mib_pair(size.used, size.limit), warn_style if size.warn else ""))
+    text = Text()
+    for n, (words, style) in enumerate(parts):
+        if n:
+            text.append(" · ")
+        text.append(words, style)
+    return text
+
+
+def _mib_pair(used: int, limit: int) -> str:
+    if limit >= 1024:
+        return f"{_number(used / 1024)}/{_number(limit / 1024)} GiB"
+    return f"{used}/{limit} MiB"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
 
 
 class StatusHeader(Static):
@@ -32,6 +62,8 @@ class StatusHeader(Static):
         self.read_only = read_only
         self.note = "connecting…"
         self.pending = 0
+        self.usage: tuple[QuotaUse, ...] = ()
+        self.hidden = 0
 
     def on_mount(self) -> None:
         self._redraw()
@@ -43,6 +75,11 @@ class StatusHeader(Static):
 
     def set_pending(self, pending: int) -> None:
         self.pending = pending
+        self._redraw()
+
+    def set_usage(self, usage: tuple[QuotaUse, ...], hidden: int = 0) -> None:
+        self.usage = usage
+        self.hidden = hidden
         self._redraw()
 
     def on_resize(self) -> None:
@@ -76,6 +113,12 @@ class StatusHeader(Static):
         # the mode and the waiting shares stay whole at the right; a long store path gives way
         # first, then project and user
         right = Text()
+        if self.usage:
+            right.append(" ")
+            warning = self.app.get_css_variables().get("warning", "yellow")
+            right.append_text(gauge(self.usage, f"bold {warning}"))
+        if self.hidden:
+            right.append(f" · {self.hidden:,} hidden")
         if self.read_only:
             right.append(" [read-only]", "bold")
         if badge := self.badge():
