@@ -45,6 +45,8 @@ class Jobs:
         self.service: ServiceTransfers | None = None
         #: Stores opened as copy destinations, by the word that names them.
         self.destinations: dict[str, ImageStore] = {}
+        #: Service jobs the dock was opened for.
+        self._shown: set[str] = set()
         if app.settings.transfer_service:
             app.call_later(self._watch_running_service)
 
@@ -56,8 +58,16 @@ class Jobs:
         if self.service is None:
             from .service.client import ServiceClient, ServiceTransfers
 
-            self.service = ServiceTransfers(ServiceClient(), on_event=self._on_event)
+            self.service = ServiceTransfers(ServiceClient(), on_event=self._on_service_event)
         return self.service
+
+    def _on_service_event(self, progress: TransferProgress) -> None:
+        """Like `_on_event`; a running job seen for the first time (another terminal's, one
+        running since before the app started) also opens the dock."""
+        self._on_event(progress)
+        if progress.state.active and progress.job_id not in self._shown:
+            self._shown.add(progress.job_id)
+            self._app.show_transfers()
 
     def _watch_running_service(self) -> None:
         """Show the jobs a service already runs (another terminal's too); start none for it."""

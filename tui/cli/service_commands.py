@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..model import ImageDeckError, fit, visible
 from ..service.client import ServiceClient
 from ..service.journal import Journal
 from ..service.protocol import snapshot_json
-from ..service.spec import JobSpec, Place
-from ..stores.targets import target_settings
 from ..transfers import TransferProgress, TransferState
-from ..transfers.events import TransferKind
 from . import output
 from .context import CliContext, add_command
 from .transfer_commands import render_progress
@@ -156,18 +153,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id", nargs="?", metavar="ID", help="a transfer id, as listed")
 
 
-async def detach(ctx: CliContext, kind: TransferKind, what: dict[str, Any], to: str | None = None) -> int:
-    """Hand a transfer to the service and return at once, printing its id (``--detach``)."""
-    place = Place.of(ctx.settings)
-    if to is not None:
-        what = {**what, "to": Place.of(target_settings(ctx.settings, to))}
-    job_id = await ServiceClient().submit(JobSpec(kind, place, what))
-    ctx.emit({"job": job_id}, text=f"{job_id}\n")
-    if not ctx.json:
-        ctx.err.write(
-            f"imagedeck: {kind} {job_id} runs in the background: imagedeck transfers watch {job_id}\n"
-        )
-    return 0
-
-
-__all__ = ["detach", "job_table", "register", "transfers", "watch"]
+__all__ = ["job_table", "register", "transfers", "watch"]

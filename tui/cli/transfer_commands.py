@@ -192,9 +192,21 @@ async def upload(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 async def _detach(ctx: CliContext, kind: TransferKind, what: dict[str, Any], to: str | None = None) -> int:
-    from .service_commands import detach
+    """Hand a transfer to the service and return at once, printing its id (``--detach``)."""
+    from ..service.client import ServiceClient
+    from ..service.spec import JobSpec, Place
+    from ..stores.targets import target_settings
 
-    return await detach(ctx, kind, what, to)
+    place = Place.of(ctx.settings)
+    if to is not None:
+        what = {**what, "to": Place.of(target_settings(ctx.settings, to))}
+    job_id = await ServiceClient().submit(JobSpec(kind, place, what))
+    ctx.emit({"job": job_id}, text=f"{job_id}\n")
+    if not ctx.json:
+        ctx.err.write(
+            f"imagedeck: {kind} {job_id} runs in the background: imagedeck transfers watch {job_id}\n"
+        )
+    return 0
 
 
 def retry_command(ctx: CliContext, path: Path, image_id: str, args: argparse.Namespace) -> str:

@@ -51,8 +51,8 @@ def _rate(value: str | None) -> float | None:
     return rate if rate and rate > 0 else None
 
 
-async def serve(paths: ServicePaths, idle: float, rate_limit: float | None) -> None:
-    service = TransferService(paths, idle=idle, rate_limit=rate_limit)
+async def serve(paths: ServicePaths, idle: float, rate_limit: float | None, max_running: int = 3) -> None:
+    service = TransferService(paths, idle=idle, rate_limit=rate_limit, max_running=max_running)
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, service.stop)
     loop.add_signal_handler(signal.SIGINT, service.stop)
@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--idle", type=float, default=None, help="seconds without job or client before exiting"
     )
     parser.add_argument("--rate-limit", type=float, default=None, help="bytes per second per transfer")
+    parser.add_argument("--max-running", type=int, default=3, help="transfers that may run at once")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(message)s")
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             idle = args.idle if args.idle is not None else idle_seconds()
             rate = args.rate_limit if args.rate_limit is not None else _rate(os.environ.get(RATE_ENV))
-            asyncio.run(serve(paths, idle, rate))
+            asyncio.run(serve(paths, idle, rate, max(1, args.max_running)))
     except ImageDeckError as exc:
         print(f"imagedeck service: {describe_error(exc)}", file=sys.stderr)
         return 1
