@@ -10,6 +10,7 @@ from imagedeck.actions import ACTIONS, BY_ID, HELP_GROUPS, bindings, commands, p
 from imagedeck.app import ImageDeckApp
 from imagedeck.dialogs import base, confirm, convert, copy, edit_image, filters, import_url, members, upload
 from imagedeck.model import SORT_KEYS, ImageDeckError, ImageQuery, Invalid, NotFound, describe_error
+from imagedeck.screens.action_log import ActionLogScreen
 from imagedeck.screens.families import FamiliesScreen
 from imagedeck.screens.fleet import FleetScreen
 from imagedeck.screens.help import HelpScreen
@@ -37,6 +38,7 @@ OWNERS: dict[str, type] = {
     "filter_line": FilterLine,
     "help": HelpScreen,
     "unreachable": UnreachableScreen,
+    "action_log": ActionLogScreen,
     "dialog": base.Dialog,
     "confirm": confirm.ConfirmDialog,
     "members": members.MembersDialog,

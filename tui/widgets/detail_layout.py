@@ -8,17 +8,22 @@ middle (``1a2b3c4d…9e8f7a6b``), keeping both ends a person compares. Labels ar
 and cut with ``…``, so a 32-character member id cannot squeeze every value into a thin
 column; `y` copies what a cut hides. Rich is used
 only to draw; the layout itself is plain strings, testable without an app.
+
+A layout and its drawn lines are kept per fields, width and cursor for the last few
+images: a screen pass measures and draws the pane several times for one key, and a key
+that comes back to an image, or moves the field cursor, lays out nothing again.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 
 from ..model import cell_width, fit, visible
 from ..model.safe_text import ELLIPSIS
@@ -31,6 +36,8 @@ MAX_VALUE_CELLS = 2000
 INDENT = 2
 #: Narrowest a hash is shown beside its label; below that it goes on a line of its own.
 MIN_HASH_CELLS = 12
+#: Layouts (and drawn bodies) kept: a few images, at the widths and cursors they were drawn.
+CACHED = 64
 
 
 class Kind(Enum):
@@ -147,6 +154,12 @@ def layout(fields: Sequence[Field], width: int) -> list[Line]:
     return lines
 
 
+@functools.lru_cache(maxsize=CACHED)
+def cached_layout(fields: tuple[Field, ...], width: int) -> tuple[Line, ...]:
+    """`layout` of ``fields`` at ``width``, computed once while it is among the last few asked for."""
+    return tuple(layout(fields, width))
+
+
 def field_lines(lines: Sequence[Line], index: int) -> tuple[int, int]:
     """The first and last line of field ``index`` (``(0, 0)`` when it draws none)."""
     rows = [row for row, line in enumerate(lines) if line.field == index]
@@ -166,14 +179,23 @@ class DetailBody:
         self.fields = tuple(fields)
         self.cursor = cursor
 
-    def lines(self, width: int) -> list[Line]:
-        return layout(self.fields, width)
+    def lines(self, width: int) -> tuple[Line, ...]:
+        return cached_layout(self.fields, max(width, 4))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in self.lines(options.max_width):
-            if line.heading:
-                yield Text(line.label, style=_HEADING, no_wrap=True, overflow="crop")
-                continue
-            on_cursor = line.field is not None and line.field == self.cursor
-            label = Text(line.label, style=_LABEL + _CURSOR if on_cursor else _LABEL)
-            yield Text.assemble(label, " " * line.gap, line.value, no_wrap=True, overflow="crop")
+        return _drawn(self.fields, max(options.max_width, 4), self.cursor)
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _drawn(fields: tuple[Field, ...], width: int, cursor: int | None) -> tuple[Segment, ...]:
+    """The segments of every line (each fits ``width`` already: nothing to wrap or crop)."""
+    segments: list[Segment] = []
+    for line in cached_layout(fields, width):
+        if line.heading:
+            segments.append(Segment(line.label, _HEADING))
+        else:
+            on_cursor = line.field is not None and line.field == cursor
+            segments.append(Segment(line.label, _LABEL + _CURSOR if on_cursor else _LABEL))
+            segments.append(Segment(" " * line.gap + line.value))
+        segments.append(Segment.line())
+    return tuple(segments)

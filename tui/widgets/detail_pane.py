@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.text import Text
 from textual import events, work
@@ -88,11 +89,25 @@ def image_fields(
 
 
 def lint_notes(image: Image, catalog: PropertyCatalog | None) -> dict[str, list[str]]:
-    """Lint's messages about ``image``'s properties, by key."""
+    """Lint's messages about ``image``'s properties, by key.
+
+    The last record's are kept: the pane draws one record several times (its members
+    arriving, ages moving on), and looking for close matches of every unknown key costs
+    milliseconds a key press would otherwise wait for.
+    """
+    if catalog is None:
+        return {}
+    if _last_lint and _last_lint[0] is image and _last_lint[1] is catalog:
+        return _last_lint[2]
     notes: dict[str, list[str]] = {}
-    for finding in lint(image, catalog) if catalog is not None else ():
+    for finding in lint(image, catalog):
         notes.setdefault(finding.key, []).append(finding.message)
+    _last_lint[:] = [image, catalog, notes]
     return notes
+
+
+#: The record, catalog and notes of the last `lint_notes` call.
+_last_lint: list[Any] = []
 
 
 class DetailPane(DeckNode, VerticalScroll, can_focus=True):
