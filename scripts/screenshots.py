@@ -7,6 +7,7 @@ is the app driven by keys through Textual's Pilot at 120x36, the size README sho
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -121,20 +122,28 @@ async def seed_mirror(path: Path) -> Path:
 
 
 async def fleet(app: ImageDeckApp, pilot) -> None:
-    """The fleet view of the demo store, a mirror of part of it, and a place that cannot be read."""
+    """The fleet view of the demo store, a mirror of part of it, and a place that cannot be read.
+
+    The places are named relative to the demo's directory, so the picture shows their names
+    rather than a temporary path.
+    """
     from imagedeck.gallery import Place
     from imagedeck.screens.fleet import FleetScreen
 
-    demo = Place("local", str(app.settings.store_path))
-    mirror = await seed_mirror(app.settings.store_path.parent / "mirror")
-    broken = app.settings.store_path.parent / "not-a-store"
-    broken.write_text("a file where a store should be")
-    screen = FleetScreen([demo, Place("local", str(mirror)), Place("local", str(broken))])
-    await app.push_screen(screen)
-    for _ in range(500):
-        if not screen.reading:
-            break
-        await pilot.pause(0.02)
+    home = app.settings.store_path.parent
+    await seed_mirror(home / "mirror")
+    (home / "not-a-store").write_text("a file where a store should be")
+    here = Path.cwd()
+    os.chdir(home)
+    try:
+        screen = FleetScreen([Place("local", name) for name in ("store", "mirror", "not-a-store")])
+        await app.push_screen(screen)
+        for _ in range(500):
+            if not screen.reading:
+                break
+            await pilot.pause(0.02)
+    finally:
+        os.chdir(here)
     await pilot.press("l")
 
 

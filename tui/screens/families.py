@@ -159,7 +159,7 @@ class FamiliesScreen(DeckNode, Screen[None]):
         options = self.query_one(OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
-        width = (options.scrollable_content_region.width or self.size.width - 4) - 1
+        width = self.size.width - 8  # borders, padding and the scrollbar
         self.entries = {}
         for n, family in enumerate(self.families):
             count = len(family.versions)

@@ -9,6 +9,8 @@ image's detail there, replicating the row's content to it, deleting it there, co
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 
 from textual import on
@@ -21,7 +23,7 @@ from ..actions import BY_ID, bindings, refusal
 from ..config import Settings
 from ..deck import DeckNode
 from ..dialogs import ConfirmDialog
-from ..gallery import OpenPlace, Place, ReplicateJob, build_matrix, close_places, replication_status
+from ..gallery import Matrix, OpenPlace, Place, ReplicateJob, build_matrix, close_places, replication_status
 from ..gallery.matrix import Cell, Listing, Presence, Row, in_backend
 from ..gallery.places import open_place, parse_place
 from ..messages import FilterChanged
@@ -33,7 +35,10 @@ from .families import FamiliesScreen
 from .place_image import ImageAtPlace
 
 #: Seconds between two rebuilds of the matrix while pages arrive.
-REBUILD_SECONDS = 0.25
+REBUILD_SECONDS = 0.5
+
+#: Images few enough to build the matrix from on the event loop (a few milliseconds).
+INLINE_BUILD = 1000
 
 #: Default listings leave hidden images out: a second pass asks for them.
 QUERIES = (ImageQuery(), ImageQuery(os_hidden=True))
@@ -84,6 +89,10 @@ class FleetScreen(DeckNode, Screen[None]):
         self.unread: set[str] = {p.label for p in self.places}
         self._rebuild_timer: Timer | None = None
         self._shown_rows = False
+        self._building = False
+        self._build_seconds = 0.0
+        #: Pages arrived while the matrix was being built: build again once it is done.
+        self._dirty = False
 
     # -- layout --------------------------------------------------------------------
 
@@ -104,7 +113,7 @@ class FleetScreen(DeckNode, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(FilterLine).placeholder = "filter: name or content hash"
         self.matrix.focus()
-        self._rebuild()
+        self._changed()
         for place in self.places:
             self.run_worker(self._read(place), group="places", exit_on_error=False)
 
@@ -135,7 +144,7 @@ class FleetScreen(DeckNode, Screen[None]):
         finally:
             self.listings[label] = listing
             self.unread.discard(label)
-            self._rebuild()
+            self._changed()
 
     async def _list(self, handle: OpenPlace, listing: Listing, progressive: bool) -> None:
         assert handle.store is not None
@@ -149,31 +158,57 @@ class FleetScreen(DeckNode, Screen[None]):
                     self._changed()
 
     def _changed(self) -> None:
-        """Pages arrived: the first rows show at once, later ones in batches."""
-        if self._rebuild_timer is None:
-            delay = REBUILD_SECONDS if self._shown_rows else 0.0
+        """Pages arrived or a place is done: build again, spaced by what the last build cost."""
+        if self._building:
+            self._dirty = True
+        elif not self._shown_rows:
+            self._rebuild()  # the first rows: no waiting
+        elif self._rebuild_timer is None:
+            delay = max(REBUILD_SECONDS, 2 * self._build_seconds) if self.unread else 0.001
             self._rebuild_timer = self.set_timer(delay, self._rebuild)
 
     def _rebuild(self) -> None:
+        """Build the matrix from what has arrived: a few pages at once, thousands of rows in a thread."""
         if self._rebuild_timer is not None:
             self._rebuild_timer.stop()
             self._rebuild_timer = None
-        built = build_matrix(list(self.listings.values()))
+        if self._building:
+            self._dirty = True
+            return
+        arrived = [Listing(each.place, list(each.images), each.error) for each in self.listings.values()]
+        if sum(len(each.images) for each in arrived) <= INLINE_BUILD:
+            self._show(build_matrix(arrived), set(self.unread))
+            return
+        self._building, self._dirty = True, False
+        self.run_worker(self._build(arrived, set(self.unread)), group="matrix", exit_on_error=False)
+
+    async def _build(self, arrived: list[Listing], unread: set[str]) -> None:
+        start = time.perf_counter()
+        try:
+            built = await asyncio.to_thread(build_matrix, arrived)
+        finally:
+            self._building = False
+            self._build_seconds = time.perf_counter() - start
+        self._show(built, unread)
+        if self._dirty or unread != self.unread:
+            self._changed()
+
+    def _show(self, built: Matrix, unread: set[str]) -> None:
         self._shown_rows = self._shown_rows or bool(built.rows)
-        self.matrix.set_matrix(built.columns, built.rows, self.unread)
-        self._show_status()
+        self.matrix.set_matrix(built.columns, built.rows, unread)
+        self._show_status(unread)
 
     @property
     def reading(self) -> bool:
-        """Whether some place is still being read."""
-        return bool(self.unread)
+        """Whether some place is still being read or the matrix is not yet built from all of it."""
+        return bool(self.unread) or self._building or self._dirty or self._rebuild_timer is not None
 
-    def _show_status(self) -> None:
+    def _show_status(self, unread: set[str]) -> None:
         failed = [listing for listing in self.listings.values() if listing.error is not None]
         images = sum(len(listing.images) for listing in self.listings.values())
         head = f"{len(self.matrix.all_rows)} contents, {images} images in {len(self.places)} places"
-        if self.unread:
-            head += f"; reading {len(self.unread)}…"
+        if unread:
+            head += f"; reading {len(unread)}…"
         lines = [head] + [f"{listing.place} not read: {listing.error}" for listing in failed]
         status = self.query_one("#fleet-status", Static)
         status.update(plain_lines(*lines))
