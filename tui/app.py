@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from textual.app import App
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
 
 from .actions import bindings
@@ -30,6 +31,8 @@ from .stores import ImageStore, open_store
 from .stores.clouds import cloud_names as clouds_yaml_names
 from .themes import THEME_VARIABLE_DEFAULTS, load_themes, pick_theme, theme_dirs, theme_names
 from .transfers import TransferManager
+
+_NO_COLOUR = NoColor()
 
 
 class ImageDeckApp(App[int]):
@@ -93,6 +96,18 @@ class ImageDeckApp(App[int]):
         names = {theme.name for theme in themes}
         if names:
             self.theme = pick_theme(self.settings.theme, self._environ, names)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """With ``NO_COLOR`` set, every colour is dropped, leaving bold, reverse and underline.
+
+        Textual answers ``NO_COLOR`` by drawing in shades of grey, which are colour codes
+        still; the mono theme already marks focus and state without colour, so the
+        terminal's own colours are used instead.
+        """
+        filters = super().get_line_filters()
+        if not self._environ.get("NO_COLOR"):
+            return filters
+        return [*(f for f in filters if not isinstance(f, (Monochrome, NoColor))), _NO_COLOUR]
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLE_DEFAULTS)

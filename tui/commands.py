@@ -41,7 +41,9 @@ FILTER_KEYS = {
     "visibility": "visibility",
     "format": "disk_format",
     "disk_format": "disk_format",
+    "container": "container_format",
     "container_format": "container_format",
+    "member": "member_status",
     "member_status": "member_status",
     "owner": "owner",
     "tag": "tags",
@@ -113,10 +115,15 @@ def one_word(usage: str) -> ArgumentParser:
     return parse
 
 
+#: The words the screen shows for sort keys, taken by ``:sort`` as well as Glance's names.
+SORT_WORDS = {"created": "created_at", "updated": "updated_at", "format": "disk_format"}
+
+
 def sort_arguments(name: str, args: list[str], query: ImageQuery) -> Command:
     if not args or len(args) > 2:
         raise Invalid(f"usage: :sort KEY [asc|desc] with KEY one of {', '.join(SORT_KEYS)}")
-    key = SortKey(args[0].lower(), (args[1] if len(args) == 2 else "asc").lower())
+    word = args[0].lower()
+    key = SortKey(SORT_WORDS.get(word, word), (args[1] if len(args) == 2 else "asc").lower())
     return Command(name, (key.key, key.direction))
 
 

@@ -57,7 +57,7 @@ async def test_upload_inspects_in_a_worker_and_prefills_the_form(tmp_path: Path)
         assert dialog.query_one("#name", Input).value == "jammy-server"
         assert dialog.query_one("#disk_format", Select).value == "qcow2"
         assert dialog.query_one("#container_format", Select).value == "bare"
-        assert dialog.query_one("#visibility", Select).value == "private"
+        assert dialog.query_one("#visibility", Select).value == "shared"
         assert dialog.query_one("#min_disk", Input).value == "10"
         assert app.focused is dialog.query_one("#name", Input)
         dialog.query_one("#tags", Input).value = "ubuntu"
@@ -70,7 +70,7 @@ async def test_upload_inspects_in_a_worker_and_prefills_the_form(tmp_path: Path)
                 "name": "jammy-server",
                 "disk_format": "qcow2",
                 "container_format": "bare",
-                "visibility": "private",
+                "visibility": "shared",
                 "min_disk": 10,
                 "min_ram": 0,
                 "protected": False,
@@ -202,7 +202,7 @@ async def test_import_from_url_returns_url_and_fields() -> None:
                 "name": "jammy-server",
                 "disk_format": "qcow2",
                 "container_format": "bare",
-                "visibility": "private",
+                "visibility": "shared",
                 "min_disk": 0,
                 "min_ram": 0,
                 "protected": False,

@@ -53,7 +53,7 @@ async def test_titles_count_and_the_list_keeps_its_rows(make_app, size: tuple[in
         screen = app.screen
         images = screen.image_list
         shown = len(images.shown)
-        assert _title(images).startswith(f"Images {shown} · sort created_at↓")
+        assert _title(images).startswith(f"Images {shown} · sort created↓")
         assert f"{PENDING} shares waiting" in str(screen.query_one("#header").render())
         narrow = size[0] < 110
         assert ("2 Shares (3)" if narrow else "Shares · 3 pending") in _title(screen.sharing)
@@ -140,7 +140,7 @@ async def test_loading_and_a_narrowed_count_show_in_the_title(make_app) -> None:
         total = len(images.images)
         images.set_filter("cirros")
         images.loading_more = True
-        assert _title(images) == f"Images 1 of {total} · /cirros · sort created_at↓ · loading…"
+        assert _title(images) == f"Images 1 of {total} · /cirros · sort created↓ · loading…"
         images.set_filter("[b]x")  # typed brackets stay text
         assert "/[b]x" in _title(images)
 

@@ -6,11 +6,18 @@ dialog reports bad input the same way and tests can reach the rules directly.
 
 from __future__ import annotations
 
-from ..model import CORE_FIELDS, parse_byte_size, visible
+from ..model import CORE_FIELDS, Visibility, parse_byte_size, visible
 
 #: Glance keeps property names with this prefix for itself.
 RESERVED_PROPERTY_PREFIX = "os_glance"
 MAX_INT = 2**31 - 1
+
+#: What a new image's visibility starts as in the upload and import forms: ``shared``, as Glance
+#: (and the local store) make an image whose create request names none, which is what
+#: ``imagedeck upload`` sends unless given ``--visibility``. A shared image with no member is
+#: seen by its own project alone, as a private one is, and can be shared with a project later
+#: without first changing its visibility, so the TUI and the command line make the same image.
+NEW_IMAGE_VISIBILITY = Visibility.SHARED
 
 
 class FieldError(ValueError):

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
-from ..model import ContainerFormat, Schema, Visibility
+from ..model import ContainerFormat, Schema
 from ..widgets.plain import PlainInput
 from .base import labelled, pair
-from .fields import FieldError, parse_count, parse_properties, parse_tags
+from .fields import NEW_IMAGE_VISIBILITY, FieldError, parse_count, parse_properties, parse_tags
 from .property_help import PropertyCheck, PropertyHelp, put_property
 
 
@@ -41,7 +41,7 @@ class MetadataForm(Vertical):
     def compose(self) -> ComposeResult:
         schema = self.schema
         container = ContainerFormat.BARE if ContainerFormat.BARE in schema.container_formats else Select.NULL
-        visibility = Visibility.PRIVATE if Visibility.PRIVATE in schema.visibilities else Select.NULL
+        visibility = NEW_IMAGE_VISIBILITY if NEW_IMAGE_VISIBILITY in schema.visibilities else Select.NULL
         yield labelled("Name", PlainInput(id="name", compact=True))
         yield pair(
             labelled(

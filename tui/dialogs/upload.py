@@ -43,7 +43,7 @@ class UploadDialog(Dialog[UploadRequest]):
     Step one: a path (→ completes a directory entry; enter inspects the file in a
     thread worker). Step two: the inspector's facts and verdict, then a form prefilled
     with name (file stem), disk format (detected), container ``bare``, min disk
-    (suggested from the virtual size), visibility ``private``. Upload refuses an
+    (suggested from the virtual size), visibility `fields.NEW_IMAGE_VISIBILITY`. Upload refuses an
     unsafe file unless "upload anyway" is ticked and a disk format differing from the
     detected one unless "keep my format" is ticked; both choices travel in the
     request.

@@ -16,6 +16,7 @@ from ..dialogs import LOCAL_STORE, CloudPickerDialog, FilterDialog
 from ..messages import CommandEntered
 from ..model import ImageDeckError, ImageQuery, SortKey, describe_error
 from ..widgets.command_line import CommandLine
+from ..widgets.pane_titles import field_label, query_words
 from .image_actions import ImageActions
 
 
@@ -54,7 +55,9 @@ class CommandDispatch(ImageActions):
         key, direction = command.args
         self.image_list.set_sort(key, direction)
         self.sort_by(key, direction)
-        self.notify(f"Sorted by {key} {direction}", timeout=2)
+        self.notify(
+            f"Sorted by {field_label(key)} {'descending' if direction == 'desc' else 'ascending'}", timeout=2
+        )
 
     def command_filter(self, command: Command) -> None:
         if command.query is not None:
@@ -73,8 +76,7 @@ class CommandDispatch(ImageActions):
         """A new server-side filter: reload from the first page."""
         self.image_query = query
         self.load_images()
-        shown = [f"{k}={v}" for k, v in query.to_glance_params() if k != "sort"]
-        self.notify("Filter: " + (" ".join(shown) if shown else "none"), timeout=3)
+        self.notify("Filter: " + (query_words(query) or "none"), timeout=3)
 
     def action_filters(self) -> None:
         def chosen(query: ImageQuery | None) -> None:

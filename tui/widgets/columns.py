@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ..model import TRANSITIONAL_STATUSES, Image, parse_timestamp
+from ..model.describe import short_id
 
 
 class ListContext(Protocol):
@@ -62,7 +63,7 @@ class Column:
 def _owner(image: Image, pane: ListContext) -> str:
     if image.owner and image.owner == pane.me:
         return "me"
-    return image.owner or "-"
+    return short_id(image.owner) if image.owner else "-"
 
 
 BASE_COLUMNS = (

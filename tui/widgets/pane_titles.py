@@ -9,11 +9,42 @@ from __future__ import annotations
 from textual.content import Content
 
 from ..model import ImageQuery, visible
+from .columns import short_size
+
+#: Words shown for Glance's field names: what ``:sort`` and ``:filter`` also take.
+FIELD_LABELS = {
+    "created_at": "created",
+    "updated_at": "updated",
+    "disk_format": "format",
+    "container_format": "container",
+    "member_status": "member",
+    "os_hidden": "hidden",
+}
+
+
+def field_label(key: str) -> str:
+    """A field as people read it (``created_at`` -> ``created``); other names are already words."""
+    return FIELD_LABELS.get(key, key)
+
+
+def _param_word(key: str, value: str) -> str:
+    value = value.removeprefix("in:")
+    if key in ("size_min", "size_max"):
+        return (
+            f"size{'≥' if key == 'size_min' else '≤'}{short_size(int(value)) if value.isdigit() else value}"
+        )
+    return f"{field_label(key)}={value}"
 
 
 def query_words(query: ImageQuery) -> str:
-    """A server-side filter as ``key=value`` words, the sort left out; empty when nothing filters."""
-    return " ".join(f"{key}={value}" for key, value in query.to_glance_params() if key != "sort")
+    """A server-side filter as ``key=value`` words in people's names, the sort left out; empty
+    when nothing filters."""
+    return " ".join(_param_word(key, value) for key, value in query.to_glance_params() if key != "sort")
+
+
+def sort_words(key: str, direction: str) -> str:
+    """``created ↓`` for a sort by ``created_at`` descending."""
+    return f"{field_label(key)}{'↓' if direction == 'desc' else '↑'}"
 
 
 def list_title(
@@ -31,8 +62,7 @@ def list_title(
         parts.append(f"/{visible(filter_text)}")
     if query_note:
         parts.append(f"filter {visible(query_note)}")
-    key, direction = sort
-    parts.append(f"sort {key}{'↓' if direction == 'desc' else '↑'}")
+    parts.append(f"sort {sort_words(*sort)}")
     if loading:
         parts.append("loading…")
     return " · ".join(parts)
