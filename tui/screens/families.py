@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from ..actions import BY_ID, bindings, refusal
 from ..config import Settings
@@ -135,6 +136,13 @@ class FamiliesScreen(DeckNode, Screen[None]):
         else:
             self.query_one("#families-status", Static).update("reading…")
             self.run_worker(self._read_all(), group="families", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed in a way nobody caught still says so, in one line."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = describe_error(error) if error is not None else "unknown error"
+            self.notify(message, title="Families", severity="error", timeout=8)
 
     async def on_unmount(self) -> None:
         if self.owned or self.to_open:

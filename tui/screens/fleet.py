@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from ..actions import BY_ID, bindings, refusal
 from ..config import Settings
@@ -123,6 +124,13 @@ class FleetScreen(DeckNode, Screen[None]):
 
     def focus_previous_pane(self) -> None:
         self.matrix.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed in a way nobody caught still says so, in one line."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = describe_error(error) if error is not None else "unknown error"
+            self.notify(message, title="Fleet", severity="error", timeout=8)
 
     # -- reading places ------------------------------------------------------------
 
