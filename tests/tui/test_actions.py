@@ -97,6 +97,8 @@ def test_commands_parse_through_the_table_and_name_their_syntax() -> None:
         "q",
         "fleet",
         "families",
+        "tasks",
+        "cache",
     ]
     for entry in commands():
         assert entry.command is not None
