@@ -15,6 +15,7 @@ from imagedeck.history.commands import (
     tag_command,
     update_command,
     update_request,
+    without_password,
 )
 from imagedeck.history.entry import Entry, FieldChange, Place, Request
 from imagedeck.history.undo import field_clause
@@ -121,3 +122,11 @@ def test_entry_round_trips_through_json() -> None:
     )
     assert Entry.from_json(entry.to_json()) == entry
     assert entry.summary() == "tags: a -> a, b"
+
+
+def test_a_password_in_an_import_url_is_not_kept() -> None:
+    assert (
+        without_password("https://bob:s3cret@example.com:8443/x.img")
+        == "https://bob:***@example.com:8443/x.img"
+    )
+    assert without_password("https://example.com/x.img?sig=1") == "https://example.com/x.img?sig=1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..model import Change, ChangeOp, visible
 from .entry import Request
@@ -59,6 +59,18 @@ def shell_line(*commands: Sequence[str]) -> str:
 def image_path(image_id: str, *rest: str) -> str:
     """``/v2/images/ID/...`` with every segment percent-encoded as Glance's URLs are."""
     return "/".join((IMAGES, *(quote(str(part), safe="") for part in (image_id, *rest))))
+
+
+def without_password(uri: str) -> str:
+    """``uri`` with the password of its ``user:password@`` part replaced, so the log never keeps it."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri
+    if parts.password is None:
+        return uri
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 # -- update_image ----------------------------------------------------------------------
@@ -216,4 +228,5 @@ __all__ = [
     "tag_request",
     "update_command",
     "update_request",
+    "without_password",
 ]

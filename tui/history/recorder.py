@@ -172,8 +172,9 @@ class RecordingStore(ImageStore):
 
     async def import_image(self, image_id: str, method: str, uri: str | None = None) -> None:
         await self.inner.import_image(image_id, method, uri)
-        body: dict[str, Any] = {"name": method, **({"uri": uri} if uri is not None else {})}
-        options = ["--uri", uri] if uri is not None else []
+        shown = None if uri is None else cmd.without_password(uri)
+        body: dict[str, Any] = {"name": method, **({"uri": shown} if shown is not None else {})}
+        options = ["--uri", shown] if shown is not None else []
         command = cmd.import_command(image_id, method, *options)
         await self._record("import", image_id, (), cmd.import_request(image_id, body), command)
 
