@@ -24,6 +24,8 @@ class StorePool:
 
     def __init__(self, rate_limit: float | None = None) -> None:
         self.rate_limit = rate_limit
+        #: Tokens clients handed over for clouds of OS_* variables, by place key; memory only.
+        self.tokens: dict[str, str] = {}
         self._stores: dict[str, ImageStore] = {}
         self._lock = asyncio.Lock()
 
@@ -31,7 +33,7 @@ class StorePool:
         async with self._lock:
             store = self._stores.get(place.key)
             if store is None:
-                store = await _open(place)
+                store = await _open(place, self.tokens.get(place.key))
                 if self.rate_limit:
                     store = cast(ImageStore, Throttled(store, self.rate_limit))
                 self._stores[place.key] = store
@@ -44,9 +46,14 @@ class StorePool:
                 await store.close()
 
 
-async def _open(place: Place) -> ImageStore:
+async def _open(place: Place, token: str | None) -> ImageStore:
     store: ImageStore
-    if place.cloud:
+    if place.signed is not None:
+        from ..stores.glance import GlanceStore
+        from .signin import token_cloud
+
+        store = GlanceStore(token_cloud(place, token), token_cache=False)
+    elif place.cloud:
         from ..stores.clouds import get_cloud
         from ..stores.glance import GlanceStore
 

@@ -74,7 +74,8 @@ class ServiceClient:
                 start_new_session=True,
                 close_fds=True,
                 env={
-                    **os.environ,
+                    # no OS_* variable: a password in them must not reach the service (see signin)
+                    **{key: value for key, value in os.environ.items() if not key.startswith("OS_")},
                     "IMAGEDECK_RUNTIME_DIR": str(self.paths.runtime),
                     "IMAGEDECK_STATE_DIR": str(self.paths.state),
                 },
@@ -100,7 +101,11 @@ class ServiceClient:
         return _checked(decode(line))
 
     async def submit(self, spec: JobSpec) -> str:
-        return str((await self.request("submit", spec=spec.to_json()))["id"])
+        """Queue a job; a cloud of OS_* variables is signed in to here, and only its token sent."""
+        from .signin import sign_spec
+
+        spec, tokens = await sign_spec(spec)
+        return str((await self.request("submit", spec=spec.to_json(), tokens=tokens))["id"])
 
     async def jobs(self, *, start: bool = True) -> list[TransferProgress]:
         return [snapshot_from(job) for job in (await self.request("list", start=start))["jobs"]]

@@ -248,6 +248,9 @@ class TransferService:
             "forget": lambda: {"forgotten": self.forget(request.get("id") or None)},
         }
         if op == "submit":
+            tokens = request.get("tokens")
+            if isinstance(tokens, dict):
+                self.pool.tokens.update({str(k): str(v) for k, v in tokens.items()})
             return {"ok": True, "id": await self.submit(JobSpec.from_json(request.get("spec")))}
         if op == "retry":
             await self.retry(_id(request))

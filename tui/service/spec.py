@@ -34,6 +34,8 @@ class Place:
     project: str = "default"
     admin: bool = False
     read_only: bool = False
+    #: For a cloud of ``OS_*`` variables only: where its token goes (see `signin`); no secret.
+    signed: dict[str, Any] | None = None
 
     def replace(self, **changes: Any) -> Self:
         if "store_path" in changes:
@@ -43,6 +45,8 @@ class Place:
     @property
     def key(self) -> str:
         """Which opened store a job of this place may share."""
+        if self.signed is not None:
+            return f"cloud:{self.cloud}@{self.signed.get('auth_url')}:{self.signed.get('project_id')}"
         if self.cloud:
             return f"cloud:{self.cloud}@{self.clouds_yaml}:{self.region}"
         return f"local:{self.store_path}:{self.project}:{self.admin}"
@@ -68,10 +72,7 @@ class Place:
                 project=choice.project,
             )
             if choice.cloud not in load_clouds(place.environ()):
-                raise Invalid(
-                    f"cloud {choice.cloud!r} comes from OS_* variables only, which a background transfer "
-                    "cannot read: name it in clouds.yaml, or set transfer_service: false"
-                )
+                return dataclasses.replace(place, clouds_yaml=None, secure_yaml=None, signed={})
             return place
         return cls(
             store_path=Path(os.path.abspath(choice.store_path)),
