@@ -20,7 +20,7 @@ NAMES = Names(clouds=("prod", "lab"), themes=("imagedeck-dark", "imagedeck-light
 @pytest.mark.parametrize(
     ("typed", "offered"),
     [
-        (":c", [":cloud ", ":convert "]),
+        (":f", [":filter ", ":fleet ", ":families "]),
         ("so", ["sort "]),
         (":q", [":quit"]),
         (":cloud ", [":cloud prod ", ":cloud lab ", ":cloud local "]),
@@ -137,18 +137,18 @@ async def test_tab_completes_shows_matches_cycles_and_never_goes_stale(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         line = app.screen.query_one(CommandLine)
-        await pilot.press("colon", "c", "tab")
+        await pilot.press("colon", "f", "tab")
         hint = app.screen.query_one(CompletionHint)
-        assert line.value == "cloud " and hint.display
-        assert str(hint.render()).split() == ["cloud", "convert"]
+        assert line.value == "filter " and hint.display
+        assert str(hint.render()).split() == ["filter", "fleet", "families"]
         assert hint.region.y == line.region.y + 1  # under the line, above the footer
         await pilot.press("tab")
-        assert line.value == "convert " and line.cursor_position == len("convert ")
+        assert line.value == "fleet " and line.cursor_position == len("fleet ")
         await pilot.press("shift+tab")
-        assert line.value == "cloud "
+        assert line.value == "filter "
         await pilot.press("backspace")
         await wait_for(lambda: not hint.display, pilot)
-        await pilot.press("space", "tab")
+        await pilot.press("ctrl+u", *"cloud ", "tab")
         assert line.value == "cloud local " and not hint.display  # one match: no list
         assert list(line.names().themes) == sorted(app.available_themes)  # the palette's list
         await pilot.press("ctrl+u", *"theme imagedeck-m", "tab")
