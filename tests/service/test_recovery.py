@@ -96,3 +96,25 @@ async def _chunks(path: Path):  # type: ignore[no-untyped-def]
     data = path.read_bytes()
     for start in range(0, len(data), MIB):
         yield data[start : start + MIB]
+
+
+async def test_a_cancelled_upload_is_retried_by_the_next_service(
+    client: ServiceClient, paths: ServicePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = random_file(tmp_path / "disk.raw", 4 * MIB)
+    monkeypatch.setenv("IMAGEDECK_SERVICE_RATE_LIMIT", str(2 * MIB))
+    job_id = await client.submit(upload_spec(local_place(tmp_path / "store"), source, "again"))
+    async for progress in client.watch([job_id]):
+        if progress.done > 0:
+            break
+    assert await client.cancel(job_id)
+    assert (await watch_to_end(client, job_id)).state == TransferState.CANCELLED
+    await kill_service(paths)
+
+    monkeypatch.delenv("IMAGEDECK_SERVICE_RATE_LIMIT")
+    await client.retry(job_id)  # a new service, which knows the job from its journal only
+    last = await watch_to_end(client, job_id)
+    assert last.state == TransferState.DONE, last.message
+    async with LocalStore(tmp_path / "store", "alpha") as store:
+        named = await store.all_images(dataclasses.replace(ImageQuery(), name="again"))
+        assert [(image.status, image.size) for image in named] == [("active", 4 * MIB)]

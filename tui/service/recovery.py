@@ -35,7 +35,7 @@ async def recover(service: TransferService) -> None:
         if row.progress.finished:
             continue
         try:
-            job = await _settle(service, row)
+            job = await settle(service, row)
         except ImageDeckError as exc:
             _finish(service, row, TransferState.FAILED, f"could not resume: {describe_error(exc)}")
             continue
@@ -46,7 +46,7 @@ async def recover(service: TransferService) -> None:
             service.start(job, row.id)
 
 
-async def _settle(service: TransferService, row: JobRow) -> Transfer | None:
+async def settle(service: TransferService, row: JobRow) -> Transfer | None:
     """The job to run again for ``row``, or None when the row was settled here."""
     job = await make_job(row.spec, service.pool)
     kind = row.spec.kind
@@ -103,4 +103,4 @@ def _finish(service: TransferService, row: JobRow, state: TransferState, message
     service.finish_outside(progress)
 
 
-__all__ = ["recover"]
+__all__ = ["recover", "settle"]

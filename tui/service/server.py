@@ -25,7 +25,7 @@ from .build import StorePool, make_job
 from .journal import Journal
 from .paths import ServicePaths, check_private
 from .protocol import MAX_LINE, VERSION, decode, encode, snapshot_json
-from .recovery import recover
+from .recovery import recover, settle
 from .spec import JobSpec
 
 log = logging.getLogger(__name__)
@@ -134,19 +134,22 @@ class TransferService:
         return None
 
     async def retry(self, job_id: str) -> None:
-        live = self._live(job_id)
-        if live is not None:
-            self.manager.retry(job_id)
-            return
         progress = self.known.get(job_id)
         if progress is None:
             raise NotFound(f"no transfer {job_id}")
-        if progress.state in (TransferState.DONE,) or not progress.finished:
+        if self._live(job_id) is not None:
+            self.manager.retry(job_id)
+            return
+        if progress.state == TransferState.DONE or not progress.finished:
             raise ImageDeckError(
                 f"transfer {job_id} is {progress.state}: only a failed or cancelled one can be retried"
             )
-        job = await make_job(self.specs[job_id], self.pool)
-        self.start(job, job_id)
+        row = self.journal.get(job_id)
+        if row is None:
+            raise NotFound(f"no transfer {job_id}")
+        job = await settle(self, row)  # an image it left is reused or deleted, as after a crash
+        if job is not None:
+            self.start(job, job_id)
 
     def cancel(self, job_id: str) -> bool:
         if job_id not in self.known:
