@@ -95,6 +95,8 @@ class ActionLogScreen(DeckNode, Screen[None]):
 
     def reload(self) -> None:
         """Read the log again (after an undo, or another imagedeck in this terminal)."""
+        if not self.is_mounted:  # closed while an undo it started was still running
+            return
         log, session = self._log()
         read = log.read()
         if warning := read.warning(log.path):
