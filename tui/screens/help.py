@@ -15,7 +15,7 @@ from ..actions import Action, bindings
 from ..deck import DeckNode
 from ..model import fit, pad
 from ..widgets.plain import PlainInput, plain
-from .help_layout import Column, Row, filtered, help_groups, key_width, layout
+from .help_layout import Column, Row, action_rows, filtered, help_groups, key_width, layout
 
 
 def column_content(column: Column, width: int) -> Content:
@@ -82,7 +82,7 @@ class HelpScreen(DeckNode, ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        #: (keys, what they do) of every row, as the keymap has set them; for tests and reading
+        #: (keys, what they do) of every action, as the keymap has set them; for tests and reading
         self.rows: list[tuple[str, str]] = []
         #: How many columns the rows fell into the last time they were laid out.
         self.column_count = 0
@@ -105,7 +105,7 @@ class HelpScreen(DeckNode, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.groups = help_groups(self._keys)
-        self.rows = [(row.keys, row.text) for _, rows in self.groups for row in rows]
+        self.rows = action_rows(self._keys)
         self.query_one("#help-search").focus()
         self.call_after_refresh(self.refresh_columns)
 

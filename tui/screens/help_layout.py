@@ -140,22 +140,38 @@ def _with_notes(groups: list[tuple[str, list[Row]]]) -> None:
         group.extend(Row(key, text, title) for key, text in notes if key not in bound)
 
 
+def _pane_scopes() -> list[str]:
+    """The scopes shown group by group: the named panes first, then the others as declared."""
+    scopes = [scope for _, scope in HELP_GROUPS]
+    scopes += [e.scope for e in ACTIONS if e.keys and e.scope not in DIALOG_SCOPES]
+    return list(dict.fromkeys(scopes))
+
+
+def _commands() -> list[Row]:
+    return [Row(":" + e.command.usage, e.command.help, "Commands") for e in commands() if e.command]
+
+
 def help_groups(keys: KeyShower) -> list[tuple[str, list[Row]]]:
     """Every group in display order: the named panes, the other scopes, dialogs, notes, commands."""
     titles = {scope: title for title, scope in HELP_GROUPS} | OTHER_TITLES
-    scopes = list(dict.fromkeys(scope for _, scope in HELP_GROUPS))
-    scopes += [e.scope for e in ACTIONS if e.keys and e.scope not in scopes and e.scope not in DIALOG_SCOPES]
     groups: list[tuple[str, list[Row]]] = []
-    for scope in dict.fromkeys(scopes):
+    for scope in _pane_scopes():
         title = titles.get(scope, scope.replace("_", " ").capitalize())
         entries = [e for e in ACTIONS if e.scope == scope and e.keys]
         if entries:
             groups.append((title, scope_rows(entries, keys, title)))
     groups.append((DIALOGS_TITLE, _dialog_rows(keys)))
     _with_notes(groups)
-    syntax = [Row(":" + e.command.usage, e.command.help, "Commands") for e in commands() if e.command]
-    groups.append(("Commands (:)", syntax))
+    groups.append(("Commands (:)", _commands()))
     return groups
+
+
+def action_rows(keys: KeyShower) -> list[tuple[str, str]]:
+    """(keys, description) of every keyed action one by one, in the groups' order, then the
+    commands: what the help lists, before rows are paired to save room."""
+    scopes = [*_pane_scopes(), *DIALOG_SCOPES]
+    found = [(" ".join(keys(e)), e.long) for scope in scopes for e in ACTIONS if e.scope == scope and e.keys]
+    return found + [(row.keys, row.text) for row in _commands()]
 
 
 def filtered(groups: Iterable[tuple[str, list[Row]]], words: str) -> list[tuple[str, list[Row]]]:
