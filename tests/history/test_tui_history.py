@@ -68,6 +68,12 @@ async def test_at_lists_this_sessions_changes_and_y_copies_the_command(
         assert f"openstack image set --protected {image_id}" in text
         await pilot.press("y")
         assert app.clipboard == f"openstack image set --protected {image_id}"
+        await pilot.press("z")  # undo the selected entry, from the log
+        await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
+        await pilot.press("y")
+        await wait_for(lambda: len(log_screen.entries) == 2, pilot)
+        assert log_screen.entries[0].undo_of == log_screen.entries[1].id
+        assert not (await app.store.get_image(image_id)).protected
         await pilot.press("escape")
         await wait_for(lambda: isinstance(app.screen, MainScreen), pilot)
 

@@ -95,8 +95,6 @@ class ActionLogScreen(DeckNode, Screen[None]):
 
     def reload(self) -> None:
         """Read the log again (after an undo, or another imagedeck in this terminal)."""
-        if not self.is_mounted:  # closed while an undo it started was still running
-            return
         log, session = self._log()
         read = log.read()
         if warning := read.warning(log.path):
@@ -145,4 +143,8 @@ class ActionLogScreen(DeckNode, Screen[None]):
     def action_undo_entry(self) -> None:
         entry = self.selected
         if entry is not None and self.on_undo is not None:
-            self.on_undo(entry.id, self.reload)
+            self.on_undo(entry.id, self._after_undo)
+
+    def _after_undo(self) -> None:
+        if self in self.app.screen_stack:  # not closed while the undo ran
+            self.reload()
