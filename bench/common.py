@@ -82,6 +82,8 @@ class Imagedeck:
         if self.clouds_yaml is not None:
             env["OS_CLIENT_CONFIG_FILE"] = str(self.clouds_yaml)
         env.pop("NO_COLOR", None)
+        # An installed imagedeck starts from compiled bytecode: measure that, not a compile per start.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 
     def argv(self, *args: str) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
-from . import fleet, glance_api, listing, machine, report, responsiveness, transfers, tui_bench
+from . import fleet, glance_api, listing, machine, report, responsiveness, startup, transfers, tui_bench
 from .common import GIB, MIB, REPO, Imagedeck, Section, finite
 
 sys.path.insert(0, str(REPO))  # the lab lives in the test tree
@@ -38,6 +38,10 @@ FULL = {
     "traffic_images": 200,
     "idle": 60.0,
     "fleet_images": 5000,
+    "startup_runs": 9,
+    "startup_images": 1000,
+    "key_images": 50000,
+    "key_repeats": 15,
 }
 SMOKE = {
     "list_sizes": [20],
@@ -52,6 +56,10 @@ SMOKE = {
     "traffic_images": 10,
     "idle": 2.0,
     "fleet_images": 20,
+    "startup_runs": 1,
+    "startup_images": 20,
+    "key_images": 200,
+    "key_repeats": 2,
 }
 
 
@@ -80,6 +88,7 @@ STEP_OF = {
     "responsiveness": "responsiveness",
     "terminal traffic": "traffic",
     "fleet": "fleet",
+    "start-up and keys": "startup",
 }
 STEPS = list(STEP_OF.values())
 
@@ -123,8 +132,10 @@ def sections() -> dict[str, Section]:
             "A file of random 1 MiB blocks (each numbered, so not repetitive), "
             "uploaded as raw and downloaded with verification. curl: `curl -T FILE -H 'Expect:'` with a "
             "held token to `/v2/images/{id}/file` (record created beforehand, not timed), and "
-            "`curl URL | sha512sum`. imagedeck CLI: the whole `imagedeck upload` / `imagedeck download` "
-            "command (start-up, auth from cache, inspection, create, send, hash compare; download writes "
+            "`curl URL | tee FILE | sha512sum` (the baseline: it writes the file, as imagedeck does), with "
+            "`curl URL | sha512sum`, which writes nothing, beside it. imagedeck CLI: the whole "
+            "`imagedeck upload` / `imagedeck download` command (start-up, auth from cache, inspection, "
+            "create, send, hash compare; download writes "
             "FILE.part, verifies sha512, renames). Engine: UploadJob / DownloadJob in-process, same work "
             "without process start-up. Each downloaded file is compared with the source's sha512.",
             ["what", "tool", "MB/s", "ratio to baseline"],
@@ -150,6 +161,18 @@ def sections() -> dict[str, Section]:
             "Bytes imagedeck writes to its terminal, captured with `tmux pipe-pane` "
             "after the first paint has settled (local store, 120x36).",
             ["measurement", "bytes"],
+        ),
+        "startup": Section(
+            "8. Start-up and per-key cost",
+            "Start-up: whole processes as a user types them, median of several runs, the three "
+            "interleaved: `python -c pass` in the same virtualenv (the interpreter's own start), "
+            "`imagedeck --version` and `imagedeck --json ls` of 1,000 local records. Per key: in-process "
+            "with Textual's Pilot (120x36, headless) on a local store of 50,000 records whose newest 120 "
+            "(where the cursor moves) carry 40 properties and a sha512 each; a key's cost is the CPU time "
+            "of the process from the key until the app is idle with the detail pane showing the image under "
+            "the cursor (the pane's 60 ms rest timer is waited for; CPU time does not run while the loop "
+            "sleeps).",
+            ["measurement", "time", "ratio"],
         ),
         "fleet": Section(
             "7. Fleet view",
@@ -271,6 +294,18 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
         attempt(
             "fleet",
             lambda: fleet.measure(secs["fleet"], running, deck, work, sizes["fleet_images"]),
+        )
+        attempt(
+            "start-up and keys",
+            lambda: startup.measure(
+                secs["startup"],
+                deck,
+                work,
+                sizes["startup_runs"],
+                sizes["startup_images"],
+                sizes["key_images"],
+                sizes["key_repeats"],
+            ),
         )
     finally:
         if own_lab:
