@@ -84,7 +84,7 @@ def _report(section: Section, figures: dict, size: int) -> None:
 
 
 async def _single(words: list[str], settings: object) -> dict[str, float]:
-    """Each place listed alone, as the fleet lists it; the second of two rounds (the first warms)."""
+    """Each place opened and listed alone, as the fleet does; the second of two rounds (the first warms)."""
     from imagedeck.gallery import close_places, parse_place
     from imagedeck.gallery.matrix import list_place
     from imagedeck.gallery.places import open_place
@@ -92,9 +92,9 @@ async def _single(words: list[str], settings: object) -> dict[str, float]:
     times: dict[str, float] = {}
     for _ in range(2):
         for word in words:
+            start = time.perf_counter()  # opening counts, as it does in the view
             handle = await open_place(parse_place(word), settings)  # type: ignore[arg-type]
             try:
-                start = time.perf_counter()
                 listing = await list_place(handle)
                 times[word] = time.perf_counter() - start
             finally:

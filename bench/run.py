@@ -179,7 +179,7 @@ def sections() -> dict[str, Section]:
             "Three places of N image records each: bob's project in RegionOne and RegionTwo of the lab "
             "and a local store, every record named in all three (so every row has three cells). The "
             "fleet view runs in a child process with Textual's Pilot (120x36, headless); each place is "
-            "first listed alone as the fleet lists it (default listing, then the hidden images; second "
+            "first opened and listed alone as the fleet does (default listing, then hidden images; second "
             "of two rounds), then the view is opened: first rows is until the matrix holds a row, whole "
             "matrix until every place is read and every row is built. Peak RSS is the child's VmHWM.",
             ["measurement", "value"],
