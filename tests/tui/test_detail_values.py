@@ -117,8 +117,13 @@ async def test_the_pane_in_the_app_splits_no_token(make_app, size) -> None:
     image, members = big_image()
     async with app.run_test(size=size) as pilot:
         await loaded(app, pilot)
-        app.screen.detail.show(image, members)
-        await pilot.pause()
+        detail = app.screen.detail
+        detail.show(image, members)
+        body = detail.query_one("#detail-body")
+        # laid out again for the record's own height
+        await wait_for(
+            lambda: body.size.height == detail._height_of(detail._render_image(), body.size.width), pilot
+        )
         lines = strip_text(app)
         assert split_tokens(lines, tokens_of(image, members)) == []
         assert any(image.id in line for line in lines), lines
@@ -180,8 +185,7 @@ async def test_relative_ages_move_on_and_nothing_redraws_when_they_did_not(setti
         detail = app.screen.detail
         image = Image(id=str(uuid.uuid4()), name="fresh", created_at="2026-06-01T11:58:00Z")
         detail.show(image)
-        await pilot.pause()
-        assert any("(2m ago)" in line for line in strip_text(app))
+        await wait_for(lambda: any("(2m ago)" in line for line in strip_text(app)), pilot)
         body = detail.query_one("#detail-body")
         updates = []
         original = body.update
@@ -191,6 +195,5 @@ async def test_relative_ages_move_on_and_nothing_redraws_when_they_did_not(setti
         assert updates == []  # still 2m: nothing drawn
         now[0] = NOW + timedelta(minutes=3)
         detail.refresh_ages()
-        await pilot.pause()
+        await wait_for(lambda: any("(5m ago)" in line for line in strip_text(app)), pilot)
         assert len(updates) == 1
-        assert any("(5m ago)" in line for line in strip_text(app))

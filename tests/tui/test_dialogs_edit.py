@@ -11,6 +11,7 @@ from imagedeck.dialogs import EditImageDialog
 from imagedeck.dialogs.changes import describe
 from imagedeck.model import Change, ChangeOp, Schema
 from imagedeck.stores.local import LocalStore
+from tui_support import wait_for
 
 
 def _preview(app: DialogHost) -> str:
@@ -35,7 +36,7 @@ async def test_typed_edits_become_changes_with_a_preview_in_words() -> None:
         screen.query_one("#protected", Checkbox).value = True
         screen.query_one("#tags", Input).value = "ubuntu, golden"
         screen.query_one("#properties", TextArea).load_text("architecture=aarch64\nhw_firmware_type=uefi\n")
-        await pilot.pause()
+        await wait_for(lambda: "hw_firmware_type" in _preview(app), pilot)
         preview = _preview(app)
         assert "name: jammy-server → jammy-server-v2" in preview
         assert "min_disk: 3 → 10" in preview
@@ -68,9 +69,8 @@ async def test_invalid_values_are_shown_in_place_and_nothing_is_returned() -> No
         assert "min RAM must be a whole number" in dialog.error_text
         dialog.query_one("#min_ram", Input).value = "1024"
         dialog.query_one("#properties", TextArea).load_text("min_disk=4\n")
-        await pilot.pause()
-        assert dialog.error_text == ""
-        assert "cannot apply yet" in _preview(app)
+        # editing a field takes the error away
+        await wait_for(lambda: "cannot apply yet" in _preview(app) and dialog.error_text == "", pilot)
         await pilot.press("ctrl+s")
         assert "'min_disk' is an image field" in dialog.error_text
         dialog.query_one("#properties", TextArea).load_text("os_glance_importing_to_stores=x\n")
@@ -108,9 +108,8 @@ async def test_show_error_keeps_every_edit() -> None:
         assert isinstance(dialog, EditImageDialog)
         dialog.query_one("#name", Input).value = "renamed"
         dialog.query_one("#properties", TextArea).load_text("architecture=ppc64le\n")
-        await pilot.pause()
+        await wait_for(lambda: "ppc64le" in _preview(app), pilot)  # the edits have been seen
         dialog.show_error("conflict: the image changed meanwhile")
-        await pilot.pause()
         assert dialog.error_text == "conflict: the image changed meanwhile"
         assert dialog.query_one("#name", Input).value == "renamed"
         assert dialog.changes()[0] == Change.replace("name", "renamed")
@@ -138,15 +137,13 @@ async def test_apply_through_a_real_store_shows_its_error_in_place(tmp_path: Pat
             dialog.query_one("#name", Input).value = "edited"
             await pilot.press("ctrl+s")
             await dialog.workers.wait_for_complete()
-            await pilot.pause()
-            assert dialog.error_text.startswith("not found")
+            await wait_for(lambda: dialog.error_text.startswith("not found"), pilot)
             assert dialog.query_one("#name", Input).value == "edited"
             assert app.results == []
             current["id"] = other.id  # the caller points at an image that exists: apply succeeds
             await pilot.press("ctrl+s")
             await dialog.workers.wait_for_complete()
-            await pilot.pause()
-        assert app.results == [[Change.replace("name", "edited")]]
+            await wait_for(lambda: app.results == [[Change.replace("name", "edited")]], pilot)
         assert (await store.get_image(other.id)).name == "edited"
     finally:
         await store.close()

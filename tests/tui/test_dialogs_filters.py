@@ -9,6 +9,7 @@ from dialog_fixtures import DialogHost
 from imagedeck.dialogs import FilterDialog
 from imagedeck.dialogs.fields import FieldError, parse_size
 from imagedeck.model import ImageQuery, SortKey
+from tui_support import wait_for
 
 
 async def test_filters_typed_into_the_form_become_a_query() -> None:
@@ -51,7 +52,7 @@ async def test_the_form_starts_from_the_current_query_and_clear_empties_it() -> 
         assert screen.query_one("#size_max", Input).value == "1024"
         assert screen.query_one("#os_hidden", Select).value == "false"
         screen.query_one("#clear").press()
-        await pilot.pause()
+        await wait_for(lambda: screen.query_one("#status", Input).value == "", pilot)
         screen.query_one("#tags", Input).focus()
         await pilot.press("enter")
     assert app.results == [ImageQuery()]

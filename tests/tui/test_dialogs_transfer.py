@@ -19,6 +19,7 @@ from imagedeck.dialogs import (
 from imagedeck.dialogs.import_url import name_from_url
 from imagedeck.dialogs.paths import complete_path
 from imagedeck.model import Schema
+from tui_support import wait_for
 
 
 def qemu_img(*args: str) -> None:
@@ -41,7 +42,7 @@ async def _inspect(app: DialogHost, pilot, path: Path) -> UploadDialog:  # type:
     dialog.query_one("#path", Input).value = str(path)
     await pilot.press("enter")
     await dialog.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for(lambda: dialog.report is not None or dialog.error_text, pilot)
     return dialog
 
 
@@ -105,8 +106,7 @@ async def test_qcow2_declared_raw_is_warned_and_refused(tmp_path: Path) -> None:
         mismatch = dialog.query_one("#mismatch", Static)
         assert not mismatch.has_class("-shown")
         dialog.query_one("#disk_format", Select).value = "raw"
-        await pilot.pause()
-        assert mismatch.has_class("-shown")
+        await wait_for(lambda: mismatch.has_class("-shown"), pilot)
         assert "DANGER: qcow2 content declared raw" in str(mismatch.content)
         await pilot.press("ctrl+s")
         assert "choose qcow2 as disk format" in dialog.error_text
@@ -126,8 +126,8 @@ async def test_raw_data_declared_raw_is_fine_and_an_iso_is_not_raw(tmp_path: Pat
         assert dialog.query_one("#min_disk", Input).value == "1"
         assert dialog.mismatch is None
         dialog.query_one("#disk_format", Select).value = "iso"
-        await pilot.pause()
-        assert dialog.mismatch is not None and "declared iso" in dialog.mismatch
+        await wait_for(lambda: dialog.mismatch is not None, pilot)
+        assert "declared iso" in dialog.mismatch
 
 
 async def test_path_errors_and_inspection_failure_are_shown_in_place(tmp_path: Path) -> None:
@@ -156,8 +156,8 @@ async def test_changing_the_path_forgets_the_inspection(tmp_path: Path) -> None:
         dialog = await _inspect(app, pilot, _qcow2(tmp_path))
         assert dialog.has_class("-inspected")
         dialog.query_one("#path", Input).value = str(tmp_path / "other.img")
-        await pilot.pause()
-        assert not dialog.has_class("-inspected") and dialog.report is None
+        await wait_for(lambda: not dialog.has_class("-inspected"), pilot)
+        assert dialog.report is None
 
 
 def test_path_completion(tmp_path: Path) -> None:

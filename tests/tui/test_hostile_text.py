@@ -73,6 +73,12 @@ def assert_safe(app: ImageDeckApp) -> None:
     assert links == set()
 
 
+def dialog_drawn(app: ImageDeckApp) -> bool:
+    """The dialog on top has been laid out (its lines can be read)."""
+    frames = app.screen.query("#dialog")
+    return bool(frames) and frames.first().size.height > 0
+
+
 def shown_notes(app: ImageDeckApp) -> list[str]:
     """Notifications as drawn (title and message), from the toasts on screen."""
     return [str(toast.render()) for toast in app.screen.query("Toast")]
@@ -89,26 +95,25 @@ async def test_browsing_hostile_images_draws_only_visible_text(hostile_settings:
             await pilot.press("j")
             await wait_for(lambda: screen.detail.image is screen.image_list.current, pilot)
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await wait_for(lambda: screen.image_list.current.id in screen_text(app), pilot)  # drawn
             assert_safe(app)
         await pilot.press("w", "enter")  # every column, then the detail pane with the members
         await wait_for(lambda: screen.detail.members is not None, pilot)
-        await pilot.pause()
+        # shown, as readable text
+        await wait_for(lambda: "\\x1b]52;c;" in screen_text(app) and "[/]" in screen_text(app), pilot)
         assert_safe(app)
-        text = screen_text(app)
-        assert "\\x1b]52;c;" in text and "[/]" in text  # shown, as readable text
         await pilot.press("tab")  # the sharing pane: every hostile name and owner
-        await pilot.pause()
+        await wait_for(lambda: app.focused is screen.sharing, pilot)
+        await wait_for(lambda: visible(EVIL_PROJECT)[:8] in screen_text(app), pilot)
         assert_safe(app)
         text = screen_text(app)
-        assert visible(EVIL_PROJECT)[:8] in text
         assert "\\u202egnp" in text and "close[/]tag" in text and "[link=https://evil.example]" in text
         for _ in NAMES:
             await pilot.press("j", "enter")
-            await pilot.pause()
+            await wait_for(lambda: app.focused is screen.detail, pilot)
             assert_safe(app)
             await pilot.press("tab", "tab")
-            await pilot.pause()
+            await wait_for(lambda: app.focused is not screen.detail, pilot)
 
 
 async def test_accepting_a_share_named_with_markup_does_not_crash(hostile_settings: Settings) -> None:
@@ -137,7 +142,7 @@ async def test_refusing_to_delete_a_protected_hostile_image(hostile_settings: Se
             assert app.screen.image_list.select_id(image.id)
             await pilot.press("delete")
             await wait_for(lambda: any("is protected" in n for n in shown_notes(app)), pilot)
-            await pilot.pause()
+            await wait_for(lambda: "is protected" in screen_text(app), pilot)  # the toast is drawn
             assert_safe(app)
             app.clear_notifications()
         assert len(await app.store.all_images(ImageQuery())) >= 3
@@ -150,11 +155,11 @@ async def test_dialogs_show_hostile_names_as_text(hostile_settings: Settings, ke
         await loaded(app, pilot)
         image = next(i for i in app.screen.image_list.images if i.name == NAMES["link"])
         assert app.screen.image_list.select_id(image.id)
-        await pilot.pause()
+        await wait_for(lambda: app.screen.detail.image is image, pilot)
         main = app.screen
         await pilot.press(key)
         await wait_for(lambda: app.screen is not main, pilot)
-        await pilot.pause()
+        await wait_for(lambda: dialog_drawn(app), pilot)
         assert_safe(app)
         if key != "v":
             assert (
@@ -172,13 +177,12 @@ async def test_the_download_dialog_titles_a_hostile_name_as_text(
         await loaded(app, pilot)
         image = next(i for i in app.screen.image_list.images if i.name == NAMES[name])
         assert app.screen.image_list.select_id(image.id)
-        await pilot.pause()
+        await wait_for(lambda: app.screen.detail.image is image, pilot)
         main = app.screen
         await pilot.press("d")
         await wait_for(lambda: app.screen is not main, pilot)
-        await pilot.pause()
+        await wait_for(lambda: f"Download {visible(NAMES[name])}"[:30] in screen_text(app), pilot)
         assert_safe(app)
-        assert f"Download {visible(NAMES[name])}"[:30] in screen_text(app)
 
 
 async def test_a_failed_transfer_shows_the_name_as_text(hostile_settings: Settings, tmp_path: Path) -> None:
@@ -193,9 +197,8 @@ async def test_a_failed_transfer_shows_the_name_as_text(hostile_settings: Settin
         # past the screen's own check: the copy job itself refuses, naming the image
         app.jobs.start_copy(image, local_target(tmp_path / "elsewhere"), None)
         await wait_for(lambda: any("Transfer failed" in n for n in shown_notes(app)), pilot)
-        await pilot.pause()
+        await wait_for(lambda: "\\x1b]0;PWNED-TITLE\\x07" in screen_text(app), pilot)
         assert_safe(app)
-        assert "\\x1b]0;PWNED-TITLE\\x07" in screen_text(app)
 
 
 async def test_the_command_line_and_filter_echo_typed_escapes_as_text(hostile_settings: Settings) -> None:
@@ -206,7 +209,7 @@ async def test_the_command_line_and_filter_echo_typed_escapes_as_text(hostile_se
         app.screen.query_one("#command").value = f"cloud {TITLE}[/]"
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(lambda: shown_notes(app), pilot)  # the refusal, drawn
         assert_safe(app)
         await pilot.press("colon")
         app.screen.query_one("#command").value = "theme [/]\x1b]0;x\x07"

@@ -47,8 +47,11 @@ async def finished_job(app: ImageDeckApp, pilot):  # type: ignore[no-untyped-def
         pilot,
         timeout=30,
     )
-    await pilot.pause()
-    return app.transfers.jobs()[-1]
+    job = app.transfers.jobs()[-1]
+    pane = app.screen.transfers_pane
+    # the screen has heard the end too (its notification, its refresh)
+    await wait_for(lambda: job.id in pane.job_ids and pane.row(job.id).progress.state == job.state, pilot)
+    return job
 
 
 def assert_same_image(copy: Image, source: Image) -> None:
@@ -243,11 +246,9 @@ async def test_palette_converts_back_into_this_store(make_app) -> None:
         assert dialog.query_one("#format", Select).value == "raw"  # the first format it is not in
         assert dialog.query_one("#path", Input).value.endswith("cirros-0.6.2.raw")
         dialog.query_one("#format", Select).value = "vmdk"
-        await pilot.pause()
-        assert dialog.query_one("#path", Input).value.endswith("cirros-0.6.2.vmdk")
+        await wait_for(lambda: dialog.query_one("#path", Input).value.endswith("cirros-0.6.2.vmdk"), pilot)
         dialog.query_one("#output", Select).value = "store"
-        await pilot.pause()
-        assert dialog.query_one("#name", Input).value == "cirros-0.6.2-vmdk"
+        await wait_for(lambda: dialog.query_one("#name", Input).value == "cirros-0.6.2-vmdk", pilot)
         await pilot.press("ctrl+s")
         job = await finished_job(app, pilot)
         assert job.state == TransferState.DONE, job.message
@@ -266,7 +267,7 @@ async def test_convert_dialog_offers_files_only_in_read_only_mode(make_app) -> N
         await select(app, pilot, "cirros-0.6.2")
         await app.run_action("screen.convert_image")
         await wait_for(lambda: isinstance(app.screen, ConvertDialog), pilot)
-        await pilot.pause()
+        await wait_for(lambda: any(select.is_mounted for select in app.screen.query("#output")), pilot)
         output = app.screen.query_one("#output", Select)
         with pytest.raises(InvalidSelectValueError):
             output.value = "store"
@@ -371,7 +372,7 @@ async def test_C_enter_caches_a_cloud_image_in_the_local_store(
         async with app.run_test(size=(120, 36)) as pilot:
             await loaded(app, pilot)
             assert app.screen.image_list.select_id(created.id)
-            await pilot.pause()
+            await wait_for(lambda: app.screen.detail.image is app.screen.image_list.current, pilot)
             source = app.screen.image_list.current
             await pilot.press("C")
             await wait_for(lambda: isinstance(app.screen, CopyDialog), pilot)

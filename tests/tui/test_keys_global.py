@@ -37,8 +37,7 @@ async def test_question_mark_lists_every_binding(make_app) -> None:
         ):
             assert words in text, words
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_for(lambda: not isinstance(app.screen, HelpScreen), pilot)
 
 
 async def test_help_shows_remapped_keys(make_app) -> None:
@@ -95,7 +94,7 @@ async def test_colon_q_quits(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("colon", "q", "enter")
-        await pilot.pause()
+        await wait_for(lambda: app.return_code is not None, pilot)
     assert app.return_code == 0
 
 
@@ -104,7 +103,7 @@ async def test_q_quits_at_once_without_transfers(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await wait_for(lambda: app.return_code is not None, pilot)
     assert app.return_code == 0 and not app.is_running
 
 
@@ -136,7 +135,7 @@ async def test_q_asks_when_transfers_run(settings, tmp_path: Path) -> None:
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
         assert "1 transfer(s) still running" in app.screen.message
         await pilot.press("n")
-        await pilot.pause()
+        await wait_for(lambda: not isinstance(app.screen, ConfirmDialog), pilot)
         assert app.is_running and app.jobs.running == 1
         await pilot.press("q")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
@@ -283,7 +282,7 @@ async def test_unreachable_quit(settings) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(lambda: isinstance(app.screen, UnreachableScreen), pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await wait_for(lambda: app.return_code is not None, pilot)
     assert app.return_code == 1
 
 

@@ -73,7 +73,7 @@ async def test_delete_asks_then_deletes(make_app) -> None:
         await pilot.press("delete")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
         await pilot.press("n")
-        await pilot.pause()
+        await wait_for(lambda: not isinstance(app.screen, ConfirmDialog), pilot)
         assert any(i.id == image.id for i in app.screen.image_list.images)
         await pilot.press("ctrl+d")
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), pilot)
@@ -181,7 +181,7 @@ async def test_d_download_f_filters_c_cloud_open_dialogs(make_app) -> None:
         await pilot.press("c")
         await wait_for(lambda: isinstance(app.screen, CloudPickerDialog), pilot)
         app.screen.dismiss(None)
-        await pilot.pause()
+        await wait_for(lambda: not isinstance(app.screen, CloudPickerDialog), pilot)
         assert app.settings.cloud is None
 
 

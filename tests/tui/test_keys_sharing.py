@@ -95,6 +95,5 @@ async def test_narrow_terminal_shows_sharing_in_place_of_detail(make_app) -> Non
         await loaded(app, pilot)
         assert app.screen.detail.display and app.screen.detail.region.height > 0
         await focus_sharing(app, pilot)
-        await pilot.pause()
-        assert app.screen.sharing.region.height > 0
+        await wait_for(lambda: app.screen.sharing.region.height > 0, pilot)
         assert app.screen.detail.region.height == 0

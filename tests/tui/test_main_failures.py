@@ -61,8 +61,9 @@ async def test_poll_picks_up_a_status_change(make_app) -> None:
             await app.store.upload(queued.id, data(), 4096)
         app.screen.poll([queued.id])  # what the poll timer asks for every few seconds
         await wait_for(lambda: image_named(app, "build-in-progress").status == "active", pilot)
-        await pilot.pause()
-        assert not app.screen.image_list.polling  # nothing transitional on screen any more
+        await wait_for(
+            lambda: not app.screen.image_list.polling, pilot
+        )  # nothing transitional any more  # nothing transitional on screen any more
 
 
 async def test_u_and_i_open_upload_and_import(make_app) -> None:
@@ -72,11 +73,11 @@ async def test_u_and_i_open_upload_and_import(make_app) -> None:
         await pilot.press("u")
         await wait_for(lambda: isinstance(app.screen, UploadDialog), pilot)
         app.screen.dismiss(None)
-        await pilot.pause()
+        await wait_for(lambda: not isinstance(app.screen, UploadDialog), pilot)
         await pilot.press("i")
         await wait_for(lambda: isinstance(app.screen, ImportUrlDialog), pilot)
         app.screen.dismiss(None)
-        await pilot.pause()
+        await wait_for(lambda: not isinstance(app.screen, ImportUrlDialog), pilot)
         assert app.transfers is None  # cancelled dialogs start nothing
 
 

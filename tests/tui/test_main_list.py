@@ -50,8 +50,7 @@ async def test_cursor_moves_detail(make_app) -> None:
         await pilot.press("j")
         await wait_for(lambda: app.screen.detail.image.id == app.screen.image_list.current.id, pilot)
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.focused is app.screen.detail
+        await wait_for(lambda: app.focused is app.screen.detail, pilot)
 
 
 async def test_filter_as_you_type_and_escape_clears(make_app) -> None:
@@ -61,7 +60,7 @@ async def test_filter_as_you_type_and_escape_clears(make_app) -> None:
         images = app.screen.image_list
         everything = len(images.shown)
         await pilot.press("slash", "q", "c", "o", "w")
-        await pilot.pause()
+        await wait_for(lambda: images.filter_text == "qcow", pilot)
         # qcow2 matches the format column of several images but not raw/vmdk ones
         assert images.filter_text == "qcow"
         assert 0 < len(images.shown) < everything
@@ -69,8 +68,8 @@ async def test_filter_as_you_type_and_escape_clears(make_app) -> None:
         await pilot.press("enter")
         assert app.focused is images and images.filter_text == "qcow"
         await pilot.press("escape")
-        await pilot.pause()
-        assert images.filter_text == "" and len(images.shown) == everything
+        await wait_for(lambda: images.filter_text == "", pilot)
+        assert len(images.shown) == everything
 
 
 async def test_filter_matches_owner_and_tag(make_app) -> None:
@@ -131,11 +130,9 @@ async def test_poll_runs_only_while_transitional_rows_are_visible(make_app) -> N
         images.update_poll()
         assert images.polling
         images.set_filter("cirros")
-        await pilot.pause()
-        assert not images.polling
+        await wait_for(lambda: not images.polling, pilot)
         images.set_filter("build")
-        await pilot.pause()
-        assert images.polling
+        await wait_for(lambda: images.polling, pilot)
 
 
 async def test_extra_columns_when_wide_or_toggled(make_app) -> None:
@@ -219,8 +216,7 @@ async def test_bottom_row_is_not_under_a_scrollbar(make_app, store_path: Path) -
         await loaded(app, pilot)
         images = app.screen.image_list
         await pilot.press("G")
-        await pilot.pause()
-        assert images.cursor == len(images.shown) - 1
+        await wait_for(lambda: images.cursor == len(images.shown) - 1, pilot)
         line = 1 + images.cursor - round(images.scroll_offset.y)  # below the header line
         assert 1 <= line < images.scrollable_content_region.height
         widget, _ = app.screen.get_widget_at(images.region.x + 2, images.region.y + line)
@@ -260,11 +256,9 @@ async def test_one_cursor_row_on_screen_after_moves(make_app) -> None:
 
         assert cursor_lines() == [0]
         await pilot.press("j", "j")
-        await pilot.pause()
-        assert cursor_lines() == [2]
+        await wait_for(lambda: cursor_lines() == [2], pilot)
         await pilot.press("k")
-        await pilot.pause()
-        assert cursor_lines() == [1]
+        await wait_for(lambda: cursor_lines() == [1], pilot)
 
 
 async def test_detail_body_fits_each_record_it_shows(make_app) -> None:
@@ -280,8 +274,8 @@ async def test_detail_body_fits_each_record_it_shows(make_app) -> None:
             images.cursor = row
             await wait_for(lambda: detail.image is not None and detail.image.id == images.current.id, pilot)
             await app.workers.wait_for_complete()
-            await pilot.pause()
-            content = detail._render_image()
-            assert body.size.height == detail._height_of(content, body.size.width)
+            await wait_for(
+                lambda: body.size.height == detail._height_of(detail._render_image(), body.size.width), pilot
+            )
             heights.add(body.size.height)
         assert len(heights) > 1  # the sample records differ in length, so both paths ran

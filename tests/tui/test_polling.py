@@ -80,8 +80,7 @@ async def test_a_saving_image_is_polled_less_often_until_it_changes(make_app) ->
 
         answer = replace(answer, status="active")
         await wait_for(lambda: image_named(app, "demo-app-golden").status == "active", pilot)
-        await pilot.pause()
-        assert not images.polling
+        await wait_for(lambda: not images.polling, pilot)
 
 
 class Filling(Transfer):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from dialog_fixtures import (
     MEMBERS,
@@ -41,6 +41,7 @@ from imagedeck.dialogs import (
 )
 from imagedeck.model import ImageQuery
 from imagedeck.widgets.transfers_pane import TransfersPane
+from tui_support import rows_drawn, wait_for
 
 THEMES = ["imagedeck-dark", "imagedeck-light", "imagedeck-high-contrast", "imagedeck-mono"]
 Before = Callable[[Pilot[Any]], Awaitable[None]]
@@ -55,13 +56,19 @@ def fixed_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("downloads").mkdir()
 
 
+def shown(app: Any) -> bool:
+    """The dialog (or the pane) is on top and laid out."""
+    if isinstance(app, DialogHost) and app.screen is not app.dialog:
+        return False
+    return app.screen.is_mounted and app.screen.size.height > 0
+
+
 def steady(then: Before | None = None) -> Before:
     async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.pause()
+        await wait_for(lambda: shown(pilot.app), pilot)
         if then is not None:
             await then(pilot)
-        steady_cursors(pilot.app)
-        await pilot.pause()
+        steady_cursors(pilot.app)  # the screenshot is taken after the next refresh
 
     return run_before
 
@@ -71,7 +78,7 @@ async def edited(pilot: Pilot[Any]) -> None:
     screen.query_one("#name", Input).value = "jammy-server-golden"
     screen.query_one("#min_disk", Input).value = "10"
     screen.query_one("#properties", TextArea).load_text("architecture=x86_64\nhw_firmware_type=uefi\n")
-    await pilot.pause()
+    await wait_for(lambda: "hw_firmware_type" in str(screen.query_one("#preview", Static).content), pilot)
 
 
 async def store_error(pilot: Pilot[Any]) -> None:
@@ -89,7 +96,7 @@ def inspected(file_name: str) -> Before:
         screen.query_one("#path", Input).value = file_name
         await pilot.press("enter")
         await screen.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for(lambda: screen.report is not None or screen.error_text, pilot)
 
     return inspect
 
@@ -197,7 +204,7 @@ async def transfers(pilot: Pilot[Any]) -> None:
         )
     )
     pane.update(transfer("up-2", state="done", done=1_073_741_824, rate=None, eta=None))
-    await pilot.pause()
+    await wait_for(lambda: rows_drawn(pane, *pane.job_ids), pilot)
 
 
 @pytest.mark.parametrize("theme", ["imagedeck-dark", "imagedeck-mono"])

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from imagedeck.screens.help import HelpScreen
+from tui_support import notes, wait_for
+
 SIZES = [(80, 24), (120, 36)]
 
 
@@ -39,12 +42,12 @@ def test_detail_of_a_shared_image(snap_compare, make_app, size) -> None:
     async def before(pilot) -> None:
         await _settle(pilot)
         app = pilot.app
-        from tui_support import select, wait_for
+        from tui_support import select
 
         await select(app, pilot, "demo-app-golden")
         await wait_for(lambda: app.screen.detail.members is not None, pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(lambda: app.focused is app.screen.detail, pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=before)
 
@@ -54,7 +57,7 @@ def test_sharing_pane(snap_compare, make_app, size) -> None:
     async def before(pilot) -> None:
         await _settle(pilot)
         await pilot.press("tab", "tab", "space")
-        await pilot.pause()
+        await wait_for(lambda: pilot.app.screen.sharing.marked, pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=before)
 
@@ -64,7 +67,7 @@ def test_help(snap_compare, make_app, size) -> None:
     async def before(pilot) -> None:
         await _settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await wait_for(lambda: isinstance(pilot.app.screen, HelpScreen), pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=before)
 
@@ -74,7 +77,7 @@ def test_filtered_list_in_mono(snap_compare, make_app) -> None:
         await _settle(pilot)
         pilot.app.theme = "imagedeck-mono"
         await pilot.press("slash", *"cloud")
-        await pilot.pause()
+        await wait_for(lambda: pilot.app.screen.image_list.filter_text == "cloud", pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=before)
 
@@ -98,10 +101,9 @@ def test_unreachable_store(snap_compare, settings) -> None:
 
     async def before(pilot) -> None:
         from imagedeck.screens.unreachable import UnreachableScreen
-        from tui_support import wait_for
 
         await wait_for(lambda: isinstance(pilot.app.screen, UnreachableScreen), pilot)
-        await pilot.pause()
+        await wait_for(lambda: pilot.app.screen.size.height > 0, pilot)
 
     app = ImageDeckApp(settings, store, clock=fixed_clock, environ={})
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
@@ -111,6 +113,6 @@ def test_read_only_header_and_refusal(snap_compare, make_app) -> None:
     async def before(pilot) -> None:
         await _settle(pilot)
         await pilot.press("p")
-        await pilot.pause()
+        await wait_for(lambda: any("Read-only mode" in n for n in notes(pilot.app)), pilot)
 
     assert snap_compare(make_app(read_only=True), terminal_size=(80, 24), run_before=before)

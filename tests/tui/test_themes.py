@@ -18,6 +18,7 @@ from imagedeck.themes import (
     pick_theme,
     theme_dirs,
 )
+from tui_support import wait_for
 
 SHIPPED = {"imagedeck-dark", "imagedeck-light", "imagedeck-high-contrast", "imagedeck-mono"}
 
@@ -140,6 +141,5 @@ async def test_each_theme_can_be_registered_and_applied() -> None:
             app.register_theme(theme)
         for theme in themes:
             app.theme = theme.name
-            await pilot.pause()
             expected = Color.parse(theme.variables["status-killed"])
-            assert app.screen.styles.background.rgb == expected.rgb, theme.name
+            await wait_for(lambda expected=expected: app.screen.styles.background.rgb == expected.rgb, pilot)

@@ -15,7 +15,7 @@ from dialog_fixtures import PaneHost, transfer
 from imagedeck.dialogs import ConfirmDialog
 from imagedeck.transfers.streams import BATCH_PIECES
 from imagedeck.widgets.transfers_pane import TransfersPane, binary_size, describe, short_place
-from tui_support import image_named, loaded, select, wait_for
+from tui_support import image_named, loaded, rows_drawn, select, wait_for
 
 TEMP_STORE = "local:/tmp/imagedeck-demo-rw1aoy6r"
 IMAGE_ID = "e7aed390-f4f3-5327-9024-6aa33a766d4a"
@@ -51,10 +51,10 @@ async def test_rows_show_names_units_and_no_internal_ids() -> None:
         pane = app.query_one(TransfersPane)
         upload = transfer("t3", destination=f"{TEMP_STORE}: jammy-server", done=0, rate=None, eta=None)
         pane.update(upload)
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "t3"), pilot)
         # the image is created: the destination names it by id now; the row keeps its name
         pane.update(replace(upload, destination=f"{TEMP_STORE}: {IMAGE_ID}"))
-        await pilot.pause()
+        await wait_for(lambda: pane.row("t3").progress.destination.endswith(IMAGE_ID), pilot)
         label = text_of(pane, "t3", "label")
         assert label == "upload  jammy-server.qcow2 → jammy-server"
         assert "t3" not in label and "imagedeck-demo" not in label
@@ -66,7 +66,7 @@ async def test_a_failed_job_is_red_with_its_whole_reason() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one(TransfersPane)
         pane.update(transfer("t1", state="failed", done=1_073_741_824, rate=None, eta=None, message=REASON))
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "t1"), pilot)
         row = pane.row("t1")
         message = row.query_one(".transfer-message", Static)
         assert text_of(pane, "t1", "message") == REASON
@@ -84,16 +84,14 @@ async def test_the_dock_grows_to_a_third_of_the_screen_and_follows_the_newest_jo
         pane = app.query_one(TransfersPane)
         pane.blur()
         pane.update(transfer("t1"))
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "t1") and pane.row("t1").region.height > 0, pilot)
         one = pane.region.height
         pane.update(transfer("t2"))
-        await pilot.pause()
-        assert pane.region.height > one
+        await wait_for(lambda: pane.region.height > one, pilot)
         for n in range(3, 9):
             pane.update(transfer(f"t{n}", state="failed", message=REASON))
         await wait_for(lambda: "t8" in pane.job_ids and pane.row("t8").region.height > 0, pilot)
-        await pilot.pause()
-        assert pane.region.height == 12  # a third of 36 lines, then it scrolls
+        await wait_for(lambda: pane.region.height == 12, pilot)  # a third of 36 lines, then it scrolls
         newest = pane.row("t8")
         await wait_for(lambda: inside(pane.scrollable_content_region, newest.region), pilot)
         assert pane.selected_job == "t8"
@@ -106,15 +104,15 @@ async def test_cancel_and_retry_keys_show_only_where_they_apply() -> None:
         running = transfer("t1")
         pane.update(running)
         pane.update(transfer("t2", state="done", message="saved"))
-        await pilot.pause()
 
         def keys() -> set[str]:
             return set(app.screen.active_bindings)
 
-        assert "x" in keys() and "R" not in keys()
+        await wait_for(lambda: rows_drawn(pane, "t1", "t2") and "x" in keys(), pilot)
+        assert "R" not in keys()
         pane.update(replace(running, state="failed", message="gone"))
-        await pilot.pause()
-        assert "x" not in keys() and "R" in keys()
+        await wait_for(lambda: "R" in keys(), pilot)
+        assert "x" not in keys()
         await pilot.press("j")  # the finished job: neither
         assert "x" not in keys() and "R" not in keys()
 
@@ -127,7 +125,7 @@ async def test_in_the_app_a_finished_download_shows_every_line(make_app, tmp_pat
         app.jobs.start_download(image_named(app, "cirros-0.6.2"), tmp_path / "cirros.qcow2")
         pane = app.screen.transfers_pane
         await wait_for(lambda: pane.job_ids and pane.row(pane.job_ids[0]).progress.state == "done", pilot)
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, *pane.job_ids), pilot)  # the done event is drawn
         row = pane.row(pane.job_ids[0])
         message = row.query_one(".transfer-message", Static)
         assert "cirros.qcow2" in str(message.content)

@@ -10,7 +10,7 @@ from textual.widgets import ProgressBar, Static
 from dialog_fixtures import PaneHost, transfer
 from imagedeck.transfers import TransferProgress, TransferState
 from imagedeck.widgets.transfers_pane import TransferRow, TransfersPane, format_eta, short_place
-from tui_support import wait_for
+from tui_support import rows_drawn, wait_for
 
 
 def _texts(pane: TransfersPane, job_id: str) -> dict[str, str]:
@@ -40,7 +40,7 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
                 eta=None,
             )
         )
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "job-1", "job-2"), pilot)
         assert pane.job_ids == ["job-1", "job-2"]
         assert not pane.query_one("#transfers-empty").display
         texts = _texts(pane, "job-1")
@@ -61,10 +61,10 @@ async def test_rows_are_added_per_job_and_updated_in_place() -> None:
                 message="checking sha512",
             )
         )
-        await pilot.pause()
+        await wait_for(lambda: _texts(pane, "job-1")["state"] == "verifying", pilot)
         assert pane.job_ids == ["job-1", "job-2"]
         texts = _texts(pane, "job-1")
-        assert texts["state"] == "verifying" and texts["message"] == "checking sha512"
+        assert texts["message"] == "checking sha512"
         assert texts["figures"] == "1.0 GiB / 1.0 GiB"
         assert bar.percentage == 1.0
         assert pane.row("job-1").has_class("-verifying")
@@ -77,7 +77,7 @@ async def test_events_arriving_while_a_row_mounts_show_the_newest() -> None:
         first = transfer("job-1")
         pane.update(first)
         pane.update(replace(first, state=TransferState.DONE, done=1_073_741_824, rate=None, eta=None))
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "job-1"), pilot)
         assert _texts(pane, "job-1")["state"] == "done"
         assert pane.row("job-1").has_class("-done")
 
@@ -89,17 +89,17 @@ async def test_unknown_total_counts_bytes_without_a_bar() -> None:
         pane.update(
             transfer("j", kind="import", total=None, done=5 * 1024**2, eta=None, source="https://h/jammy.img")
         )
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "j"), pilot)
+        assert _texts(pane, "j")["figures"] == "5.0 MiB  42.0 MiB/s"
         row = pane.row("j")
         assert not row.query_one(ProgressBar).display
-        assert _texts(pane, "j")["figures"] == "5.0 MiB  42.0 MiB/s"
         pane.update(
             transfer(
                 "j", kind="import", total=None, done=5 * 1024**2, state="done", source="https://h/jammy.img"
             )
         )
-        await pilot.pause()
-        assert row.query_one(ProgressBar).display and row.query_one(ProgressBar).percentage == 1.0
+        await wait_for(lambda: row.query_one(ProgressBar).display, pilot)
+        assert row.query_one(ProgressBar).percentage == 1.0
 
 
 async def test_x_cancels_a_running_job_and_capital_r_retries_a_failed_one() -> None:
@@ -108,12 +108,12 @@ async def test_x_cancels_a_running_job_and_capital_r_retries_a_failed_one() -> N
         pane = app.query_one(TransfersPane)
         pane.update(transfer("running-job"))
         pane.update(transfer("failed-job", state="failed", message="connection dropped at 40%"))
-        await pilot.pause()
+        await wait_for(lambda: rows_drawn(pane, "running-job", "failed-job"), pilot)
         await pilot.press("R")  # selected: the running job, which cannot be retried
         await pilot.press("x")
         await pilot.press("j", "x")  # a failed job cannot be cancelled
         await pilot.press("R")
-        await pilot.pause()
+        await wait_for(lambda: len(app.messages) == 2, pilot)
     sent = [(type(m).__name__, m.job_id) for m in app.messages]
     assert sent == [("CancelRequested", "running-job"), ("RetryRequested", "failed-job")]
 
@@ -124,8 +124,9 @@ async def test_selection_moves_and_is_marked() -> None:
         pane = app.query_one(TransfersPane)
         for n in range(3):
             pane.update(transfer(f"job-{n}"))
-        await pilot.pause()
-        assert pane.selected_job == "job-0" and pane.row("job-0").has_class("-selected")
+        await wait_for(lambda: rows_drawn(pane, "job-0", "job-1", "job-2"), pilot)
+        assert pane.row("job-0").has_class("-selected")
+        assert pane.selected_job == "job-0"
         await pilot.press("j", "j", "j")
         assert pane.selected_job == "job-2"
         assert pane.row("job-2").has_class("-selected") and not pane.row("job-0").has_class("-selected")

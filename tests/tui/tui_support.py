@@ -40,8 +40,8 @@ async def loaded(app: ImageDeckApp, pilot) -> None:
     await wait_for(lambda: isinstance(app.screen, MainScreen), pilot)
     screen = app.screen
     await wait_for(lambda: screen.all_loaded and screen.sharing.loaded, pilot)
+    await wait_for(lambda: shown_in_detail(app) == screen.image_list.current, pilot)
     await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 #: What each app has notified since its notifications were last cleared, as shown (see `record_notes`).
@@ -69,14 +69,32 @@ def notes(app: ImageDeckApp) -> list[str]:
     return list(_NOTES.get(app, []))
 
 
+def shown_in_detail(app: ImageDeckApp):
+    """The image the detail pane shows (it follows the list's cursor once the cursor rests)."""
+    return app.screen.detail.image
+
+
 def image_named(app: ImageDeckApp, name: str):
     return next(i for i in app.screen.image_list.images if i.name == name)
 
 
 async def select(app: ImageDeckApp, pilot, name: str) -> None:
     """Put the list cursor on an image by name."""
-    assert app.screen.image_list.select_id(image_named(app, name).id)
-    await pilot.pause()
+    image = image_named(app, name)
+    assert app.screen.image_list.select_id(image.id)
+    await wait_for(lambda: shown_in_detail(app) == image, pilot)
+
+
+def rows_drawn(pane, *job_ids: str) -> bool:
+    """Each job's row of the transfers pane is mounted and shows the state of its newest event."""
+    for job_id in job_ids:
+        if job_id not in pane.job_ids:
+            return False
+        row = pane.row(job_id)
+        states = row.query(".transfer-state")
+        if not states or str(states.first().content) != str(row.progress.state):
+            return False
+    return True
 
 
 def palette_offers(app: ImageDeckApp, text: str) -> bool:
