@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC
 from pathlib import Path
 
@@ -131,3 +132,11 @@ def test_seeding_leaves_the_catalog_clock_on_the_wall_clock(demo) -> None:
 
     stamp = datetime.strptime(now_stamp(), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     assert abs((datetime.now(UTC) - stamp).total_seconds()) < 60
+
+
+def test_demo_changes_are_logged_inside_its_throwaway_directory(cli: Cli, tmp_path: Path) -> None:
+    before = dict(os.environ)
+    result = cli("--demo", "set", "cirros-0.6.2", "--property", "hw_disk_bus=virtio", store=False)
+    assert result.code == 0, result.err
+    assert not list((tmp_path / "xdg-state").rglob("*")), "the demo wrote to the user's state directory"
+    assert dict(os.environ) == before

@@ -35,11 +35,19 @@ async def kill_service(paths: ServicePaths) -> None:
     await until(lambda: service_pid(paths) is None, 10, "the service to die")
 
 
-async def watch_to_end(client: ServiceClient, job_id: str, dest: Path | None = None) -> TransferProgress:
+async def watch_to_end(
+    client: ServiceClient, job_id: str, dest: Path | None = None, expected: str | None = None
+) -> TransferProgress:
+    """Follow a job to its end; whenever the final name exists, it holds the whole verified file.
+
+    An event is read a moment after it was sent, so the file may already be published when the
+    last progress event before "done" arrives: what matters is that it is never a partial file.
+    """
     async for progress in client.watch([job_id]):
         if progress.finished:
             return progress
-        assert dest is None or not dest.exists(), "the final name appeared before verification"
+        if dest is not None and dest.exists():
+            assert sha512(dest) == expected, "an unverified file appeared under the final name"
     raise AssertionError("the watch ended early")
 
 
@@ -59,7 +67,7 @@ async def test_a_killed_download_resumes_from_its_verified_prefix(
     await kill_service(paths)
     assert not dest.exists()
 
-    last = await watch_to_end(client, job_id, dest)  # the watch starts the next service
+    last = await watch_to_end(client, job_id, dest, sha512(source))  # the watch starts the next service
     assert last.state == TransferState.DONE, last.message
     assert sha512(dest) == sha512(source) and not part.exists()
     row = next(r for r in Journal.read(paths.journal) if r.id == job_id)

@@ -250,10 +250,16 @@ def _run(args: argparse.Namespace) -> int:
     from .context import CliContext
 
     handler = getattr(args, "handler", None)
+    from ..history.log import HISTORY_ENV
+
     demo_dir: Path | None = None
+    saved_log: str | None = None
     try:
         if args.demo:
             demo_dir = Path(tempfile.mkdtemp(prefix="imagedeck-demo-"))
+            # the demo's changes are logged beside its store: it writes nothing outside its directory
+            saved_log = os.environ.get(HISTORY_ENV)
+            os.environ[HISTORY_ENV] = str(demo_dir / "actions.jsonl")
             settings = _demo_settings(args, demo_dir)
         else:
             settings = load_settings(cli_overrides(args))
@@ -266,6 +272,10 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if demo_dir is not None:
             shutil.rmtree(demo_dir, ignore_errors=True)
+            if saved_log is None:
+                os.environ.pop(HISTORY_ENV, None)
+            else:
+                os.environ[HISTORY_ENV] = saved_log
 
 
 async def _run_command(handler: Any, args: argparse.Namespace, ctx: CliContext) -> int:

@@ -11,6 +11,7 @@ import contextlib
 from pathlib import Path
 from typing import Any, cast
 
+from ..history import recording
 from ..model import ImageDeckError, Invalid
 from ..stores import ImageStore
 from ..transfers import ConvertJob, CopyJob, DownloadJob, ImportJob, Transfer, UploadJob
@@ -33,7 +34,8 @@ class StorePool:
         async with self._lock:
             store = self._stores.get(place.key)
             if store is None:
-                store = await _open(place, self.tokens.get(place.key))
+                # every change a transfer makes (create, upload, import) goes in the action log too
+                store = recording(await _open(place, self.tokens.get(place.key)))
                 if self.rate_limit:
                     store = cast(ImageStore, Throttled(store, self.rate_limit))
                 self._stores[place.key] = store
