@@ -126,7 +126,11 @@ python_interpreter = {venv}/bin/python
 
 
 def glance_limits_conf(keystone_url: str, password: str, endpoint_id: str, region: str) -> str:
-    """Quotas through Keystone unified limits, appended to a Glance's conf (a repeated section merges)."""
+    """Quotas through Keystone unified limits, appended to a Glance's conf (a repeated section merges).
+
+    ``endpoint_id`` is the Glance's image endpoint (its region is the limits'); ``region`` is
+    where the limit client finds Keystone in the catalog.
+    """
     return f"""
 [DEFAULT]
 use_keystone_limits = True

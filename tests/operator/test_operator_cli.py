@@ -57,7 +57,7 @@ def test_usage_on_the_lab_prints_the_numbers(lab_env, capsys) -> None:
     assert lines["image_count_total"][1] == "2" and lines["image_size_total"][2:4] == ["4", "MiB"]
     data = run(capsys, ["--cloud", "lab-carol", "usage", "--json"]).json()
     assert {"resource": "image_count_total", "used": 0, "limit": 2} in data
-    none = run(capsys, ["--cloud", "lab-alice-r2", "usage"])
+    none = run(capsys, ["--cloud", "lab-alice", "usage"])
     assert "sets no quota limits" in none.out
 
 

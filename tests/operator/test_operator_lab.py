@@ -1,7 +1,7 @@
 """Quotas, the image cache and stalled imports on the real Keystone + Glance.
 
-Project gamma (carol) may keep two images and 4 MiB; the others have generous limits;
-RegionTwo has none. The admin manages RegionOne's image cache.
+In RegionTwo, project gamma (carol) may keep two images and 4 MiB and the others have
+generous limits; RegionOne has none. The admin manages RegionOne's image cache.
 """
 
 from __future__ import annotations
@@ -96,11 +96,11 @@ async def test_the_size_is_always_sent_so_glance_checks_it_before_storing(lab_st
 
 
 async def test_usage_has_numbers_where_limits_are_set_and_is_empty_where_not(lab_store) -> None:
-    alice = await lab_store("lab-alice")
+    alice = await lab_store("lab-alice-r2")
     resources = {use.resource: use for use in await alice.usage()}
     assert resources["image_count_total"].limit == 100_000
     assert resources["image_size_total"].limit == 1_000_000
-    assert await (await lab_store("lab-alice-r2")).usage() == ()
+    assert await (await lab_store("lab-alice")).usage() == ()
 
 
 async def test_the_admin_queues_lists_removes_and_clears_cached_images(lab_store) -> None:
