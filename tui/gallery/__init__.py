@@ -1,16 +1,18 @@
 """The fleet and the gallery: images across clouds, regions and local stores as versioned families.
 
 ``places`` names and opens where images live; ``matrix`` shows which content is where and
-where it drifted; ``families`` groups versions and finds the latest; ``lifecycle`` plans and
-applies promote, end-of-life and retire; ``replicate`` copies an image to more places with
-the cheapest method each target allows. No Textual here: the CLI and the app share it.
+where it drifted, and ``matrix_index`` keeps it up to date page by page; ``families`` groups
+versions and finds the latest; ``lifecycle`` plans and applies promote, end-of-life and
+retire; ``replicate`` copies an image to more places with the cheapest method each target
+allows. No Textual here: the CLI and the app share it.
 """
 
 from __future__ import annotations
 
 from .families import DEFAULT_FAMILY_PROPERTY, Family, Version, build_families, family_of
 from .lifecycle import Plan, Step, apply_plan, plan_end_of_life, plan_promote, plan_retire
-from .matrix import Matrix, Presence, Row, build_matrix, fleet_matrix, list_places
+from .matrix import Matrix, Presence, Row, list_places
+from .matrix_index import MatrixIndex, build_matrix, fleet_matrix
 from .places import OpenPlace, Place, close_places, open_places, parse_place
 from .replicate import Choice, Method, ReplicateJob, choose_method, replication_status
 
@@ -19,6 +21,7 @@ __all__ = [
     "Choice",
     "Family",
     "Matrix",
+    "MatrixIndex",
     "Method",
     "OpenPlace",
     "Place",

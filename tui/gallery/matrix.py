@@ -11,9 +11,8 @@ defining metadata (the differing keys are listed).
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from ..model import Image, ImageDeckError, ImageQuery, ImageStatus, describe_error
@@ -75,6 +74,13 @@ VOLATILE_KEYS = frozenset(
     }
 )
 VOLATILE_PREFIXES = ("os_glance_", "owner_specified.")
+
+#: The image's own fields that define a copy (tags aside, compared as one sorted text).
+_DEFINING_FIELDS = tuple(
+    f.name
+    for f in fields(Image)
+    if f.name not in ("properties", "tags", *VOLATILE_KEYS) and not f.name.startswith(VOLATILE_PREFIXES)
+)
 
 
 def presence_of(image: Image) -> Presence:
@@ -177,10 +183,6 @@ async def list_places(opened: Sequence[OpenPlace]) -> list[Listing]:
     return list(await asyncio.gather(*(list_place(handle) for handle in opened)))
 
 
-async def fleet_matrix(opened: Sequence[OpenPlace]) -> Matrix:
-    return build_matrix(await list_places(opened))
-
-
 def content_keys(image: Image) -> list[str]:
     """The keys that identify an image's content, strongest first (empty without data)."""
     keys = []
@@ -191,68 +193,24 @@ def content_keys(image: Image) -> list[str]:
     return keys
 
 
-def build_matrix(listings: Sequence[Listing]) -> Matrix:
-    columns = [Column(listing.place, listing.error) for listing in listings]
-    groups = _group([(listing.place, image) for listing in listings for image in listing.images])
-    rows = [_row(members, columns) for members in groups]
-    _flag_name_drift(rows, groups)
-    rows.sort(key=lambda row: (row.name.casefold(), row.key))
-    return Matrix(columns, rows)
-
-
-def _group(entries: list[tuple[str, Image]]) -> list[list[tuple[str, Image]]]:
-    """Entries joined when they share any content key (union-find), else by name and size."""
-    parent = list(range(len(entries)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    first: dict[str, int] = {}
-    for index, (_, image) in enumerate(entries):
-        keys = content_keys(image) or [_guess_key(image)]
-        for key in keys:
-            if key in first:
-                parent[find(index)] = find(first[key])
-            else:
-                first[key] = index
-    grouped: dict[int, list[tuple[str, Image]]] = defaultdict(list)
-    for index, entry in enumerate(entries):
-        grouped[find(index)].append(entry)
-    return list(grouped.values())
-
-
-def _guess_key(image: Image) -> str:
+def guess_key(image: Image) -> str:
+    """What joins images that carry no hash: their name and size (a guess, marked as one)."""
     return f"guess:{image.name or ''}\0{image.size}"
 
 
-def _row(members: list[tuple[str, Image]], columns: list[Column]) -> Row:
-    images = [image for _, image in members]
-    key, basis = _best_key(images)
-    named = [image.name for image in images if image.name]
-    name = max(sorted(set(named)), key=named.count) if named else images[0].id
-    size = next((image.size for image in images if image.size is not None), None)
-    row = Row(key=key, basis=basis, name=name, size=size)
-    for column in columns:
-        here = [image for place, image in members if place == column.place]
-        row.cells[column.place] = _cell(here, column)
-    row.metadata_drift = metadata_drift(images)
-    return row
-
-
-def _best_key(images: Sequence[Image]) -> tuple[str, str]:
+def best_key(images: Sequence[Image]) -> tuple[str, str]:
+    """A row's key and basis: the smallest secure hash, else the smallest md5, else the guess of the first."""
     keys = [key for image in images for key in content_keys(image)]
     secure = sorted(k for k in keys if not k.startswith("md5:"))
     if secure:
         return secure[0], secure[0].partition(":")[0]
     if keys:
         return sorted(keys)[0], "md5"
-    return _guess_key(images[0]).replace("\0", " "), "guess"
+    return guess_key(images[0]).replace("\0", " "), "guess"
 
 
-def _cell(images: list[Image], column: Column) -> Cell:
+def cell_of(images: list[Image], column: Column) -> Cell:
+    """One place's cell of a row: unknown when the place could not be read, else its most usable copy."""
     if column.error is not None:
         return Cell(Presence.UNKNOWN)
     if not images:
@@ -263,7 +221,8 @@ def _cell(images: list[Image], column: Column) -> Cell:
 
 def defining_metadata(image: Image) -> dict[str, str]:
     """The metadata a copy should carry: everything but volatile, per-copy fields."""
-    data = image.to_glance()
+    data: dict[str, object] = {key: getattr(image, key) for key in _DEFINING_FIELDS}
+    data.update(image.properties)
     data["tags"] = ",".join(sorted(image.tags))
     return {
         key: "" if value is None else str(value)
@@ -274,20 +233,12 @@ def defining_metadata(image: Image) -> dict[str, str]:
 
 def metadata_drift(images: Iterable[Image]) -> list[str]:
     """Keys whose values differ between copies of one content, sorted."""
-    seen = [defining_metadata(image) for image in images]
+    return drift_between([defining_metadata(image) for image in images])
+
+
+def drift_between(seen: Sequence[dict[str, str]]) -> list[str]:
+    """Keys whose values differ between these copies' defining metadata, sorted."""
+    if all(data == seen[0] for data in seen[1:]):
+        return []
     keys = {key for data in seen for key in data}
     return sorted(key for key in keys if len({data.get(key) for data in seen}) > 1)
-
-
-def _flag_name_drift(rows: list[Row], groups: list[list[tuple[str, Image]]]) -> None:
-    by_name: dict[str, set[int]] = defaultdict(set)
-    for index, members in enumerate(groups):
-        for _, image in members:
-            if image.name:
-                by_name[image.name].add(index)
-    for index, (row, members) in enumerate(zip(rows, groups, strict=True)):
-        names = sorted({image.name for _, image in members if image.name})
-        for name in names:
-            others = sorted(rows[i].key for i in by_name[name] if i != index)
-            if others:
-                row.name_drift.append(f"{name!r} also names other content ({', '.join(others)})")

@@ -1,10 +1,11 @@
 """The fleet view: which image content is where across places, read place by place.
 
-Each place is opened and listed by a worker of its own, page by page; the matrix is built
-again from what has arrived (at once for the first rows, then at most every
-`REBUILD_SECONDS`), so a slow or dead place never holds up the others. A place that failed
-says why in its column and on the status line. Keys act on the cell under the cursor: the
-image's detail there, replicating the row's content to it, deleting it there, copying its id.
+Each place is opened and listed by a worker of its own, page by page; each page joins the
+matrix as it arrives and the rows it changed are drawn (at once for the first rows and the
+last, else at most every `REBUILD_SECONDS`), so a slow or dead place never holds up the
+others. A place that failed says why in its column and on the status line. Keys act on the
+cell under the cursor: the image's detail there, replicating the row's content to it,
+deleting it there, copying its id.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from ..actions import BY_ID, bindings, refusal
 from ..config import Settings
 from ..deck import DeckNode
 from ..dialogs import ConfirmDialog
-from ..gallery import Matrix, OpenPlace, Place, ReplicateJob, build_matrix, close_places, replication_status
+from ..gallery import (
+    Matrix,
+    MatrixIndex,
+    OpenPlace,
+    Place,
+    ReplicateJob,
+    close_places,
+    replication_status,
+)
 from ..gallery.matrix import Cell, Listing, Presence, Row, in_backend
 from ..gallery.places import open_place, parse_place
 from ..messages import FilterChanged
@@ -88,6 +97,8 @@ class FleetScreen(DeckNode, Screen[None]):
         self.opened: dict[str, OpenPlace] = {}
         self.listings: dict[str, Listing] = {p.label: Listing(p.label) for p in self.places}
         self.unread: set[str] = {p.label for p in self.places}
+        #: The matrix so far: pages join it as they arrive, a place read again starts it over.
+        self.index = MatrixIndex()
         self._rebuild_timer: Timer | None = None
         self._shown_rows = False
         self._building = False
@@ -166,13 +177,16 @@ class FleetScreen(DeckNode, Screen[None]):
                     self._changed()
 
     def _changed(self) -> None:
-        """Pages arrived or a place is done: build again, spaced by what the last build cost."""
+        """Pages arrived or a place is done: group them now, draw the rows spaced by what drawing cost."""
+        arrived = list(self.listings.values())
+        if not self._building and not self.index.stale(arrived):
+            self.index.take(arrived)
         if self._building:
             self._dirty = True
-        elif not self._shown_rows:
-            self._rebuild()  # the first rows: no waiting
+        elif not self._shown_rows or not self.unread:
+            self._rebuild()  # the first rows, and the last: no waiting
         elif self._rebuild_timer is None:
-            delay = max(REBUILD_SECONDS, 2 * self._build_seconds) if self.unread else 0.001
+            delay = max(REBUILD_SECONDS, 2 * self._build_seconds)
             self._rebuild_timer = self.set_timer(delay, self._rebuild)
 
     def _rebuild(self) -> None:
@@ -183,9 +197,9 @@ class FleetScreen(DeckNode, Screen[None]):
         if self._building:
             self._dirty = True
             return
-        arrived = [Listing(each.place, list(each.images), each.error) for each in self.listings.values()]
-        if sum(len(each.images) for each in arrived) <= INLINE_BUILD:
-            self._show(build_matrix(arrived), set(self.unread))
+        arrived = list(self.listings.values())
+        if self.index.pending(arrived) <= INLINE_BUILD:
+            self._show(self.index.update(arrived), set(self.unread))
             return
         self._building, self._dirty = True, False
         self.run_worker(self._build(arrived, set(self.unread)), group="matrix", exit_on_error=False)
@@ -193,7 +207,7 @@ class FleetScreen(DeckNode, Screen[None]):
     async def _build(self, arrived: list[Listing], unread: set[str]) -> None:
         start = time.perf_counter()
         try:
-            built = await asyncio.to_thread(build_matrix, arrived)
+            built = await asyncio.to_thread(self.index.update, arrived)
         finally:
             self._building = False
             self._build_seconds = time.perf_counter() - start
