@@ -193,10 +193,12 @@ class Jobs:
 
     async def _destination(self, target: str) -> ImageStore:
         """The store ``target`` names, opened once and kept for the next copy there."""
+        from .history import recording
         from .stores.targets import open_target
 
         if target not in self.destinations:
-            store = await open_target(self._app.settings, target)
+            # a copy creates an image there: it belongs in the action log like any change
+            store = recording(await open_target(self._app.settings, target))
             if target in self.destinations:  # another copy opened it meanwhile
                 await store.close()
             else:
