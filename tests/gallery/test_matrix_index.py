@@ -16,8 +16,8 @@ from imagedeck.gallery.matrix import (
     best_key,
     cell_of,
     content_keys,
+    defining_metadata,
     guess_key,
-    metadata_drift,
 )
 from imagedeck.model import Image
 
@@ -51,7 +51,7 @@ def reference(listings: list[Listing]) -> Matrix:
         named = [image.name for image in images if image.name]
         name = max(sorted(set(named)), key=named.count) if named else images[0].id
         size = next((image.size for image in images if image.size is not None), None)
-        row = Row(key=key, basis=basis, name=name, size=size, metadata_drift=metadata_drift(images))
+        row = Row(key=key, basis=basis, name=name, size=size, metadata_drift=_drift(images))
         for column in columns:
             row.cells[column.place] = cell_of([i for p, i in members if p == column.place], column)
         rows.append(row)
@@ -66,6 +66,12 @@ def reference(listings: list[Listing]) -> Matrix:
                 rows[index].name_drift.append(f"{name!r} also names other content ({', '.join(others)})")
     rows.sort(key=lambda row: (row.name.casefold(), row.key))
     return Matrix(columns, rows)
+
+
+def _drift(images: list[Image]) -> list[str]:
+    seen = [defining_metadata(image) for image in images]
+    keys = {key for data in seen for key in data}
+    return sorted(key for key in keys if len({data.get(key) for data in seen}) > 1)
 
 
 _images = st.builds(

@@ -11,7 +11,7 @@ defining metadata (the differing keys are listed).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -215,6 +215,8 @@ def cell_of(images: list[Image], column: Column) -> Cell:
         return Cell(Presence.UNKNOWN)
     if not images:
         return Cell(Presence.MISSING)
+    if len(images) == 1:
+        return Cell(presence_of(images[0]), [images[0].id])
     best = min((presence_of(i) for i in images), key=_PREFERENCE.index)
     return Cell(best, [image.id for image in images])
 
@@ -231,9 +233,25 @@ def defining_metadata(image: Image) -> dict[str, str]:
     }
 
 
-def metadata_drift(images: Iterable[Image]) -> list[str]:
+def metadata_drift(images: Sequence[Image]) -> list[str]:
     """Keys whose values differ between copies of one content, sorted."""
+    if alike(images):
+        return []
     return drift_between([defining_metadata(image) for image in images])
+
+
+def alike(images: Sequence[Image]) -> bool:
+    """Whether the copies carry the very same defining fields, tags and properties: no drift.
+
+    A quick look that spares working out each copy's defining metadata when nothing
+    differs, the common case; when it says no, the metadata tells which keys differ.
+    """
+    first = _definition(images[0])
+    return all(_definition(image) == first for image in images[1:])
+
+
+def _definition(image: Image) -> tuple[object, ...]:
+    return (*(getattr(image, key) for key in _DEFINING_FIELDS), sorted(image.tags), image.properties)
 
 
 def drift_between(seen: Sequence[dict[str, str]]) -> list[str]:

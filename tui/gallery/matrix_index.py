@@ -19,6 +19,7 @@ from .matrix import (
     Listing,
     Matrix,
     Row,
+    alike,
     best_key,
     cell_of,
     content_keys,
@@ -177,7 +178,7 @@ class MatrixIndex:
             at[self._ordinals[entry][0]].append(self._images[entry])
         for column, here in zip(self._columns, at, strict=True):
             row.cells[column.place] = cell_of(here, column)
-        if len(entries) > 1:
+        if len(entries) > 1 and not alike(images):
             row.metadata_drift = drift_between([self._metadata_of(entry) for entry in entries])
         row.name_drift = self._name_drift(root, names)
         return (name.casefold(), key, self._ordinals[entries[0]]), row

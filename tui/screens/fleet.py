@@ -47,7 +47,7 @@ from .place_image import ImageAtPlace
 #: Seconds between two rebuilds of the matrix while pages arrive.
 REBUILD_SECONDS = 0.5
 
-#: Images few enough to build the matrix from on the event loop (a few milliseconds).
+#: Images to take in and rows to draw few enough for the event loop (a few milliseconds).
 INLINE_BUILD = 1000
 
 #: Default listings leave hidden images out: a second pass asks for them.
@@ -190,7 +190,7 @@ class FleetScreen(DeckNode, Screen[None]):
             self._rebuild_timer = self.set_timer(delay, self._rebuild)
 
     def _rebuild(self) -> None:
-        """Build the matrix from what has arrived: a few pages at once, thousands of rows in a thread."""
+        """Draw the matrix from what has arrived: a few hundred rows at once, thousands in a thread."""
         if self._rebuild_timer is not None:
             self._rebuild_timer.stop()
             self._rebuild_timer = None
@@ -198,10 +198,11 @@ class FleetScreen(DeckNode, Screen[None]):
             self._dirty = True
             return
         arrived = list(self.listings.values())
+        self._dirty = False
         if self.index.pending(arrived) <= INLINE_BUILD:
             self._show(self.index.update(arrived), set(self.unread))
             return
-        self._building, self._dirty = True, False
+        self._building = True
         self.run_worker(self._build(arrived, set(self.unread)), group="matrix", exit_on_error=False)
 
     async def _build(self, arrived: list[Listing], unread: set[str]) -> None:
