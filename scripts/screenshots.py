@@ -147,6 +147,24 @@ async def fleet(app: ImageDeckApp, pilot) -> None:
     await pilot.press("l")
 
 
+async def property_check(app: ImageDeckApp, pilot) -> None:
+    """The edit dialog refusing a misspelt property, with the catalog's help for the key being typed."""
+    from textual.widgets import Input, TextArea
+
+    await detail(app, pilot)
+    await pilot.press("escape", "e")
+    for _ in range(500):
+        if app.screen.query("#properties"):
+            break
+        await pilot.pause(0.02)
+    area = app.screen.query_one("#properties", TextArea)
+    area.load_text(area.text.rstrip("\n") + "\nhw_disk_buss=scsi\n")
+    await pilot.press("ctrl+s")
+    entry = app.screen.query_one("#property-entry", Input)
+    entry.focus()
+    await pilot.press(*"hw_disk_b")
+
+
 async def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="imagedeck-demo-") as directory:
@@ -163,6 +181,7 @@ async def main() -> int:
             shots.append(await shoot(settings, f"theme-{theme.removeprefix('imagedeck-')}", theme=theme))
         shots.append(await shoot(settings, "upload", upload))
         shots.append(await shoot(settings, "fleet", fleet))
+        shots.append(await shoot(settings, "properties", property_check))
     for shot in shots:
         print(shot.relative_to(ROOT))
     return 0

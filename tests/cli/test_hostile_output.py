@@ -88,8 +88,8 @@ def test_every_output_is_terminal_safe(fresh, name: str, key: str, value: str, t
     safe(cli("beta", "accept", hostile))
     safe(cli("alpha", "unshare", hostile, member))
 
-    safe(cli("alpha", "set", hostile, "--property", f"{key}={value}", "--tag", tag))
-    safe(cli("alpha", "set", hostile, "--name", name + name))
+    safe(cli("alpha", "set", hostile, "--property", f"{key}={value}", f"--tag={tag}"))
+    safe(cli("alpha", "set", hostile, f"--name={name + name}"))  # = keeps a leading dash a value
     safe(cli("alpha", "deactivate", hostile))
     safe(cli("alpha", "reactivate", hostile))
 

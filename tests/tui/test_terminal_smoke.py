@@ -100,9 +100,9 @@ def test_demo_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "ubuntu" in s, "the list without filter")
 
     terminal.keys("?")
-    terminal.wait_for(lambda s: "esc closes" in s and "Image list" in s, "the help screen")
+    terminal.wait_for(lambda s: "esc clears then closes" in s and "Main screen" in s, "the help screen")
     terminal.keys("Escape")
-    terminal.wait_for(lambda s: "esc closes" not in s, "help closed")
+    terminal.wait_for(lambda s: "esc clears then closes" not in s, "help closed")
 
     terminal.keys("Tab", "Tab")
     terminal.wait_for(lambda s: "Accept" in s.splitlines()[-1], "the sharing pane's keys in the footer")
