@@ -7,6 +7,7 @@ any stall of that loop (hashing, file I/O, rendering, message handling) shows up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from imagedeck.stores.local import LocalStore
 from imagedeck.transfers import FINISHED_STATES
 
 from .common import BenchError, Section, Target, write_pattern_file
+from .service_bench import running_service
 from .tui_bench import PROJECT, seed_local
 
 PERIOD = 0.010
@@ -40,10 +42,17 @@ async def _run(
     transfers: bool = True,
     press: bool = True,
     duration: float = 3.0,
+    service: bool = False,
 ) -> tuple[list[float], int, float]:
-    """One probe run: with the four transfers (until they finish) and/or keys (else for ``duration``)."""
+    """One probe run: with the four transfers (until they finish) and/or keys (else for ``duration``);
+    with ``service`` the app hands its jobs to the transfer service running now."""
     settings = Settings(
-        store_path=store_path, project=PROJECT, max_transfers=4, themes_dir=work / "themes", token_cache=False
+        store_path=store_path,
+        project=PROJECT,
+        max_transfers=4,
+        themes_dir=work / "themes",
+        token_cache=False,
+        transfer_service=service,
     )
     store = LocalStore(store_path, PROJECT)
     app = ImageDeckApp(settings, store)
@@ -66,14 +75,14 @@ async def _run(
                 )
             )
         for index, image in enumerate(with_data[:2] if transfers else []):
-            app.jobs.start_download(image, work / f"responsive-{index}.raw")
+            app.jobs.start_download(image, (work / f"responsive-{index}.raw").absolute())
         lateness: list[float] = []
         stop = asyncio.Event()
         probe = asyncio.create_task(_probe(lateness, stop))
         keys = 0
         start = time.perf_counter()
         while True:
-            jobs = app.transfers.jobs() if app.transfers is not None else []
+            jobs = app.jobs.snapshots()
             if transfers and len(jobs) == 4 and all(job.state in FINISHED_STATES for job in jobs):
                 break
             if not transfers and time.perf_counter() - start > duration:
@@ -87,7 +96,7 @@ async def _run(
         elapsed = time.perf_counter() - start
         stop.set()
         await probe
-        failed = [job for job in (app.transfers.jobs() if app.transfers else []) if job.state.value != "done"]
+        failed = [job for job in app.jobs.snapshots() if job.state.value != "done"]
         if failed:
             raise BenchError(f"transfers failed during the responsiveness run: {[j.message for j in failed]}")
     return lateness, keys, elapsed
@@ -146,47 +155,51 @@ def measure(section: Section, work: Path, size: int, images: int, duration: floa
             await local.close()
 
     _asyncio.run(add_data())
-    # the same run without keys, then keys without transfers, to tell where stalls come from
-    for transfers, press, what in (
-        (False, True, "keys only, no transfers"),
-        (True, False, "transfers only, no keys"),
-    ):
-        lateness, keys, elapsed = asyncio.run(
-            _run(
-                store,
-                work,
-                sources,
-                images + 2,
-                timeout=600,
-                transfers=transfers,
-                press=press,
-                duration=duration,
+    runs = [
+        # (the service's nice value, None for in-process; transfers; keys; what): the target's case
+        # through the service, then in-process, then keys alone and transfers alone
+        (0, True, True, "through the service: 2 uploads + 2 verified downloads"),
+        (10, True, True, "through the service at nice 10 (set by the bench on all its threads)"),
+        (None, True, True, "in-process (TransferManager): 2 uploads + 2 verified downloads"),
+        (None, False, True, "keys only, no transfers"),
+        (0, True, False, "through the service, transfers only, no keys"),
+        (None, True, False, "in-process, transfers only, no keys"),
+    ]
+    for nice, transfers, press, what in runs:
+        service = nice is not None
+        with running_service(work, nice=nice or 0) if service else contextlib.nullcontext():
+            lateness, keys, elapsed = asyncio.run(
+                _run(store, work, sources, images + 2, 600, transfers, press, duration, service)
             )
-        )
         _clean(work, store)
+        if not lateness:
+            raise BenchError("the probe timer never ran")
+        sized = f" of {size >> 20} MiB (local store)" if transfers and press else ""
         section.rows.append(
             [
-                f"{what}: {keys} keys over {elapsed:.1f} s, {len(lateness)} ticks",
+                f"{what}{sized}: {keys} keys over {elapsed:.1f} s, {len(lateness)} ticks",
                 f"{max(lateness) * 1000:.0f} ms",
                 f"{_p99(lateness) * 1000:.1f} ms",
             ]
         )
-    lateness, keys, elapsed = asyncio.run(_run(store, work, sources, images + 2, timeout=600))
-    for path in sources + list(work.glob("responsive-*.raw")):
+        if transfers and press:
+            where = "in_process" if nice is None else f"service_nice{nice}"
+            worst = section.number(f"worst_stall_{where}_ms", max(lateness) * 1000)
+            p99 = section.number(f"p99_stall_{where}_ms", _p99(lateness) * 1000)
+            if nice == 0:
+                section.targets += [
+                    Target(
+                        "worst event-loop stall, transfers through the service",
+                        f"{worst:.0f} ms",
+                        "<= 50 ms",
+                        worst <= 50,
+                    ),
+                    Target(
+                        "p99 event-loop stall, transfers through the service",
+                        f"{p99:.1f} ms",
+                        "<= 30 ms",
+                        p99 <= 30,
+                    ),
+                ]
+    for path in sources:
         path.unlink(missing_ok=True)
-    if not lateness:
-        raise BenchError("the probe timer never ran")
-    worst = section.number("worst_stall_ms", max(lateness) * 1000)
-    p99 = section.number("p99_stall_ms", _p99(lateness) * 1000)
-    section.rows.insert(
-        0,
-        [
-            f"2 uploads + 2 verified downloads of {size >> 20} MiB (local store), "
-            f"{keys} keys sent over {elapsed:.1f} s, {len(lateness)} timer ticks",
-            f"{worst:.0f} ms",
-            f"{p99:.1f} ms",
-        ],
-    )
-    section.targets.append(
-        Target("worst event-loop stall during transfers", f"{worst:.0f} ms", "<= 50 ms", worst <= 50)
-    )

@@ -19,7 +19,18 @@ from pathlib import Path
 
 import platformdirs
 
-from . import fleet, glance_api, listing, machine, report, responsiveness, startup, transfers, tui_bench
+from . import (
+    fleet,
+    glance_api,
+    listing,
+    machine,
+    report,
+    responsiveness,
+    service_bench,
+    startup,
+    transfers,
+    tui_bench,
+)
 from .common import GIB, MIB, REPO, Imagedeck, Section, finite
 
 sys.path.insert(0, str(REPO))  # the lab lives in the test tree
@@ -42,6 +53,9 @@ FULL = {
     "startup_images": 1000,
     "key_images": 50000,
     "key_repeats": 15,
+    "service_transfer": GIB,
+    "service_rounds": 2,
+    "service_big": 4 * GIB,
 }
 SMOKE = {
     "list_sizes": [20],
@@ -60,6 +74,9 @@ SMOKE = {
     "startup_images": 20,
     "key_images": 200,
     "key_repeats": 2,
+    "service_transfer": 8 * MIB,
+    "service_rounds": 1,
+    "service_big": 16 * MIB,
 }
 
 
@@ -86,6 +103,7 @@ STEP_OF = {
     "transfers (Glance) and memory": "glance-transfers",
     "transfers (local)": "local-transfers",
     "responsiveness": "responsiveness",
+    "transfer service": "service",
     "terminal traffic": "traffic",
     "fleet": "fleet",
     "start-up and keys": "startup",
@@ -150,10 +168,12 @@ def sections() -> dict[str, Section]:
         "responsiveness": Section(
             "5. Responsiveness",
             "In-process with Textual's Pilot (120x36, headless): the app runs on the "
-            "local store with four transfers through its own TransferManager (max 4 at once) while the "
+            "local store with four transfers, handed to the transfer service (a separate process the bench "
+            "starts, 4 at once) or run by its own TransferManager (max 4 at once), while the "
             "bench sends page-down / j / k / G / g every 50 ms (`App.simulate_key`, not waiting for each); "
-            "a 10 ms asyncio timer on the same event loop records how late each tick wakes. The first row "
-            "is the target's case; the next two split it into keys alone and transfers alone.",
+            "a 10 ms asyncio timer on the same event loop records how late each tick wakes. "
+            "The first two rows "
+            "are the target's case; the next ones split it into keys alone and transfers alone.",
             ["run", "worst lateness", "p99 lateness"],
         ),
         "traffic": Section(
@@ -183,6 +203,17 @@ def sections() -> dict[str, Section]:
             "of two rounds), then the view is opened: first rows is until the matrix holds a row, whole "
             "matrix until every place is read and every row is built. Peak RSS is the child's VmHWM.",
             ["measurement", "value"],
+        ),
+        "service": Section(
+            "9. Transfer service",
+            "Transfers run by the per-user transfer service (`python -m imagedeck.service`), which the "
+            "bench starts with its socket, journal and log in its work dir. Glance: the same file as in "
+            "section 3, submitted with `ServiceClient` and timed from submit until the service reports the "
+            "job done (the store was opened by an untimed first upload), beside `curl -T` and "
+            "`curl | tee FILE | sha512sum` in the same minutes, order alternating, median of the rounds; "
+            "the download again with two processes spinning a core each beside both. Memory: the "
+            "service's VmHWM while it uploads four sparse files at once into a local store.",
+            ["what", "tool", "MB/s", "ratio to baseline"],
         ),
     }
 
@@ -284,6 +315,10 @@ def main(argv: list[str] | None = None, lab: Lab | None = None) -> int:
                 sizes["responsive_images"],
                 3.0 if sizes is FULL else 1.0,
             ),
+        )
+        attempt(
+            "transfer service",
+            lambda: service_bench.measure(secs["service"], secs["memory"], held, deck, work, sizes),
         )
         attempt(
             "terminal traffic",
