@@ -90,6 +90,10 @@ def test_a_keystone_owner_id_is_shortened_in_the_list() -> None:
     class Pane:
         me = "demo"
 
+        @property
+        def owner_names(self) -> dict[str, str]:
+            return {}
+
         def now(self) -> datetime:
             return fixed_clock()
 

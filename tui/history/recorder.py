@@ -92,6 +92,9 @@ class RecordingStore(ImageStore):
     async def resolve_project(self, name_or_id: str) -> str:
         return await self.inner.resolve_project(name_or_id)
 
+    async def project_names(self) -> dict[str, str]:
+        return await self.inner.project_names()
+
     def list_images(
         self, query: ImageQuery | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncGenerator[list[Image], None]:

@@ -101,6 +101,19 @@ class MainState(DeckNode, Screen[None]):
         self.image_list.me = self.identity.project_id
         self.image_list.filling = self.deck.jobs.filling
         self.load_images(shares_after_first_page=True)
+        self.load_owner_names()
+
+    @work(exclusive=True, group="owner-names", exit_on_error=False)
+    async def load_owner_names(self) -> None:
+        """Project names for owners, asked once per store; without them owners stay ids."""
+        store = self.deck.store
+        try:
+            names = await store.project_names()
+        except ImageDeckError:
+            names = {}  # a nicety: the short ids still tell projects apart
+        if store is self.deck.store:
+            for pane in (self.image_list, self.detail, self.sharing):
+                pane.set_owner_names(names)
 
     @work(exclusive=True, group="images", exit_on_error=False)
     async def load_images(self, keep_rows: bool = False, shares_after_first_page: bool = False) -> None:

@@ -89,6 +89,14 @@ class ImageStore(abc.ABC):
         """
         return name_or_id
 
+    async def project_names(self) -> dict[str, str]:
+        """Names of the projects this account can see, by id, so owners read as names.
+
+        Empty where ids are already the names people use (the local store) or the
+        service tells none.
+        """
+        return {}
+
     # -- images --------------------------------------------------------------------
 
     @abc.abstractmethod

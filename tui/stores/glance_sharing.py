@@ -58,6 +58,18 @@ class GlanceSharing(GlanceImports):
             f"{self.label}: project name {name_or_id!r} matches {what}; give the project id instead"
         )
 
+    async def project_names(self) -> dict[str, str]:
+        """Keystone's projects this user can scope to (``GET /v3/auth/projects``), by id."""
+        _, auth, _ = self._ready()
+        body = await self._json("GET", "/auth/projects", "list your projects", base=auth.keystone_base)
+        found = body.get("projects") if isinstance(body, dict) else None
+        projects = found if isinstance(found, list) else []
+        return {
+            p["id"]: p["name"]
+            for p in projects
+            if isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("name"), str)
+        }
+
     # -- members -------------------------------------------------------------------
 
     async def list_members(self, image_id: str) -> list[Member]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -12,9 +12,13 @@ from ..model.describe import short_id
 
 
 class ListContext(Protocol):
-    """What a cell needs from its list: this project's id and the time ages are counted to."""
+    """What a cell needs from its list: this project's id, project names by id, and the time
+    ages are counted to."""
 
     me: str | None
+
+    @property
+    def owner_names(self) -> Mapping[str, str]: ...
 
     def now(self) -> datetime: ...
 
@@ -63,7 +67,14 @@ class Column:
 def _owner(image: Image, pane: ListContext) -> str:
     if image.owner and image.owner == pane.me:
         return "me"
-    return short_id(image.owner) if image.owner else "-"
+    if not image.owner:
+        return "-"
+    return owner_label(image.owner, pane.owner_names)
+
+
+def owner_label(owner: str, names: Mapping[str, str]) -> str:
+    """A project as a short cell shows it: its name where known, else the ends of its id."""
+    return names.get(owner) or short_id(owner)
 
 
 BASE_COLUMNS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,10 +41,12 @@ def image_fields(
     note: str,
     now: datetime,
     catalog: PropertyCatalog | None = None,
+    owner_names: Mapping[str, str] | None = None,
 ) -> tuple[Field, ...]:
     """What the pane shows of ``image``, in order; ``members`` is None when not loaded.
 
     With a ``catalog``, a property lint finds fault with is followed by a ``!`` note saying why.
+    An owner whose name ``owner_names`` knows reads ``name (id)``; `y` copies the id alone.
     """
     status = image.status + (" (changing…)" if image.status in TRANSITIONAL_STATUSES else "")
     created, created_copy = _stamp(image.created_at, now)
@@ -60,7 +62,7 @@ def image_fields(
         Field("Visibility", image.visibility),
         Field("Protected", "yes" if image.protected else "no"),
         Field("Hidden", "yes" if image.os_hidden else "no"),
-        Field("Owner", image.owner or ""),
+        _owner_field(image.owner or "", owner_names or {}),
         Field("Min disk", f"{image.min_disk} GiB", copy=str(image.min_disk)),
         Field("Min RAM", f"{image.min_ram} MiB", copy=str(image.min_ram)),
         Field("Created", created, copy=created_copy),
@@ -86,6 +88,11 @@ def image_fields(
         if members == []:
             fields.append(Field("", "not shared with any project", Kind.NOTE))
     return tuple(fields)
+
+
+def _owner_field(owner: str, names: Mapping[str, str]) -> Field:
+    name = names.get(owner)
+    return Field("Owner", f"{name} ({owner})" if name else owner, copy=owner)
 
 
 def lint_notes(image: Image, catalog: PropertyCatalog | None) -> dict[str, list[str]]:
@@ -138,6 +145,8 @@ class DetailPane(DeckNode, VerticalScroll, can_focus=True):
         #: The store's property catalog, and the store it was read from (read again after a switch).
         self.catalog: PropertyCatalog | None = None
         self._catalog_of: object = None
+        #: Project names by id, where the store tells them.
+        self.owner_names: dict[str, str] = {}
 
     def compose(self):
         yield Static(Text("no image selected", style="italic"), id="detail-body")
@@ -173,7 +182,16 @@ class DetailPane(DeckNode, VerticalScroll, can_focus=True):
         if store is not None and store is not self._catalog_of:
             self._catalog_of, self.catalog = store, None
             self._load_catalog(store)
-        return image_fields(self.image, self.members, self.members_note, self._clock(), self.catalog)
+        return image_fields(
+            self.image, self.members, self.members_note, self._clock(), self.catalog, self.owner_names
+        )
+
+    def set_owner_names(self, names: Mapping[str, str]) -> None:
+        """Owners read as names from now on; the shown image is drawn again."""
+        self.owner_names = dict(names)
+        if self.image is not None:
+            self.fields = self._fields()
+            self._draw()
 
     @work(exclusive=True, group="catalog", exit_on_error=False)
     async def _load_catalog(self, store: ImageStore) -> None:

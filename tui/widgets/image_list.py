@@ -7,7 +7,7 @@ and only draws the visible lines, through Textual's Line API (`ScrollView.render
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -27,7 +27,7 @@ from .image_rows import ImageRows
 from .list_lines import row_strip, status_styles
 from .list_marks import MARK_GLYPH, MarkKeys, Marks
 from .list_polling import PollingList
-from .pane_titles import list_title
+from .pane_titles import field_label, list_title
 
 
 class ImageList(MarkKeys, PollingList, can_focus=True):
@@ -151,6 +151,19 @@ class ImageList(MarkKeys, PollingList, can_focus=True):
         if title != self._title:
             self._title = title
             self.border_title = Content(title)
+
+    @property
+    def owner_names(self) -> Mapping[str, str]:
+        """Project names by id, where the store tells them; owners without one show as ids."""
+        return self.rows.owner_names
+
+    def set_owner_names(self, names: Mapping[str, str]) -> None:
+        """Owners read as names from now on, and `/` finds them by name."""
+        if names == self.rows.owner_names:
+            return
+        keep = self._keep()
+        self.rows.set_owner_names(names)
+        self._place_cursor(keep)
 
     @property
     def images(self) -> list[Image]:
@@ -328,14 +341,14 @@ class ImageList(MarkKeys, PollingList, can_focus=True):
         key = keys[(keys.index(self.sort_key) + 1) % len(keys)] if self.sort_key in keys else keys[0]
         self.set_sort(key, "asc")
         self.post_message(self.SortChanged(key, "asc"))
-        self.notify(f"Sorted by {key} ascending", timeout=2)
+        self.notify(f"Sorted by {field_label(key)} ascending", timeout=2)
 
     def action_reverse_sort(self) -> None:
         direction = "asc" if self.sort_direction == "desc" else "desc"
         self.set_sort(self.sort_key, direction)
         self.post_message(self.SortChanged(self.sort_key, direction))
         word = "descending" if direction == "desc" else "ascending"
-        self.notify(f"Sorted by {self.sort_key} {word}", timeout=2)
+        self.notify(f"Sorted by {field_label(self.sort_key)} {word}", timeout=2)
 
     def action_toggle_columns(self) -> None:
         """``w``: more columns, or fewer; says which, or that none more fits this width."""

@@ -8,13 +8,13 @@ a lowercase haystack precomputed per image; sorting is a stable re-sort.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..model import Image, parse_timestamp
 
 
-def haystack(image: Image) -> str:
-    """What `/` searches: name, id, formats, status, owner and tags, lowercased once."""
+def haystack(image: Image, owner_names: Mapping[str, str] | None = None) -> str:
+    """What `/` searches: name, id, formats, status, owner (id and name) and tags, lowercased once."""
     parts = [
         image.name or "",
         image.id,
@@ -22,6 +22,7 @@ def haystack(image: Image) -> str:
         image.container_format or "",
         image.status,
         image.owner or "",
+        (owner_names or {}).get(image.owner or "", ""),
         *image.tags,
     ]
     return "\x00".join(parts).lower()
@@ -51,6 +52,8 @@ class ImageRows:
         self.filter_text = ""
         self.sort_key = "created_at"
         self.sort_direction = "desc"
+        #: Project names by id, where the store tells them: the filter finds owners by name too.
+        self.owner_names: dict[str, str] = {}
         self._hay: list[str] = []
         self._index: dict[str, int] = {}
         self._shown: list[int] = []
@@ -104,7 +107,7 @@ class ImageRows:
         new = list(images)
         self.images.extend(new)
         for offset, image in enumerate(new):
-            self._hay.append(haystack(image))
+            self._hay.append(haystack(image, self.owner_names))
             self._index[image.id] = start + offset
         self._shown.extend(self._matching(range(start, len(self.images))))
 
@@ -115,12 +118,17 @@ class ImageRows:
             where = self._index.get(image.id)
             if where is not None and self.images[where] != image:
                 self.images[where] = image
-                self._hay[where] = haystack(image)
+                self._hay[where] = haystack(image, self.owner_names)
                 changed = True
         return changed
 
     def remove(self, image_id: str) -> None:
         self.images = [i for i in self.images if i.id != image_id]
+        self._rebuild()
+
+    def set_owner_names(self, names: Mapping[str, str]) -> None:
+        """Project names learnt after the rows loaded: the filter matches them from now on."""
+        self.owner_names = dict(names)
         self._rebuild()
 
     def set_filter(self, text: str) -> None:
@@ -138,7 +146,7 @@ class ImageRows:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self._hay = [haystack(image) for image in self.images]
+        self._hay = [haystack(image, self.owner_names) for image in self.images]
         self._index = {image.id: n for n, image in enumerate(self.images)}
         self._shown = self._matching(range(len(self._hay)))
 

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from ..actions import bindings, find
 from ..deck import DeckNode
 from ..model import Image, MemberStatus, cell_width, pad, visible
-from .columns import age, short_size
+from .columns import age, owner_label, short_size
 
 GROUPS = (MemberStatus.PENDING, MemberStatus.ACCEPTED, MemberStatus.REJECTED)
 
@@ -89,6 +89,8 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         self._cursor_line: int | None = None
         #: The row drawn on each line of the body, for clicks.
         self._line_rows: dict[int, int] = {}
+        #: Project names by id, where the store tells them: who shared reads as a name.
+        self.owner_names: dict[str, str] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Answers write: a read-only session neither shows nor runs them."""
@@ -121,6 +123,10 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
         self.marked &= ids
         self.cursor = self.cursor
         self.post_message(self.Counted(self.pending_count))
+
+    def set_owner_names(self, names: Mapping[str, str]) -> None:
+        self.owner_names = dict(names)
+        self._redraw()
 
     def show_message(self, message: str) -> None:
         self.message = message
@@ -178,7 +184,7 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
                 # names, owners and formats are the sharing project's words: escaped, cut in cells
                 name = f"{'>' if here else ' '}{mark} {pad(visible(image.label), name_width)}"
                 facts = (
-                    f"{pad(visible(image.owner or '-'), 10)} {short_size(image.size):>7} "
+                    f"{pad(visible(self._owner(image)), 10)} {short_size(image.size):>7} "
                     f"{pad(visible(image.disk_format or '-'), 6)} {age(image.created_at, now):>4}"
                 )
                 # the cursor bar spans the pane's width, like the list's
@@ -191,6 +197,10 @@ class SharingPane(DeckNode, VerticalScroll, can_focus=True):
                     line += 1
                 n += 1
         return text
+
+    def _owner(self, image: Image) -> str:
+        """The sharing project: its name where known, else the ends of its id."""
+        return owner_label(image.owner, self.owner_names) if image.owner else "-"
 
     def _cursor_style(self) -> Style:
         """The list's cursor bar: bright while the pane has focus, dim once it has not."""
