@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from .app import ImageDeckApp
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 class _InApp(Protocol):
     @property
     def app(self) -> App[Any]: ...
+
+
+class _Notifying(_InApp, Protocol):
+    def notify(self, message: str, *, severity: SeverityLevel = ...) -> None: ...
 
 
 def deck_of(app: App[Any]) -> ImageDeckApp:
@@ -35,3 +40,12 @@ class DeckNode:
     @property
     def deck(self: _InApp) -> ImageDeckApp:
         return cast("ImageDeckApp", self.app)
+
+    def writable(self: _Notifying, action_id: str) -> bool:
+        """Whether the action may write; in a read-only session it says why and refuses."""
+        from .actions import BY_ID, refusal
+
+        if deck_of(self.app).settings.read_only:
+            self.notify(refusal(BY_ID[action_id]), severity="warning")
+            return False
+        return True

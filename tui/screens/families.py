@@ -17,7 +17,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from ..actions import BY_ID, bindings, refusal
+from ..actions import bindings
 from ..config import Settings
 from ..deck import DeckNode
 from ..gallery import (
@@ -207,12 +207,6 @@ class FamiliesScreen(DeckNode, Screen[None]):
             return None
         return handle
 
-    def _writable(self, action_id: str) -> bool:
-        if self.deck.settings.read_only:
-            self.notify(refusal(BY_ID[action_id]), severity="warning")
-            return False
-        return True
-
     # -- keys ----------------------------------------------------------------------
 
     def action_cursor(self, delta: int) -> None:
@@ -231,7 +225,7 @@ class FamiliesScreen(DeckNode, Screen[None]):
 
     def action_promote(self) -> None:
         version = self._version()
-        if version is None or not self._writable("families.promote"):
+        if version is None or not self.writable("families.promote"):
             return
         handle = self._store(version.place)
         if handle is not None:
@@ -239,7 +233,7 @@ class FamiliesScreen(DeckNode, Screen[None]):
 
     def action_end_of_life(self) -> None:
         version = self._version()
-        if version is None or not self._writable("families.end_of_life"):
+        if version is None or not self.writable("families.end_of_life"):
             return
         handle = self._store(version.place)
         if handle is None:
@@ -255,7 +249,7 @@ class FamiliesScreen(DeckNode, Screen[None]):
 
     def action_retire(self) -> None:
         found = self.current()
-        if found is None or not self._writable("families.retire"):
+        if found is None or not self.writable("families.retire"):
             return
         family, version = found
         place = version.place if version else next((v.place for v in family.versions), "")

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from ..actions import BY_ID, bindings, refusal
+from ..actions import bindings
 from ..config import Settings
 from ..deck import DeckNode
 from ..dialogs import ConfirmDialog
@@ -257,12 +257,6 @@ class FleetScreen(DeckNode, Screen[None]):
             return None
         return handle
 
-    def _writable(self, action_id: str) -> bool:
-        if self.deck.settings.read_only:
-            self.notify(refusal(BY_ID[action_id]), severity="warning")
-            return False
-        return True
-
     def action_open(self) -> None:
         found = self._cell()
         if found is None or not found[2].image_ids:
@@ -291,7 +285,7 @@ class FleetScreen(DeckNode, Screen[None]):
 
     def action_replicate(self) -> None:
         found = self._cell()
-        if found is None or not self._writable("fleet.replicate"):
+        if found is None or not self.writable("fleet.replicate"):
             return
         row, place, cell = found
         if cell.presence not in (Presence.MISSING, Presence.DEACTIVATED):
@@ -344,7 +338,7 @@ class FleetScreen(DeckNode, Screen[None]):
 
     def action_delete(self) -> None:
         found = self._cell()
-        if found is None or not self._writable("fleet.delete"):
+        if found is None or not self.writable("fleet.delete"):
             return
         row, place, cell = found
         if not cell.image_ids:

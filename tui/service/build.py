@@ -14,6 +14,7 @@ from typing import Any, cast
 from ..history import recording
 from ..model import ImageDeckError, Invalid
 from ..stores import ImageStore
+from ..stores.targets import opened
 from ..transfers import ConvertJob, CopyJob, DownloadJob, ImportJob, Transfer, UploadJob
 from ..transfers.events import TransferKind
 from .spec import JobSpec, Place
@@ -64,13 +65,7 @@ async def _open(place: Place, token: str | None) -> ImageStore:
         from ..stores.local import LocalStore
 
         store = LocalStore(place.store_path, place.project, admin=place.admin)
-    try:
-        await store.open()
-    except BaseException:
-        with contextlib.suppress(ImageDeckError, OSError):
-            await store.close()
-        raise
-    return store
+    return await opened(store)
 
 
 def _flag(spec: JobSpec, key: str) -> bool:

@@ -45,7 +45,11 @@ def target_settings(settings: Choice, target: str) -> Choice:
 
 async def open_target(settings: StoreChoice, target: str) -> ImageStore:
     """Build and open the store ``target`` names; nothing stays open when that fails."""
-    store = open_store(target_settings(settings, target))
+    return await opened(open_store(target_settings(settings, target)))
+
+
+async def opened(store: ImageStore) -> ImageStore:
+    """``store``, opened; closed again (and the error raised) when opening fails."""
     try:
         await store.open()
     except BaseException:
@@ -55,4 +59,4 @@ async def open_target(settings: StoreChoice, target: str) -> ImageStore:
     return store
 
 
-__all__ = ["cloud_target", "local_target", "open_target", "target_settings"]
+__all__ = ["cloud_target", "local_target", "open_target", "opened", "target_settings"]
