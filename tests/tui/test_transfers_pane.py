@@ -173,3 +173,29 @@ async def test_a_flood_of_progress_draws_a_row_at_most_ten_times_a_second(
         pane.update(transfer("job-1", done=400, state="done", rate=None, eta=None))
         assert drawn == [0, 200, 300, 400]  # a new state is drawn at once, tick or not
         assert _texts(pane, "job-1")["state"] == "done"
+
+
+async def test_running_jobs_share_the_ten_draws_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    drawn: list[tuple[str, int]] = []
+    real_show = TransferRow.show
+
+    def counting_show(row: TransferRow, progress: TransferProgress) -> None:
+        drawn.append((progress.job_id, progress.done))
+        real_show(row, progress)
+
+    monkeypatch.setattr(TransferRow, "show", counting_show)
+    app = PaneHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one(TransfersPane)
+        pane.clock = lambda: now[0]
+        jobs = [f"job-{n}" for n in range(4)]
+        for job in jobs:
+            pane.update(transfer(job, done=0))
+        await wait_for(lambda: len(drawn) == 4, pilot)
+        now[0] += 0.1  # one tenth of a second: with four jobs running, each waits four tenths
+        pane.update(transfer("job-0", done=10))
+        assert drawn[-1] == ("job-3", 0)
+        now[0] += 0.35  # past four tenths since its last draw
+        pane.update(transfer("job-0", done=20))
+        assert drawn[-1] == ("job-0", 20)

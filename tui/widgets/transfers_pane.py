@@ -28,8 +28,9 @@ from .plain import plain
 #: States a job can still be cancelled in, and states it can be retried from.
 CANCELLABLE = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.VERIFYING})
 RETRYABLE = frozenset({TransferState.FAILED, TransferState.CANCELLED})
-#: Draws of one job's row a second at most: a person reads no faster, and each draw takes
-#: the event loop time a key could use.
+#: Progress draws of the dock a second at most, shared by the jobs running (one job gets all
+#: ten, four get two or three each): a person reads no faster, and each draw takes the event
+#: loop time a key could use. A change of state is drawn at once.
 RENDERS_PER_SECOND = 10
 
 
@@ -303,7 +304,8 @@ class TransfersPane(VerticalScroll, can_focus=True):
     def _hold(self, progress: TransferProgress) -> bool:
         """Keep ``progress`` for later if the row was drawn less than a tick ago."""
         job_id = progress.job_id
-        wait = self._drawn[job_id] + 1 / RENDERS_PER_SECOND - self.clock()
+        running = sum(1 for row in self._rows.values() if row.progress.state.active) or 1
+        wait = self._drawn[job_id] + running / RENDERS_PER_SECOND - self.clock()
         if wait <= 0:
             return False
         if job_id not in self._held:
