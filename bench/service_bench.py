@@ -152,6 +152,7 @@ def measure_glance(
     write_pattern_file(source, size)
     expected = _sha512(source)
     created: list[str] = []
+    cpu: dict[str, list[float]] = {"svc_up": [], "svc": []}
     times: dict[str, list[float]] = {
         key: [] for key in ("curl_up", "svc_up", "tee", "svc", "tee_hog", "svc_hog")
     }
@@ -159,12 +160,17 @@ def measure_glance(
         with running_service(work, max_running=1) as service:
 
             async def service_upload(name: str) -> float:
+                before = service.cpu_seconds()
                 seconds, (job,) = await run_jobs(service.client, [upload_spec(place, source, name)])
+                cpu["svc_up"].append(service.cpu_seconds() - before)
                 created.append(created_id(job))
                 return seconds
 
             async def service_download(image_id: str, dest: Path) -> float:
-                return (await run_jobs(service.client, [download_spec(place, image_id, dest)]))[0]
+                before = service.cpu_seconds()
+                seconds = (await run_jobs(service.client, [download_spec(place, image_id, dest)]))[0]
+                cpu["svc"].append(service.cpu_seconds() - before)
+                return seconds
 
             asyncio.run(service_upload("bench-svc-warm"))  # opens the store: sign-in is not timed below
             for round_ in range(rounds):
@@ -200,6 +206,11 @@ def measure_glance(
         for created_image in created:
             glance_api.delete_image(held, created_image)
     _glance_rows(section, size, {key: size / median(values) / 1e6 for key, values in times.items()}, rss)
+    upload_cpu, download_cpu = median(cpu["svc_up"][1:]), median(cpu["svc"])
+    section.notes.append(
+        f"CPU time of the service per job (user + system, median): upload {upload_cpu:.1f} s, "
+        f"verified download {download_cpu:.1f} s, for {size / MIB:,.0f} MiB"
+    )
 
 
 def _glance_rows(section: Section, size: int, rates: dict[str, float], rss: int) -> None:
