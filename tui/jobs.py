@@ -114,6 +114,10 @@ class Jobs:
             if job.state.active and job.destination.startswith(prefix)
         }
 
+    def start(self, job: Transfer) -> None:
+        """Run a job a screen built itself (a replication, say); a refusal is said, not raised."""
+        self._submit(lambda: job)
+
     def _submit(self, make_job: Callable[[], Transfer]) -> None:
         try:
             self._manager().submit(make_job())

@@ -5,7 +5,8 @@ matrix as it arrives and the rows it changed are drawn (at once for the first ro
 last, else at most every `REBUILD_SECONDS`), so a slow or dead place never holds up the
 others. A place that failed says why in its column and on the status line. Keys act on the
 cell under the cursor: the image's detail there, replicating the row's content to it,
-deleting it there, copying its id.
+deleting it there, copying its id. Each row carries its lifecycle badge; a cell being
+replicated to reads the job's progress, then the copy's presence, or why it failed.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from ..gallery import (
 )
 from ..gallery.matrix import Cell, Listing, Presence, Row, in_backend
 from ..gallery.places import open_place, parse_place
+from ..gallery.row_lifecycle import RowLifecycles
 from ..messages import FilterChanged
 from ..model import ImageDeckError, ImageQuery, Invalid, describe_error
+from ..transfers.events import TransferProgress, TransferState
 from ..widgets.command_line import FilterLine
 from ..widgets.plain import plain, plain_lines
 from ..widgets.presence_matrix import PresenceMatrix
@@ -52,6 +55,9 @@ INLINE_BUILD = 1000
 
 #: Default listings leave hidden images out: a second pass asks for them.
 QUERIES = (ImageQuery(), ImageQuery(os_hidden=True))
+
+#: Seconds between two looks at the replications running from this view.
+PROGRESS_SECONDS = 0.25
 
 
 class FleetScreen(DeckNode, Screen[None]):
@@ -99,12 +105,18 @@ class FleetScreen(DeckNode, Screen[None]):
         self.unread: set[str] = {p.label for p in self.places}
         #: The matrix so far: pages join it as they arrive, a place read again starts it over.
         self.index = MatrixIndex()
+        self.lifecycles = RowLifecycles()
         self._rebuild_timer: Timer | None = None
         self._shown_rows = False
         self._building = False
         self._build_seconds = 0.0
         #: Pages arrived while the matrix was being built: build again once it is done.
         self._dirty = False
+        #: Replications started here: their job by row key and target place.
+        self.replications: dict[tuple[str, str], ReplicateJob] = {}
+        #: What happened to a cell's replication, for the detail and status lines.
+        self.replication_notes: dict[tuple[str, str], str] = {}
+        self._progress_timer: Timer | None = None
 
     # -- layout --------------------------------------------------------------------
 
@@ -200,7 +212,7 @@ class FleetScreen(DeckNode, Screen[None]):
         arrived = list(self.listings.values())
         self._dirty = False
         if self.index.pending(arrived) <= INLINE_BUILD:
-            self._show(self.index.update(arrived), set(self.unread))
+            self._show(*self._built(arrived), set(self.unread))
             return
         self._building = True
         self.run_worker(self._build(arrived, set(self.unread)), group="matrix", exit_on_error=False)
@@ -208,17 +220,22 @@ class FleetScreen(DeckNode, Screen[None]):
     async def _build(self, arrived: list[Listing], unread: set[str]) -> None:
         start = time.perf_counter()
         try:
-            built = await asyncio.to_thread(self.index.update, arrived)
+            built, badges = await asyncio.to_thread(self._built, arrived)
         finally:
             self._building = False
             self._build_seconds = time.perf_counter() - start
-        self._show(built, unread)
+        self._show(built, badges, unread)
         if self._dirty or unread != self.unread:
             self._changed()
 
-    def _show(self, built: Matrix, unread: set[str]) -> None:
+    def _built(self, arrived: list[Listing]) -> tuple[Matrix, dict[str, str]]:
+        """The matrix of what arrived, and each row's lifecycle badge."""
+        built = self.index.update(arrived)
+        return built, self.lifecycles.badges(built.rows, arrived, self.deck.clock().date())
+
+    def _show(self, built: Matrix, badges: dict[str, str], unread: set[str]) -> None:
         self._shown_rows = self._shown_rows or bool(built.rows)
-        self.matrix.set_matrix(built.columns, built.rows, unread)
+        self.matrix.set_matrix(built.columns, built.rows, unread, badges)
         self._show_status(unread)
 
     @property
@@ -233,6 +250,9 @@ class FleetScreen(DeckNode, Screen[None]):
         if unread:
             head += f"; reading {len(unread)}…"
         lines = [head] + [f"{listing.place} not read: {listing.error}" for listing in failed]
+        lines += [
+            f"{place}: {note}" for (_, place), note in self.replication_notes.items() if "failed" in note
+        ]
         status = self.query_one("#fleet-status", Static)
         status.update(plain_lines(*lines))
 
@@ -240,7 +260,11 @@ class FleetScreen(DeckNode, Screen[None]):
 
     @on(PresenceMatrix.Moved)
     def _moved(self, event: PresenceMatrix.Moved) -> None:
-        self.query_one("#fleet-detail", Static).update(plain_lines(*detail_lines(event.row, event.place)))
+        self._show_detail(event.row, event.place)
+
+    def _show_detail(self, row: Row | None, place: str | None) -> None:
+        note = self.replication_notes.get((row.key, place)) if row and place else None
+        self.query_one("#fleet-detail", Static).update(plain_lines(*detail_lines(row, place, note)))
 
     def _cell(self) -> tuple[Row, str, Cell] | None:
         row, place = self.matrix.current_row, self.matrix.current_place
@@ -299,7 +323,7 @@ class FleetScreen(DeckNode, Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._start_replication(handle, image_id, target, row.name)
+                self._start_replication(handle, image_id, target, row)
 
         question = (
             f"Replicate {row.name} from {handle.label} to {place}? The cheapest method that works is chosen."
@@ -315,26 +339,57 @@ class FleetScreen(DeckNode, Screen[None]):
         self.notify("No place holds an active copy of this content to replicate from", severity="error")
         return None
 
-    def _start_replication(self, source: OpenPlace, image_id: str, target: OpenPlace, name: str) -> None:
+    def _start_replication(self, source: OpenPlace, image_id: str, target: OpenPlace, row: Row) -> None:
         job = ReplicateJob(source, image_id, target)
-        self.deck.jobs._submit(lambda: job)
-        self.notify(f"Replicating {name} to {target.label}…", timeout=4)
+        self.deck.jobs.start(job)
+        manager = self.deck.jobs.manager
+        if manager is None or job.id not in {j.id for j in manager.jobs()}:
+            return  # not started: the jobs already said why
+        cell = (row.key, target.label)
+        self.replications[cell] = job
+        self.replication_notes.pop(cell, None)
+        self._show_progress()
+        if self._progress_timer is None:
+            self._progress_timer = self.set_interval(PROGRESS_SECONDS, self._show_progress)
+        self.notify(f"Replicating {row.name} to {target.label}…", timeout=4)
+        self.run_worker(self._finish_replication(job, row, target), group="replicate", exit_on_error=False)
 
-        async def wait() -> None:
-            manager = self.deck.jobs.manager
-            if manager is None or job.id not in {j.id for j in manager.jobs()}:
-                return  # not started: the jobs already said why
+    def _show_progress(self) -> None:
+        """Each running replication's cell reads its job's progress."""
+        for (key, place), job in self.replications.items():
+            progress = job.snapshot()
+            if not progress.finished:
+                self.matrix.note_cell(key, place, progress_text(progress))
+                self.replication_notes[key, place] = progress_text(progress).removeprefix("↻ ")
+        self._show_detail(self.matrix.current_row, self.matrix.current_place)
+
+    async def _finish_replication(self, job: ReplicateJob, row: Row, target: OpenPlace) -> None:
+        """Say how it ended, then read the target again so the cell shows the copy (or still says why not)."""
+        manager = self.deck.jobs.manager
+        assert manager is not None
+        cell = (row.key, target.label)
+        try:
             await manager.wait(job.id)
-            status = replication_status(job)
-            how = f" by {job.method}" if job.method else ""
-            text = f"{name} at {target.label}: {status}{how}"
-            if status == "completed":
-                self.notify(text, timeout=6)
-            else:
-                self.notify(text, severity="error", timeout=8)
-            await self._read(target.place, again=True)
-
-        self.run_worker(wait(), group="replicate", exit_on_error=False)
+        finally:
+            self.replications.pop(cell, None)
+            if not self.replications and self._progress_timer is not None:
+                self._progress_timer.stop()
+                self._progress_timer = None
+        status = replication_status(job)
+        how = f" by {job.method}" if job.method else ""
+        text = f"{row.name} at {target.label}: {status}{how}"
+        if job.state == TransferState.DONE:
+            self.replication_notes.pop(cell, None)
+            self.matrix.note_cell(*cell, progress_text(job.snapshot()))
+            self.notify(text, timeout=6)
+        else:
+            self.replication_notes[cell] = f"replication {status}"
+            self.matrix.note_cell(*cell, "✕ failed")
+            self.notify(text, severity="error", timeout=8)
+        self._show_detail(self.matrix.current_row, self.matrix.current_place)
+        await self._read(target.place, again=True)
+        if job.state == TransferState.DONE:
+            self.matrix.note_cell(*cell, None)  # the cell shows the copy as the place lists it
 
     def action_delete(self) -> None:
         found = self._cell()
@@ -387,6 +442,9 @@ class FleetScreen(DeckNode, Screen[None]):
         self.notify("Reversed" if self.matrix.reverse_sort() else "Ascending", timeout=2)
 
     def action_reload(self) -> None:
+        for cell in [cell for cell in self.replication_notes if cell not in self.replications]:
+            del self.replication_notes[cell]  # a failure is told once; the places are read anew
+            self.matrix.note_cell(*cell, None)
         for place in self.places:
             self.run_worker(self._read(place, again=True), group="places", exit_on_error=False)
         self.notify("Refreshing…", timeout=2)
@@ -410,14 +468,27 @@ def fleet_places(words: Sequence[str], settings: Settings) -> list[Place]:
     return [parse_place(word) for word in chosen]
 
 
-def detail_lines(row: Row | None, place: str | None) -> list[str]:
-    """The row under the cursor: its content key, the ids at the place, and its drift."""
+def progress_text(progress: TransferProgress) -> str:
+    """A replication's cell: queued, replicating with its share done, or the active copy."""
+    if progress.state == TransferState.QUEUED:
+        return "↻ queued"
+    if progress.state == TransferState.DONE:
+        return "● active"
+    if progress.state.finished:
+        return "✕ failed"
+    fraction = progress.fraction
+    return "↻ replicating" if fraction is None else f"↻ replicating {fraction:.0%}"
+
+
+def detail_lines(row: Row | None, place: str | None, replication: str | None = None) -> list[str]:
+    """The row under the cursor: its content key, the ids at the place (or its replication), and its drift."""
     if row is None or place is None:
         return ["no content here yet"]
     basis = "a guess by name and size" if row.guessed else row.basis
     cell = row.cells.get(place)
     ids = ", ".join(cell.image_ids) if cell and cell.image_ids else "none"
-    lines = [f"{row.name} · {row.key} ({basis})", f"at {place}: {cell.presence if cell else '?'} · id {ids}"]
+    state = replication or (cell.presence if cell else "?")
+    lines = [f"{row.name} · {row.key} ({basis})", f"at {place}: {state} · id {ids}"]
     drift = [f"metadata differs: {', '.join(row.metadata_drift)}"] if row.metadata_drift else []
     drift += row.name_drift
     lines.append("; ".join(drift) if drift else "no drift")

@@ -4,7 +4,10 @@ A fleet of three places and 5,000 images each is 5,000 lines; like the image lis
 matrix keeps plain `Row` records and draws the visible lines through Textual's Line API.
 Every cell reads without colour: a glyph and a word (``● active``, ``· missing``). The two
 header lines stay put while the rows scroll: place names, then each place's count, or the
-start of the reason it could not be read.
+start of the reason it could not be read. After Drift, a Lifecycle column badges each content
+(latest, deprecated, an end-of-life date, past end of life, obsolete); a terminal too narrow
+for every place at full width drops it first. A cell being replicated to reads its progress
+instead of its presence until the matrix shows the copy.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from ..model import fit, pad
 HEADER_LINES = 2
 CONTENT_WIDTH = 10
 DRIFT_WIDTH = 5
+#: Fits the longest badge, "EOL 2027-06-30".
+LIFECYCLE_WIDTH = 14
 #: A cell fits its longest word, "✕ deactivated"; narrower cells cut the word, never the glyph.
 CELL_WIDTH = 13
 MIN_NAME = 12
@@ -138,13 +143,24 @@ class PresenceMatrix(ScrollView, can_focus=True):
         self._colours: dict[Presence, Style] = {}
         #: Rows holding a copy at each place, for the header.
         self.counts: dict[str, int] = {}
+        #: Each row's lifecycle badge by its key; rows without one are left out.
+        self.badges: dict[str, str] = {}
+        #: What a cell shows instead of its presence, by row key and place (a replication's progress).
+        self.cell_notes: dict[tuple[str, str], str] = {}
 
     # -- data ----------------------------------------------------------------------
 
-    def set_matrix(self, columns: Sequence[Column], rows: Sequence[Row], unread: set[str]) -> None:
+    def set_matrix(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Row],
+        unread: set[str],
+        badges: dict[str, str] | None = None,
+    ) -> None:
         """New data; the cursor stays on the same content and place when they are still there."""
         row, place = self.current_row, self.current_place
         self.columns, self.all_rows, self.unread = list(columns), list(rows), set(unread)
+        self.badges = badges or {}
         self.counts = {
             c.place: sum(present_count_at(r, c.place) for r in self.all_rows) for c in self.columns
         }
@@ -186,6 +202,14 @@ class PresenceMatrix(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Moved(self.current_row, self.current_place))
+
+    def note_cell(self, key: str, place: str, text: str | None) -> None:
+        """Show ``text`` in one cell instead of its presence; None shows the presence again."""
+        if text is None:
+            self.cell_notes.pop((key, place), None)
+        else:
+            self.cell_notes[key, place] = text
+        self.refresh()
 
     @property
     def current_row(self) -> Row | None:
@@ -239,12 +263,15 @@ class PresenceMatrix(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------
 
-    def widths(self, width: int) -> tuple[int, int]:
-        """The name column's width and each place cell's, for ``width`` cells in all."""
-        fixed = CONTENT_WIDTH + DRIFT_WIDTH + 2
+    def widths(self, width: int) -> tuple[int, int, int]:
+        """The name column's width, the lifecycle column's (0 when dropped) and each place cell's."""
         places = max(1, len(self.columns))
+        life = LIFECYCLE_WIDTH + 1
+        if width - CONTENT_WIDTH - DRIFT_WIDTH - 2 - life - MIN_NAME < places * (CELL_WIDTH + 1):
+            life = 0  # too narrow: the places keep their width, the badges go
+        fixed = CONTENT_WIDTH + DRIFT_WIDTH + 2 + life
         cell = max(3, min(CELL_WIDTH, (width - fixed - MIN_NAME) // places - 1))
-        return max(MIN_NAME, width - fixed - places * (cell + 1)), cell
+        return max(MIN_NAME, width - fixed - places * (cell + 1)), max(0, life - 1), cell
 
     def header_cells(self, cell: int) -> tuple[list[str], list[str]]:
         """Each column's two header lines: its place, then its count, reading state or failure."""
@@ -261,19 +288,22 @@ class PresenceMatrix(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        name_width, cell = self.widths(width)
+        name_width, life, cell = self.widths(width)
         base = self.rich_style
         if y < HEADER_LINES:
-            return self._header_line(y, width, name_width, cell, base)
+            return self._header_line(y, width, (name_width, life, cell), base)
         index = round(self.scroll_offset.y) + y - HEADER_LINES
         if index >= len(self.rows):
             if index == 0:
                 text = "no content matches the filter" if self.filter_text else "no images yet"
                 return Strip([Segment(" " + text, base)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        return self._row_line(self.rows[index], index == self.row_index, width, name_width, cell, base)
+        return self._row_line(
+            self.rows[index], index == self.row_index, width, (name_width, life, cell), base
+        )
 
-    def _header_line(self, y: int, width: int, name_width: int, cell: int, base: Style) -> Strip:
+    def _header_line(self, y: int, width: int, sizes: tuple[int, int, int], base: Style) -> Strip:
+        name_width, life, cell = sizes
         style = base + self.get_component_rich_style("presence-matrix--header")
         error = base + self.get_component_rich_style("presence-matrix--error")
         names, notes = self.header_cells(cell)
@@ -284,21 +314,27 @@ class PresenceMatrix(ScrollView, can_focus=True):
             Segment(pad(lead[0], CONTENT_WIDTH) + " " + pad(lead[1], name_width) + " ", style),
             Segment(pad(lead[2], DRIFT_WIDTH), style),
         ]
+        if life:
+            segments.append(Segment(" " + pad("Lifecycle" if y == 0 else "", life), style))
         for column, text in zip(self.columns, names if y == 0 else notes, strict=True):
             failed = y == 1 and column.error is not None
             segments.append(Segment(" " + pad(text, cell), error if failed else style))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _row_line(
-        self, row: Row, on_cursor: bool, width: int, name_width: int, cell: int, base: Style
+        self, row: Row, on_cursor: bool, width: int, sizes: tuple[int, int, int], base: Style
     ) -> Strip:
+        name_width, life, cell = sizes
         line = base + self.get_component_rich_style("presence-matrix--row") if on_cursor else base
         cursor = base + self.get_component_rich_style("presence-matrix--cursor")
         lead = pad(content_text(row), CONTENT_WIDTH) + " " + pad(fit(row.name, name_width), name_width) + " "
         segments = [Segment(lead, line), Segment(pad(drift_text(row), DRIFT_WIDTH), line)]
+        if life:
+            segments.append(Segment(" " + pad(fit(self.badges.get(row.key, ""), life), life), line))
         for index, column in enumerate(self.columns):
             presence = row.cells[column.place].presence if column.place in row.cells else Presence.UNKNOWN
-            text = pad(fit(cell_text(presence), cell), cell)
+            note = self.cell_notes.get((row.key, column.place))
+            text = pad(fit(cell_text(presence) if note is None else short_note(note, cell), cell), cell)
             chosen = index == self.column_index and on_cursor
             segments.append(Segment(" ", line))
             segments.append(Segment(text, cursor if chosen else line + self._colour(presence)))
@@ -318,6 +354,14 @@ class PresenceMatrix(ScrollView, can_focus=True):
         self._colours = {}
 
 
+def short_note(note: str, width: int) -> str:
+    """A cell's note in ``width`` cells: its middle words go first ("↻ replicating 40%" → "↻ 40%")."""
+    words = note.split()
+    if len(note) <= width or len(words) < 3:
+        return note
+    return f"{words[0]} {words[-1]}"
+
+
 def short_place(label: str) -> str:
     """A column's name: a local store's directory name, a cloud place without ``cloud:``."""
     if label.startswith("local:"):
@@ -333,6 +377,7 @@ def present_count_at(row: Row, place: str) -> int:
 __all__ = [
     "CELL_WIDTH",
     "HEADER_LINES",
+    "LIFECYCLE_WIDTH",
     "PresenceMatrix",
     "cell_text",
     "content_text",
