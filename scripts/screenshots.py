@@ -1,7 +1,12 @@
 """Write SVG screenshots of the real app on the demo store into screenshots/.
 
 Run from the repository root: ``.venv/bin/python scripts/screenshots.py``. Each picture
-is the app driven by keys through Textual's Pilot at 120x36, the size README shows.
+is the app driven by keys through Textual's Pilot at 120x36, the size README shows, and a
+few again at 80x24 (``*-80x24.svg``), the smallest size the app is made for.
+
+The files are the same bytes on every run, so a change to them in a commit is a change to
+the app: the catalog is written and the ages are read at one fixed moment, and every image,
+the uploaded one too, has an id derived from its name.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,15 +24,32 @@ sys.path.insert(0, str(ROOT))
 
 from imagedeck.app import ImageDeckApp  # noqa: E402
 from imagedeck.config import Settings  # noqa: E402
-from imagedeck.demo.seed import seed_demo  # noqa: E402
+from imagedeck.demo import seed as demo_seed  # noqa: E402
+from imagedeck.demo.seed import demo_image_id, seed_demo  # noqa: E402
 from imagedeck.screens.main import MainScreen  # noqa: E402
 from imagedeck.stores.local import LocalStore  # noqa: E402
+from imagedeck.stores.local_catalog import stamped_as  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (120, 36)
+SMALL = (80, 24)
+#: The moment the demo catalog is written and the ages in the pictures are counted from.
+NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
 THEMES = ("imagedeck-dark", "imagedeck-light", "imagedeck-high-contrast", "imagedeck-mono")
 
 Step = Callable[[ImageDeckApp, object], Awaitable[None]]
+
+
+class _Frozen(datetime):
+    """``datetime`` whose ``now`` is `NOW`: the demo seeder dates its images back from now."""
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def]
+        return NOW
+
+
+def fixed_clock() -> datetime:
+    return NOW
 
 
 async def ready(app: ImageDeckApp, pilot) -> None:
@@ -40,11 +63,17 @@ async def ready(app: ImageDeckApp, pilot) -> None:
     await pilot.pause()
 
 
-async def shoot(settings: Settings, name: str, step: Step | None = None, theme: str | None = None) -> Path:
+async def shoot(
+    settings: Settings,
+    name: str,
+    step: Step | None = None,
+    theme: str | None = None,
+    size: tuple[int, int] = SIZE,
+) -> Path:
     store = LocalStore(settings.store_path, settings.project)
-    app = ImageDeckApp(settings, store, environ={})
-    path = OUT / f"{name}.svg"
-    async with app.run_test(size=SIZE) as pilot:
+    app = ImageDeckApp(settings, store, clock=fixed_clock, environ={})
+    path = OUT / (f"{name}.svg" if size == SIZE else f"{name}-{size[0]}x{size[1]}.svg")
+    async with app.run_test(size=size) as pilot:
         if theme:
             app.theme = theme
         await ready(app, pilot)
@@ -83,11 +112,17 @@ async def upload(app: ImageDeckApp, pilot) -> None:
     """An upload of a small raw file through the transfers engine, shown in its pane."""
     from imagedeck.dialogs import UploadRequest
 
-    source = Path(tempfile.mkdtemp(prefix="imagedeck-shot-")) / "appliance-1.4.raw"
+    source = app.settings.store_path.parent / "appliance-1.4.raw"
     source.write_bytes(bytes(3 * 1024 * 1024))
     app.jobs.start_upload(
         UploadRequest(
-            path=source, fields={"name": "appliance-1.4", "disk_format": "raw", "container_format": "bare"}
+            path=source,
+            fields={
+                "id": demo_image_id("appliance-1.4"),
+                "name": "appliance-1.4",
+                "disk_format": "raw",
+                "container_format": "bare",
+            },
         )
     )
     for _ in range(500):
@@ -111,11 +146,17 @@ async def seed_mirror(path: Path) -> Path:
     async with LocalStore(path, "demo", admin=True) as mirror:
         for sample in chosen:
             fields = {"name": sample.name, "disk_format": sample.disk_format, "container_format": "bare"}
+            fields["id"] = demo_image_id(f"mirror/{sample.name}")
             image = await mirror.create_image({**fields, **sample.properties, **changes.get(sample.name, {})})
             data = image_bytes(sample.disk_format, sample.virtual_size)
             await mirror.upload(image.id, chunk(data), len(data))
         image = await mirror.create_image(
-            {"name": "mirror-only-tools", "disk_format": "raw", "container_format": "bare"}
+            {
+                "id": demo_image_id("mirror/mirror-only-tools"),
+                "name": "mirror-only-tools",
+                "disk_format": "raw",
+                "container_format": "bare",
+            }
         )
         await mirror.upload(image.id, chunk(bytes(4096)), 4096)
     return path
@@ -138,13 +179,15 @@ async def fleet(app: ImageDeckApp, pilot) -> None:
     try:
         screen = FleetScreen([Place("local", name) for name in ("store", "mirror", "not-a-store")])
         await app.push_screen(screen)
-        for _ in range(500):
-            if not screen.reading:
+        for _ in range(500):  # not reading yet is not done reading: wait for rows too
+            if screen.is_mounted and screen.matrix.current_row is not None and not screen.reading:
                 break
             await pilot.pause(0.02)
     finally:
         os.chdir(here)
-    await pilot.press("l")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("g", "l")  # the first row, whichever place was read first
 
 
 async def property_check(app: ImageDeckApp, pilot) -> None:
@@ -167,7 +210,8 @@ async def property_check(app: ImageDeckApp, pilot) -> None:
 
 async def main() -> int:
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="imagedeck-demo-") as directory:
+    demo_seed.datetime = _Frozen  # type: ignore[misc]
+    with stamped_as(NOW), tempfile.TemporaryDirectory(prefix="imagedeck-demo-") as directory:
         demo = await seed_demo(Path(directory) / "store")
         settings = demo.settings(Settings(themes_dir=Path(directory) / "themes", token_cache=False))
         shots = [
@@ -177,6 +221,8 @@ async def main() -> int:
             await shoot(settings, "filter", filtered),
             await shoot(settings, "help", help_screen),
         ]
+        for name, step in (("main", None), ("detail", detail), ("sharing", sharing), ("help", help_screen)):
+            shots.append(await shoot(settings, name, step, size=SMALL))
         for theme in THEMES:
             shots.append(await shoot(settings, f"theme-{theme.removeprefix('imagedeck-')}", theme=theme))
         shots.append(await shoot(settings, "upload", upload))
