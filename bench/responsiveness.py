@@ -96,6 +96,8 @@ async def _run(
         elapsed = time.perf_counter() - start
         stop.set()
         await probe
+        # keys still queued must be handled before the app shuts its screens down
+        await pilot.pause()
         failed = [job for job in app.jobs.snapshots() if job.state.value != "done"]
         if failed:
             raise BenchError(f"transfers failed during the responsiveness run: {[j.message for j in failed]}")
