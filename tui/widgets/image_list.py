@@ -108,7 +108,9 @@ class ImageList(MarkKeys, PollingList, can_focus=True):
         self.marks = Marks()
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
-        self._last_highlight: str | None = None
+        #: The image last announced, as it was: any change to it (not only a newer
+        #: ``updated_at``, which has one-second steps) announces it again.
+        self._last_highlight: Image | None = None
         self._columns: tuple[tuple[int, bool], list[tuple[Column, int]]] | None = None
 
     # -- data ----------------------------------------------------------------------
@@ -276,9 +278,8 @@ class ImageList(MarkKeys, PollingList, can_focus=True):
 
     def _announce(self) -> None:
         image = self.current
-        key = f"{image.id}:{image.updated_at}:{image.status}" if image else None
-        if key != self._last_highlight:
-            self._last_highlight = key
+        if image != self._last_highlight:
+            self._last_highlight = image
             self.post_message(self.Highlighted(image))
 
     # -- cursor and scrolling ------------------------------------------------------
