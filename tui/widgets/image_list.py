@@ -108,8 +108,7 @@ class ImageList(MarkKeys, PollingList, can_focus=True):
         self.marks = Marks()
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
-        #: The image last announced, as it was: any change to it (not only a newer
-        #: ``updated_at``, which has one-second steps) announces it again.
+        #: The image last announced, as it was: any change to it announces it again.
         self._last_highlight: Image | None = None
         self._columns: tuple[tuple[int, bool], list[tuple[Column, int]]] | None = None
 
