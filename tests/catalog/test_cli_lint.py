@@ -83,3 +83,14 @@ def test_catalog_lists_and_import_needs_a_cloud(cli: Cli) -> None:
     assert listed.code == 0 and "hw_disk_bus" in listed.out and "built-in" in listed.out
     assert any(p["name"] == "hw_scsi_model" for p in cli("catalog", "--json").json()["properties"])
     assert "needs --from-cloud" in cli("catalog", "import").err
+
+
+def test_a_hostile_name_or_key_stays_on_its_own_line(cli: Cli, tmp_path: Path) -> None:
+    from tests.cli.conftest import add_image
+
+    add_image(tmp_path / "store", "alpha", "x\x1b]0;t\x07[/]\n../evil", None, **{"hw_disk_buss\n[/]": "v\nw"})
+    result = cli("lint")
+    assert "\x1b" not in result.out
+    lines = result.out.splitlines()
+    assert len(lines) == 4  # catalog, the image, its one finding, the summary
+    assert lines[1].startswith("x\\x1b]0;t\\x07[/]\\n../evil (")

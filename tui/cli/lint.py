@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..catalog import ERROR, Finding, PropertyCatalog, key_findings, lint, required_keys, worst
 from ..catalog.properties import listed
-from ..model import CORE_FIELDS, Image, ImageQuery, Invalid
+from ..model import CORE_FIELDS, Image, ImageQuery, Invalid, visible
 from ..stores.base import ImageStore
 from ..stores.targets import cloud_target
 from . import output
@@ -113,8 +113,9 @@ def _report(results: list[tuple[Image, list[Finding]]], catalog: PropertyCatalog
         if not found:
             clean += 1
             continue
-        lines.append(f"{image.label} ({image.id})")
-        lines += [f"  {f.severity:<7}  {f.message}" for f in found]
+        # one line each: a name or key with a line break must not forge a line of the report
+        lines.append(visible(f"{image.label} ({image.id})"))
+        lines += [f"  {f.severity:<7}  {visible(f.message)}" for f in found]
     errors = sum(1 for _, found in results if worst(found) == ERROR)
     lines.append(
         f"{len(results)} image{'' if len(results) == 1 else 's'}: {errors} with errors, {clean} clean"
