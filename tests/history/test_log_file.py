@@ -73,3 +73,11 @@ def test_the_wrapper_serves_every_method_of_the_contract() -> None:
     }
     missing = sorted(name for name in contract if name not in RecordingStore.__dict__)
     assert missing == []
+
+
+def test_the_log_lives_in_the_state_directory_imagedeck_is_given(tmp_path: Path) -> None:
+    from imagedeck.history import default_log_path
+
+    assert default_log_path({"IMAGEDECK_STATE_DIR": str(tmp_path)}) == tmp_path / "actions.jsonl"
+    named = tmp_path / "elsewhere.jsonl"
+    assert default_log_path({"IMAGEDECK_STATE_DIR": str(tmp_path), "IMAGEDECK_HISTORY": str(named)}) == named

@@ -27,6 +27,8 @@ HISTORY_ENV = "IMAGEDECK_HISTORY"
 #: Entries kept; the oldest go when the file grows past this by a tenth.
 CAP = 2000
 FILE_NAME = "actions.jsonl"
+#: Environment variable naming imagedeck's state directory (as the transfer service reads it).
+STATE_ENV = "IMAGEDECK_STATE_DIR"
 
 
 def default_log_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -34,7 +36,13 @@ def default_log_path(environ: Mapping[str, str] | None = None) -> Path:
     named = environ.get(HISTORY_ENV)
     if named:
         return Path(named).expanduser()
-    return Path(platformdirs.user_state_dir("imagedeck")) / FILE_NAME
+    # the state directory named for imagedeck (the transfer service's too) holds the log as well
+    state = environ.get(STATE_ENV)
+    return (
+        Path(state).expanduser() / FILE_NAME
+        if state
+        else Path(platformdirs.user_state_dir("imagedeck")) / FILE_NAME
+    )
 
 
 def terminal_session() -> str:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import platformdirs
 
+from ..history.log import STATE_ENV
 from ..model import Forbidden
 
 RUNTIME_ENV = "IMAGEDECK_RUNTIME_DIR"
-STATE_ENV = "IMAGEDECK_STATE_DIR"
 #: Seconds the service waits with no job and no client before it exits.
 IDLE_ENV = "IMAGEDECK_SERVICE_IDLE"
 DEFAULT_IDLE = 60.0
